@@ -1,0 +1,205 @@
+"""Vectorised aggregation: question credit → indicators → pillars → overall.
+
+Everything here is plain numpy on arrays of shape ``(..., countries, questions)``; the leading
+``...`` axes (for example Monte Carlo draws) broadcast against weights of shape
+``(..., nodes)``. Python loops run over the levels of the hierarchy only (three or four), never
+over countries or questions.
+
+Aggregation methods are chosen by name from :data:`AGGREGATORS` (``arithmetic``, ``geometric``,
+``harmonic``), per level of the parent node (``overall``, ``pillar``, ``indicator``,
+``sub_indicator``). Inside each parent, only the children *available* for a country take part
+and their weights are rescaled to sum to 1: a question that does not apply (or, under the
+``exclude`` policy, is unanswered) hands its weight to its siblings in proportion to theirs.
+A parent with no available child is itself unavailable in its own parent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+import numpy as np
+
+from .framework import ROOT, Framework
+
+LEVEL_NAMES = ("overall", "pillar", "indicator", "sub_indicator")
+
+
+def _arith(v: np.ndarray, a: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    wa = a * w
+    den = wa.sum(axis=-1)
+    num = np.where(a, v, 0.0) * w
+    return num.sum(axis=-1), den
+
+
+def _power(p: float) -> Callable:
+    def agg(v: np.ndarray, a: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        wa = a * w
+        den = wa.sum(axis=-1)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            zero = ((v <= 0) & a & (w > 0)).any(axis=-1)
+            safe = np.where(a & (v > 0), v, 1.0)
+            if p == 0:
+                m = np.exp((np.log(safe) * wa).sum(axis=-1) / den)
+            else:
+                m = ((safe ** p) * wa).sum(axis=-1) / den
+                m = m ** (1.0 / p)
+            m = np.where(zero, 0.0, m)
+        return m * den, den
+    return agg
+
+
+#: Aggregation methods by name. Each takes values ``v``, availability ``a`` and weights ``w``
+#: (children on the last axis) and returns ``(numerator, denominator)`` such that the parent's
+#: value is ``numerator / denominator`` (the weighted mean) and ``denominator`` is the total
+#: weight of the available children.
+AGGREGATORS: dict[str, Callable] = {
+    "arithmetic": _arith,
+    "geometric": _power(0.0),
+    "harmonic": _power(-1.0),
+}
+
+
+def register_aggregator(name: str, func: Callable) -> None:
+    """Add an aggregation method to :data:`AGGREGATORS` (see its contract there)."""
+    AGGREGATORS[name] = func
+
+
+def generalised_mean(p: float) -> Callable:
+    """Aggregator for the weighted power mean of order ``p`` (1 arithmetic, 0 geometric)."""
+    return _arith if p == 1 else _power(float(p))
+
+
+@dataclass(frozen=True)
+class Structure:
+    """Array view of a framework's hierarchy (built once per framework).
+
+    Attributes
+    ----------
+    codes : list of str
+        Node codes; index 0 is the root ``overall``, then the framework's nodes in order.
+    parent : ndarray of int
+        Parent index of every node (-1 for the root).
+    depth : ndarray of int
+    question_idx : ndarray of int
+        Node indices of the questions, in the framework's question order.
+    groups : list of (parent_depth, parents, children_lists)
+        For each parent depth from deepest to the root: the parent node indices and, for each,
+        its children's indices padded into a rectangular array with a mask.
+    """
+
+    codes: list[str]
+    parent: np.ndarray
+    depth: np.ndarray
+    question_idx: np.ndarray
+    groups: list
+
+    @classmethod
+    def of(cls, fw: Framework) -> Structure:
+        """Build the structure of ``fw``."""
+        codes = [ROOT, *fw.nodes]
+        index = {c: i for i, c in enumerate(codes)}
+        parent = np.array([-1] + [index[n.parent] for n in fw.nodes.values()])
+        depth = np.array([0] + [n.depth for n in fw.nodes.values()])
+        qidx = np.array([index[q] for q in fw.question_codes], dtype=np.int64)
+        groups = []
+        for d in range(int(depth.max()) - 1, -1, -1):
+            parents = [i for i in range(len(codes)) if depth[i] == d
+                       and (i == 0 or not fw.nodes[codes[i]].is_question)]
+            parents = [p for p in parents if (parent == p).any()]
+            if not parents:
+                continue
+            kids = [np.nonzero(parent == p)[0] for p in parents]
+            width = max(len(k) for k in kids)
+            child = np.zeros((len(parents), width), dtype=np.int64)
+            mask = np.zeros((len(parents), width), dtype=bool)
+            for r, k in enumerate(kids):
+                child[r, :len(k)] = k
+                mask[r, :len(k)] = True
+            groups.append((d, np.array(parents), child, mask))
+        return cls(codes, parent, depth, qidx, groups)
+
+    @property
+    def n_nodes(self) -> int:
+        """Number of nodes including the root."""
+        return len(self.codes)
+
+
+def aggregate(structure: Structure, credit: np.ndarray, available: np.ndarray,
+              weights: np.ndarray, aggregation: str | Mapping[str, str] = "arithmetic",
+              ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Aggregate question credit up the hierarchy.
+
+    Parameters
+    ----------
+    structure : Structure
+    credit : ndarray (..., countries, questions)
+        Credit in [0, 1] (any value where not available).
+    available : ndarray of bool, same shape
+        Whether each question takes part for each country.
+    weights : ndarray (..., nodes)
+        Relative weight of every node (index as ``structure.codes``; the root's is ignored).
+    aggregation : str or mapping
+        Method name for every level, or a mapping level name → method name (levels of the
+        *parent*: ``overall``, ``pillar``, ``indicator``, ``sub_indicator``; missing levels are
+        arithmetic).
+
+    Returns
+    -------
+    value : ndarray (..., countries, nodes)
+        Credit in [0, 1] of every node (NaN where unavailable); column 0 is the overall.
+    avail : ndarray of bool (..., countries, nodes)
+    share : ndarray (..., countries, nodes)
+        Each node's effective share of the overall score for each country, after weights of
+        unavailable nodes were redistributed (0 where unavailable). ``share * value * scale`` is
+        a node's points.
+    """
+    credit = np.asarray(credit, dtype=float)
+    available = np.asarray(available, dtype=bool)
+    weights = np.asarray(weights, dtype=float)
+    batch = np.broadcast_shapes(credit.shape[:-2], weights.shape[:-1])
+    nc = credit.shape[-2]
+    shape = (*batch, nc, structure.n_nodes)
+    value = np.zeros(shape)
+    avail = np.zeros(shape, dtype=bool)
+    value[..., structure.question_idx] = np.where(available, credit, 0.0)
+    avail[..., structure.question_idx] = available
+    # per-group normalised weight of each child (needed for the shares)
+    local = np.zeros(shape)
+    w_nodes = weights[..., None, :]  # (..., 1, nodes)
+    for d, parents, child, mask in structure.groups:
+        method = _method_for(aggregation, d)
+        v = value[..., child]                    # (..., nc, P, K)
+        a = avail[..., child] & mask
+        w = np.where(mask, w_nodes[..., child], 0.0)  # (..., 1, P, K)
+        num, den = AGGREGATORS[method](v, a, w)
+        ok = den > 0
+        with np.errstate(invalid="ignore", divide="ignore"):
+            value[..., parents] = np.where(ok, num / np.where(ok, den, 1.0), 0.0)
+            frac = np.where(a, (a * w) / np.where(ok, den, 1.0)[..., None], 0.0)
+        avail[..., parents] = ok
+        for r in range(child.shape[1]):
+            cols = child[:, r]
+            m = mask[:, r]
+            local[..., cols[m]] = frac[..., m, r]
+    share = np.zeros(shape)
+    share[..., 0] = np.where(avail[..., 0], 1.0, 0.0)
+    for _d, parents, child, mask in reversed(structure.groups):
+        for r in range(child.shape[1]):
+            cols = child[:, r][mask[:, r]]
+            par = parents[mask[:, r]]
+            share[..., cols] = share[..., par] * local[..., cols]
+    value = np.where(avail, value, np.nan)
+    return value, avail, share
+
+
+def _method_for(aggregation: str | Mapping[str, str], parent_depth: int) -> str:
+    if isinstance(aggregation, str):
+        method = aggregation
+    else:
+        level = LEVEL_NAMES[min(parent_depth, len(LEVEL_NAMES) - 1)]
+        method = aggregation.get(level, "arithmetic")
+    if method not in AGGREGATORS:
+        raise ValueError(f"unknown aggregation {method!r}; expected one of "
+                         f"{', '.join(AGGREGATORS)}")
+    return method

@@ -1,0 +1,232 @@
+"""The ``gci`` command line. Commands parse arguments and call the library.
+
+Exit codes: 0 success; 1 internal error (a bug in gci); 2 usage or validation error (bad
+arguments or bad input files: the message lists every problem).
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import sys
+import traceback
+from pathlib import Path
+from typing import Any
+
+import click
+
+from . import __version__
+from .errors import EXIT_INPUT, EXIT_INTERNAL, GCIError, InputError
+from .ranking import TIE_METHODS
+from .responses import MISSING_POLICIES, response_files
+from .tiers import TIER_SCHEMES
+
+
+class GciGroup(click.Group):
+    """A group that turns gci's errors into exit code 2 and anything else into exit code 1."""
+
+    def invoke(self, ctx: click.Context) -> Any:  # noqa: D102
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except GCIError as exc:
+            click.echo(f"gci: {exc}", err=True)
+            ctx.exit(EXIT_INPUT)
+        except KeyboardInterrupt:
+            click.echo("gci: interrupted; no output file was left half-written", err=True)
+            ctx.exit(130)
+        except Exception as exc:  # noqa: BLE001 - last resort: report, never a bare traceback
+            click.echo(f"gci: internal error: {type(exc).__name__}: {exc}\n"
+                       "This is a bug in gci; please report it with the command you ran. "
+                       "Set GCI_DEBUG=1 to see the traceback.", err=True)
+            if os.environ.get("GCI_DEBUG"):
+                traceback.print_exc()
+            ctx.exit(EXIT_INTERNAL)
+
+
+@click.group(cls=GciGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="gci")
+def main() -> None:
+    """Compute the Global Cybersecurity Index (and indices like it).
+
+    Exit codes: 0 success, 1 internal error, 2 usage or validation error.
+    """
+
+
+def _command_line() -> str:
+    return "gci " + " ".join(shlex.quote(a) for a in sys.argv[1:])
+
+
+framework_opt = click.option("--framework", type=click.Path(dir_okay=False, path_type=Path),
+                             help="Framework YAML (default: indicators.yaml).")
+weights_opt = click.option("--weights", type=click.Path(dir_okay=False, path_type=Path),
+                           help="Weights YAML (default: weights.yaml).")
+scheme_opt = click.option("--scheme", help="Weight scheme name (default: the file's default).")
+responses_opt = click.option("--responses", type=click.Path(path_type=Path),
+                             help="Responses folder or file (default: responses/).")
+missing_opt = click.option("--missing", type=click.Choice(MISSING_POLICIES), default="zero",
+                           show_default=True,
+                           help="Missing answers: zero (as the GCI) or exclude (re-weight).")
+quiet_opt = click.option("--quiet", "-q", is_flag=True, help="No progress bar or summary.")
+ties_opt = click.option("--ties", type=click.Choice(TIE_METHODS), default="dense",
+                        show_default=True, help="Tie rule for ranks (dense is ITU's).")
+groups_opt = click.option("--groups", type=click.Path(dir_okay=False, path_type=Path),
+                          help="CSV iso3,group for regional ranks (default: ITU regions).")
+
+
+def _inputs(framework: Path | None, weights: Path | None, responses: Path | None
+            ) -> tuple[Path, Path, Path]:
+    from .scoring import default_paths
+
+    if framework is None or weights is None or responses is None:
+        d = default_paths()
+        framework = framework or d["framework"]
+        weights = weights or d["weights"]
+        responses = responses or d["responses"]
+    return framework, weights, responses
+
+
+def _progress(files: list[Path], quiet: bool, label: str):
+    if quiet or len(files) < 2:
+        return None, None
+    bar = click.progressbar(length=len(files), label=label, file=sys.stderr)
+    bar.__enter__()
+    return bar, (lambda _f: bar.update(1))
+
+
+@main.command()
+@framework_opt
+@weights_opt
+@scheme_opt
+@responses_opt
+@missing_opt
+@click.option("--output", "-o", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("results"), show_default=True, help="Output folder.")
+@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx", "json"]), default="csv",
+              show_default=True, help="Format of the tables.")
+@ties_opt
+@click.option("--tiers", type=click.Choice([*TIER_SCHEMES, "none"]), default="gci2024",
+              show_default=True, help="Tier scheme.")
+@groups_opt
+@quiet_opt
+def score(framework: Path | None, weights: Path | None, scheme: str | None,
+          responses: Path | None, missing: str, output: Path, fmt: str, ties: str, tiers: str,
+          groups: Path | None, quiet: bool) -> None:
+    """Score, rank and tier; write tables and manifest.json to --output.
+
+    With no options, scores the shipped default: indicators.yaml, the default scheme of
+    weights.yaml, and the SYNTHETIC demo responses in responses/.
+    """
+    from .scoring import score as run
+
+    framework, weights, responses = _inputs(framework, weights, responses)
+    bar, progress = _progress(response_files(responses), quiet, "Reading responses")
+    try:
+        result = run(responses, framework, weights, scheme=scheme, missing=missing, ties=ties,
+                     tiers=None if tiers == "none" else tiers, groups=groups, progress=progress)
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
+    written = result.write(output, fmt, protect=[responses, framework, weights],
+                           command=_command_line())
+    if not quiet:
+        s = result.summary()
+        click.echo(f"Scored {s['countries']} countries (scheme {result.scheme.name}, "
+                   f"missing={missing}); mean overall {s['mean_overall']:.2f} of "
+                   f"{result.scale:g}; {s['warnings']} warning(s).")
+        if "tiers" in s:
+            click.echo("Tiers: " + ", ".join(f"{k}: {v}" for k, v in s["tiers"].items()))
+        for path in written.values():
+            click.echo(f"  wrote {path}")
+
+
+@main.command()
+@framework_opt
+@weights_opt
+@responses_opt
+@missing_opt
+@click.option("--strict", is_flag=True, help="Treat warnings as errors (exit 2).")
+@quiet_opt
+def validate(framework: Path | None, weights: Path | None, responses: Path | None, missing: str,
+             strict: bool, quiet: bool) -> None:
+    """Check framework, weights and responses; list every problem.
+
+    Exits 0 when there are no errors (warnings are listed), 2 otherwise.
+    """
+    from .validate import validate_all
+
+    framework, weights, responses = _inputs(framework, weights, responses)
+    report = validate_all(framework, weights, responses, missing=missing)
+    for p in report.problems:
+        if not quiet or p.severity == "error":
+            click.echo(str(p), err=p.severity == "error")
+    n_err = len(report.errors)
+    n_warn = len(report.problems) - n_err
+    if not quiet:
+        click.echo(f"{n_err} error(s), {n_warn} warning(s) in {report.checked}.")
+    if n_err or (strict and n_warn):
+        sys.exit(EXIT_INPUT)
+
+
+@main.command()
+@click.argument("scores", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
+              help="Output CSV (default: print to the terminal).")
+@ties_opt
+@click.option("--decimals", type=int, help="Round scores to this many decimals before ranking.")
+@click.option("--tiers", type=click.Choice(list(TIER_SCHEMES)),
+              help="Add a tier column (the scheme must fit the scores' scale).")
+@click.option("--scale", type=float, help="Maximum score (default: 1 if all scores <= 1, "
+              "else 100).")
+@groups_opt
+def rank(scores: Path, output: Path | None, ties: str, decimals: int | None, tiers: str | None,
+         scale: float | None, groups: Path | None) -> None:
+    """Rank already computed overall scores (CSV/XLSX with iso3, score)."""
+    from .countries import load_grouping
+    from .output import frame_to_csv_text, write_table
+    from .rank_table import rank_table
+
+    if output is not None and output.resolve() == scores.resolve():
+        raise InputError("refusing to overwrite the input file; choose another --output",
+                         output)
+    table = rank_table(scores, ties=ties, decimals=decimals, tiers=tiers, scale=scale,
+                       groups=load_grouping(groups) if groups else None)
+    if output is None:
+        click.echo(frame_to_csv_text(table), nl=False)
+    else:
+        write_table(table, output)
+
+
+@main.command()
+@framework_opt
+@weights_opt
+@scheme_opt
+@click.option("--level", type=click.Choice(["pillar", "indicator", "question", "all"]),
+              default="all", show_default=True)
+def weights(framework: Path | None, weights: Path | None, scheme: str | None, level: str) -> None:
+    """Print the effective weights: each node's share of the overall score."""
+    from .framework import load_framework
+    from .output import frame_to_csv_text
+    from .weights import resolve_scheme
+
+    framework, weights, _ = _inputs(framework, weights, Path("."))
+    fw = load_framework(framework)
+    ws = resolve_scheme(weights, scheme, fw)
+    table = ws.effective(fw).reset_index()
+    if level != "all":
+        kinds = {"pillar": ["pillar"], "indicator": ["indicator"], "question": ["question"]}
+        table = table[table["kind"].isin(kinds[level])]
+    click.echo(frame_to_csv_text(table), nl=False)
+
+
+def _register_commands() -> None:
+    """Add the commands defined in other modules (each lists its commands in ``COMMANDS``)."""
+    from . import cli_analysis, cli_reports, cli_toolkit
+
+    for module in (cli_reports, cli_analysis, cli_toolkit):
+        for command in module.COMMANDS:
+            main.add_command(command)
+
+
+_register_commands()

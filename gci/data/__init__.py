@@ -1,0 +1,1 @@
+"""Reference data shipped with gci (see REFERENCE_PROVENANCE.md)."""

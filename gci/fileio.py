@@ -1,0 +1,284 @@
+"""Safe reading and atomic writing of files.
+
+* YAML is read with a safe loader that also refuses duplicate keys (PyYAML accepts them silently,
+  keeping the last), limits aliases (no "billion laughs"), and remembers the line of every key so
+  that messages can point at it.
+* Text is decoded as UTF-8 (a UTF-8 or UTF-16 byte-order mark is honoured); anything else is a
+  clear error rather than silently mis-read data.
+* Inputs larger than :data:`MAX_INPUT_BYTES` are refused before they are read.
+* Outputs are written to a temporary file in the target folder and renamed into place, so an
+  interrupted run never leaves half a file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import io
+import json
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, Any
+
+import yaml
+
+from .errors import InputError
+
+#: Largest input file gci reads, in bytes (200 MiB). Larger files are refused with a clear message.
+MAX_INPUT_BYTES = 200 * 1024 * 1024
+#: Largest YAML/JSON document, in bytes (20 MiB): YAML parsing is memory hungry.
+MAX_YAML_BYTES = 20 * 1024 * 1024
+#: Most YAML aliases (``*name``) one document may use.
+MAX_YAML_ALIASES = 100
+
+
+class LineDict(dict):
+    """A dict that remembers the (1-based) line of each key and of itself."""
+
+    line: int | None = None
+    lines: dict
+
+    def line_of(self, key: Any) -> int | None:
+        """Line of ``key`` in the source, or of the mapping itself when unknown."""
+        return self.lines.get(key, self.line) if hasattr(self, "lines") else self.line
+
+
+class LineList(list):
+    """A list that remembers the (1-based) line of each item and of itself."""
+
+    line: int | None = None
+    lines: list
+
+    def line_of(self, index: int) -> int | None:
+        """Line of item ``index`` in the source."""
+        try:
+            return self.lines[index]
+        except (AttributeError, IndexError):
+            return self.line
+
+
+def line_of(obj: Any, key: Any = None) -> int | None:
+    """Line of ``obj`` (or of ``obj[key]``) when it came from :func:`read_yaml`, else ``None``."""
+    if key is not None and isinstance(obj, (LineDict, LineList)):
+        return obj.line_of(key)
+    return getattr(obj, "line", None)
+
+
+class _SafeLineLoader(yaml.SafeLoader):
+    """Safe loader: no duplicate keys, bounded aliases, line numbers kept."""
+
+    def __init__(self, stream: Any, name: str):
+        super().__init__(stream)
+        self._gci_name = name
+        self._gci_aliases = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:  # noqa: D102
+        if self.check_event(yaml.AliasEvent):
+            self._gci_aliases += 1
+            if self._gci_aliases > MAX_YAML_ALIASES:
+                event = self.peek_event()
+                raise InputError(
+                    f"more than {MAX_YAML_ALIASES} YAML aliases (*name); refusing a document that "
+                    "may expand without bound (write the values out instead)",
+                    self._gci_name, event.start_mark.line + 1,
+                )
+        return super().compose_node(parent, index)
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> LineDict:  # noqa: D102
+        self.flatten_mapping(node)
+        out = LineDict()
+        out.line = node.start_mark.line + 1
+        out.lines = {}
+        for key_node, value_node in node.value:
+            key = self.construct_object(key_node, deep=True)
+            try:
+                hash(key)
+            except TypeError:
+                raise InputError(
+                    "a mapping key must be a plain value, not a list or mapping",
+                    self._gci_name, key_node.start_mark.line + 1,
+                ) from None
+            if key in out.lines:
+                raise InputError(
+                    f"duplicate key {key!r} (first at line {out.lines[key]}); "
+                    "each key may appear once in a mapping",
+                    self._gci_name, key_node.start_mark.line + 1,
+                )
+            out[key] = self.construct_object(value_node, deep=deep)
+            out.lines[key] = key_node.start_mark.line + 1
+        return out
+
+    def construct_sequence(self, node: yaml.SequenceNode, deep: bool = False) -> LineList:  # noqa: D102
+        out = LineList(self.construct_object(child, deep=deep) for child in node.value)
+        out.line = node.start_mark.line + 1
+        out.lines = [child.start_mark.line + 1 for child in node.value]
+        return out
+
+
+def _construct_map(loader: _SafeLineLoader, node: yaml.MappingNode) -> Any:
+    data = loader.construct_mapping(node, deep=True)
+    return data
+
+
+def _construct_seq(loader: _SafeLineLoader, node: yaml.SequenceNode) -> Any:
+    return loader.construct_sequence(node, deep=True)
+
+
+_SafeLineLoader.add_constructor("tag:yaml.org,2002:map", _construct_map)
+_SafeLineLoader.add_constructor("tag:yaml.org,2002:seq", _construct_seq)
+
+
+def read_bytes(path: str | os.PathLike, limit: int = MAX_INPUT_BYTES) -> bytes:
+    """Read a whole file, refusing missing, non-regular or over-large files.
+
+    Raises
+    ------
+    InputError
+        When the file does not exist, is a folder, or is larger than ``limit`` bytes.
+    """
+    p = Path(path)
+    if not p.exists():
+        raise InputError("file not found", p)
+    if not p.is_file():
+        raise InputError("not a regular file", p)
+    size = p.stat().st_size
+    if size > limit:
+        raise InputError(
+            f"file is {size:,} bytes, over the limit of {limit:,} bytes; "
+            "split it or raise gci.fileio.MAX_INPUT_BYTES/MAX_YAML_BYTES deliberately", p)
+    with open(p, "rb") as fh:
+        data = fh.read(limit + 1)
+    if len(data) > limit:
+        raise InputError(f"file grew over the limit of {limit:,} bytes while being read", p)
+    return data
+
+
+def decode_text(data: bytes, name: str | os.PathLike) -> str:
+    """Decode bytes as UTF-8 (BOMs for UTF-8/UTF-16 honoured), or raise a clear error."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise InputError("starts with a UTF-16 byte-order mark but is not valid UTF-16 "
+                             f"({exc.reason})", name) from None
+    if b"\x00" in data[:4096]:
+        raise InputError("contains NUL bytes: this is a binary file or UTF-16 without a "
+                         "byte-order mark; save it as UTF-8 text", name)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise InputError(
+            f"is not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start}); "
+            "save the file as UTF-8 (in Excel: 'CSV UTF-8')", name, line) from None
+
+
+def read_yaml(path: str | os.PathLike, *, allow_empty: bool = False) -> Any:
+    """Read a YAML (or JSON) file safely.
+
+    Parameters
+    ----------
+    path : path-like
+        The file.
+    allow_empty : bool
+        Return ``None`` for an empty document instead of raising.
+
+    Returns
+    -------
+    object
+        Plain Python data; mappings are :class:`LineDict`, sequences :class:`LineList`.
+
+    Raises
+    ------
+    InputError
+        Missing/large/undecodable file, malformed YAML, duplicate keys, too many aliases,
+        more than one document, or an empty document.
+    """
+    text = decode_text(read_bytes(path, MAX_YAML_BYTES), path)
+    return parse_yaml(text, str(path), allow_empty=allow_empty)
+
+
+def parse_yaml(text: str, name: str = "<string>", *, allow_empty: bool = False) -> Any:
+    """Parse YAML text with the rules of :func:`read_yaml`; ``name`` is used in messages."""
+    loader = _SafeLineLoader(io.StringIO(text), name)
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
+    except InputError:
+        raise
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else None
+        what = exc.problem or "malformed YAML"
+        if exc.context:
+            what = f"{exc.context}: {what}"
+        if "expected a single document" in str(exc):
+            what = "more than one YAML document (---) in the file; expected exactly one"
+        raise InputError(f"malformed YAML: {what}", name, line) from None
+    except yaml.YAMLError as exc:
+        raise InputError(f"malformed YAML: {exc}", name) from None
+    except RecursionError:
+        raise InputError("YAML nested too deeply", name) from None
+    finally:
+        loader.dispose()
+    if data is None and not allow_empty:
+        raise InputError("the file is empty; expected a YAML mapping", name)
+    return data
+
+
+def sha256_file(path: str | os.PathLike) -> str:
+    """Hex sha256 of a file's bytes."""
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+@contextlib.contextmanager
+def atomic_write(path: str | os.PathLike, mode: str = "w", *, encoding: str | None = "utf-8",
+                 newline: str | None = None) -> Iterator[IO]:
+    """Write ``path`` atomically: to a temporary file beside it, renamed into place on success.
+
+    If the body raises (or the process is interrupted), the target is left as it was and the
+    temporary file is removed.
+    """
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    binary = "b" in mode
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, mode, encoding=None if binary else encoding,
+                       newline=None if binary else newline) as fh:
+            yield fh
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+
+
+def write_text_atomic(path: str | os.PathLike, text: str) -> None:
+    """Write text to ``path`` atomically (UTF-8, LF line ends)."""
+    with atomic_write(path, "w", newline="\n") as fh:
+        fh.write(text)
+
+
+def write_json_atomic(path: str | os.PathLike, data: Any) -> None:
+    """Write JSON (sorted keys, indented, UTF-8) atomically."""
+    write_text_atomic(path, json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
+
+
+def plain(obj: Any) -> Any:
+    """Convert :class:`LineDict`/:class:`LineList` trees to plain dicts and lists."""
+    if isinstance(obj, dict):
+        return {k: plain(v) for k, v in obj.items()}
+    if isinstance(obj, list):
+        return [plain(v) for v in obj]
+    return obj

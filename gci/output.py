@@ -1,0 +1,192 @@
+"""Writing results: CSV / XLSX / JSON tables and ``manifest.json``.
+
+* Every file is written atomically (temporary file + rename).
+* Text cells that a spreadsheet would run as a formula (starting with ``=``, ``+``, ``-``,
+  ``@``, tab or carriage return) are prefixed with ``'`` so they open as text.
+* Refuses to write where an input lives: an output folder that is (or is inside) a responses
+  folder, or an output file that is an input file.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import platform
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from .errors import GCIError
+from .fileio import atomic_write, sha256_file, write_json_atomic
+
+if TYPE_CHECKING:
+    from .result import ScoreResult
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value: Any) -> Any:
+    """Prefix a text cell that a spreadsheet would read as a formula with ``'``."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def safe_frame(df: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``df`` whose text cells (and column names) are neutralised."""
+    out = df.copy()
+    for col in out.columns:
+        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
+            out[col] = out[col].map(neutralise)
+    out.columns = [neutralise(str(c)) for c in out.columns]
+    return out
+
+
+def frame_to_csv_text(df: pd.DataFrame) -> str:
+    """CSV text of ``df`` (neutralised, LF line ends, floats at full precision)."""
+    buf = io.StringIO()
+    safe_frame(df).to_csv(buf, index=False, lineterminator="\n")
+    return buf.getvalue()
+
+
+def write_table(df: pd.DataFrame, path: Path) -> None:
+    """Write one table by the file's suffix (.csv, .xlsx, .json), atomically."""
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        with atomic_write(path, "w", newline="") as fh:
+            fh.write(frame_to_csv_text(df))
+    elif suffix == ".json":
+        with atomic_write(path, "w") as fh:
+            fh.write(safe_frame(df).to_json(orient="records", indent=2, force_ascii=False))
+            fh.write("\n")
+    elif suffix == ".xlsx":
+        write_workbook({"table": df}, path)
+    else:
+        raise GCIError(f"cannot write {path}: unknown format {suffix!r} (csv, xlsx, json)")
+
+
+def write_workbook(sheets: dict[str, pd.DataFrame], path: Path) -> None:
+    """Write several tables as sheets of one XLSX workbook, atomically (needs openpyxl)."""
+    try:
+        import openpyxl  # noqa: F401
+    except ImportError:
+        raise GCIError("writing .xlsx needs openpyxl: pip install 'gci[xlsx]'") from None
+    with atomic_write(path, "wb") as fh:
+        with pd.ExcelWriter(fh, engine="openpyxl") as xw:
+            for name, df in sheets.items():
+                safe_frame(df).to_excel(xw, sheet_name=name[:31], index=False)
+
+
+def check_not_input(folder: Path, protect: Iterable[str | Path]) -> None:
+    """Refuse an output folder that is, or is inside, a protected input folder or file."""
+    out = folder.resolve()
+    for p in protect:
+        p = Path(p).resolve()
+        if p.is_dir() and (out == p or p in out.parents):
+            raise GCIError(f"refusing to write results into {folder}: it is the input folder "
+                           f"{p}; choose another --output")
+        if p.is_file() and p.parent == out:
+            continue  # writing beside an input is fine; exact clashes are checked per file
+
+
+def write_results(result: ScoreResult, folder: str | Path = "results", fmt: str = "csv", *,
+                  protect: Iterable[str | Path] | None = None,
+                  command: str | None = None) -> dict[str, Path]:
+    """Write a result's tables and ``manifest.json`` into ``folder``.
+
+    Parameters
+    ----------
+    result : ScoreResult
+    folder : path
+        Output folder (created if needed).
+    fmt : {"csv", "xlsx", "json"}
+        ``csv``: one file per table; ``xlsx``: one workbook ``results.xlsx`` with a sheet per
+        table; ``json``: ``results.json`` with a list of records per table.
+    protect : iterable of path
+        Input files and folders that must never be written to (the responses are always
+        protected).
+    command : str, optional
+        The command line, recorded in the manifest.
+
+    Returns
+    -------
+    dict
+        Name → path of every file written.
+    """
+    if fmt not in ("csv", "xlsx", "json"):
+        raise GCIError(f"unknown output format {fmt!r}; expected csv, xlsx or json")
+    folder = Path(folder)
+    inputs = [*_input_paths(result), *(Path(p) for p in (protect or []))]
+    check_not_input(folder, inputs)
+    tables = result.tables()
+    planned: dict[str, Path] = {}
+    if fmt == "csv":
+        planned = {name: folder / f"{name}.csv" for name in tables}
+    else:
+        planned = {"results": folder / f"results.{fmt}"}
+    planned["manifest"] = folder / "manifest.json"
+    input_files = {p.resolve() for p in inputs if p.is_file()}
+    for path in planned.values():
+        if path.resolve() in input_files:
+            raise GCIError(f"refusing to overwrite input file {path}; choose another --output")
+    folder.mkdir(parents=True, exist_ok=True)
+    written: dict[str, Path] = {}
+    if fmt == "csv":
+        for name, df in tables.items():
+            write_table(df, planned[name])
+            written[name] = planned[name]
+    elif fmt == "xlsx":
+        write_workbook(tables, planned["results"])
+        written["results"] = planned["results"]
+    else:
+        payload = {name: json.loads(safe_frame(df).to_json(orient="records"))
+                   for name, df in tables.items()}
+        write_json_atomic(planned["results"], payload)
+        written["results"] = planned["results"]
+    outputs = {p.name: sha256_file(p) for p in written.values()}
+    write_json_atomic(planned["manifest"], build_manifest(result, outputs, command))
+    written["manifest"] = planned["manifest"]
+    return written
+
+
+def _input_paths(result: ScoreResult) -> list[Path]:
+    out = []
+    for key, entry in result.inputs.items():
+        entries = entry if isinstance(entry, list) else [entry]
+        out += [Path(e["path"]) for e in entries]
+        if key == "responses":
+            out += list({Path(e["path"]).parent for e in entries})
+    return out
+
+
+def build_manifest(result: ScoreResult, outputs: dict[str, str], command: str | None) -> dict:
+    """The manifest of a run: enough to trace and reproduce it."""
+    return {
+        "gci_version": result.version,
+        "command": command,
+        "framework": {"code": result.framework.code, "version": result.framework.version,
+                      "questions": len(result.framework.questions)},
+        "options": _jsonable(result.options),
+        "inputs": result.inputs,
+        "outputs": outputs,
+        "counts": _jsonable(result.summary()),
+        "steps": _jsonable(result.log),
+        "environment": {"python": platform.python_version(), "numpy": np.__version__,
+                        "pandas": pd.__version__, "platform": sys.platform},
+    }
+
+
+def _jsonable(obj: Any) -> Any:
+    if isinstance(obj, dict):
+        return {str(k): _jsonable(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_jsonable(v) for v in obj]
+    if isinstance(obj, (np.integer,)):
+        return int(obj)
+    if isinstance(obj, (np.floating,)):
+        return float(obj)
+    return obj

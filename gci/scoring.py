@@ -1,0 +1,228 @@
+"""Scoring: responses + framework + weights → a :class:`~gci.result.ScoreResult`.
+
+:func:`score` is the library's main entry point and mirrors ``gci score``. Each step is recorded
+in ``result.log`` (and in ``manifest.json``) so that a result can be regenerated.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ._version import __version__
+from .aggregate import AGGREGATORS, Structure, aggregate
+from .countries import load_grouping, region_of
+from .errors import GCIError, ResponsesError, raise_if_errors
+from .fileio import sha256_file
+from .framework import Framework, load_framework
+from .ranking import DEFAULT_TIES, TIE_METHODS
+from .responses import (
+    ANSWERED,
+    MISSING,
+    MISSING_POLICIES,
+    AnswerMatrix,
+    Responses,
+    build_matrix,
+    load_responses,
+)
+from .result import ScoreResult
+from .tiers import TierScheme, get_tier_scheme
+from .weights import Weights, WeightScheme, resolve_scheme
+
+PathLike = str | os.PathLike
+
+
+def project_root() -> Path | None:
+    """Folder holding the shipped default data, or ``None``.
+
+    The default data are ``indicators.yaml``, ``weights.yaml`` and ``responses/``: taken from the
+    current folder if it has them, else from the source checkout gci was installed from
+    (editable install).
+    """
+    for base in (Path("."), Path(__file__).resolve().parent.parent):
+        if (base / "indicators.yaml").is_file() and (base / "weights.yaml").is_file():
+            return base
+    return None
+
+
+def default_paths() -> dict[str, Path]:
+    """Paths of the shipped default framework, weights and demo responses.
+
+    Raises
+    ------
+    GCIError
+        When they cannot be found (run from the project folder or pass paths explicitly).
+    """
+    root = project_root()
+    if root is None:
+        raise GCIError("cannot find the default data (indicators.yaml, weights.yaml, responses/):"
+                       " run gci from the project folder, or pass --framework, --weights and "
+                       "--responses")
+    return {"framework": root / "indicators.yaml", "weights": root / "weights.yaml",
+            "responses": root / "responses"}
+
+
+def score(responses: Responses | PathLike | None = None,
+          framework: Framework | PathLike | None = None,
+          weights: Weights | WeightScheme | PathLike | None = None, *,
+          scheme: str | None = None, missing: str = "zero",
+          aggregation: str | Mapping[str, str] = "arithmetic", ties: str = DEFAULT_TIES,
+          rank_decimals: int | None = 2, tiers: str | TierScheme | None = "gci2024",
+          groups: pd.Series | PathLike | None = None, check_countries: bool = True,
+          progress: Any = None) -> ScoreResult:
+    """Score responses against a framework with a weight scheme, then rank and tier.
+
+    Parameters
+    ----------
+    responses : Responses or path, optional
+        Responses, or a folder/file to read. Default: the shipped demo ``responses/``.
+    framework : Framework or path, optional
+        Default: the shipped ``indicators.yaml``.
+    weights : Weights, WeightScheme or path, optional
+        Default: the shipped ``weights.yaml``.
+    scheme : str, optional
+        Weight scheme name (default: the file's default scheme).
+    missing : {"zero", "exclude"}
+        Missing answers count as 0 (as the GCI does), or are left out of their parent with
+        their weight shared among the answered siblings.
+    aggregation : str or mapping
+        Aggregation method name (see :data:`gci.aggregate.AGGREGATORS`), or per parent level.
+    ties : str
+        Tie rule for ranks (:data:`gci.ranking.TIE_METHODS`; ``dense`` is ITU's).
+    rank_decimals : int or None
+        Round overall scores to this many decimals before ranking (2: as published).
+    tiers : str, TierScheme or None
+        Tier scheme (default the GCI 2024 tiers); ``None`` for no tiers.
+    groups : Series or path, optional
+        Country → group mapping for regional ranks (default: ITU regions).
+    check_countries : bool
+        Require the 194 GCI economies' codes (``False`` for other units).
+    progress : callable, optional
+        Called with each response file read.
+
+    Returns
+    -------
+    ScoreResult
+
+    Raises
+    ------
+    FrameworkError, WeightsError, ResponsesError, InputError
+        With every problem found in the inputs.
+    """
+    if missing not in MISSING_POLICIES:
+        raise GCIError(f"missing-answer policy {missing!r}; expected one of "
+                       f"{', '.join(MISSING_POLICIES)}")
+    if ties not in TIE_METHODS:
+        raise GCIError(f"tie rule {ties!r}; expected one of {', '.join(TIE_METHODS)}")
+    for m in ([aggregation] if isinstance(aggregation, str) else aggregation.values()):
+        if m not in AGGREGATORS:
+            raise GCIError(f"aggregation {m!r}; expected one of {', '.join(AGGREGATORS)}")
+    log: list[dict] = []
+    inputs: dict[str, Any] = {}
+    if framework is None or responses is None or weights is None:
+        defaults = default_paths()
+        framework = defaults["framework"] if framework is None else framework
+        weights = defaults["weights"] if weights is None else weights
+        responses = defaults["responses"] if responses is None else responses
+    if not isinstance(framework, Framework):
+        inputs["framework"] = _file_entry(framework)
+        framework = load_framework(framework)
+    elif framework.source and Path(framework.source).is_file():
+        inputs["framework"] = _file_entry(framework.source)
+    log.append({"step": "load_framework", "source": framework.source,
+                "questions": len(framework.questions)})
+    if isinstance(weights, (str, os.PathLike)):
+        inputs["weights"] = _file_entry(weights)
+    ws = resolve_scheme(weights, scheme, framework)
+    log.append({"step": "weights", "scheme": ws.name, "scale": ws.scale})
+    if not isinstance(responses, Responses):
+        resp = load_responses(responses, check_countries=check_countries, progress=progress)
+        inputs["responses"] = [_file_entry(f) for f in resp.files]
+    else:
+        resp = responses
+        inputs["responses"] = [_file_entry(f) for f in resp.files if Path(f).is_file()]
+    log.append({"step": "load_responses", "files": len(resp.files), "answers": len(resp)})
+    matrix = build_matrix(resp, framework, missing=missing)
+    raise_if_errors(matrix.problems, ResponsesError, "responses")
+    log.append({"step": "validate", "errors": 0,
+                "warnings": sum(p.severity == "warning" for p in matrix.problems)})
+    if groups is None:
+        group_series = pd.Series(region_of(), name="itu_region")
+        group_name = "itu_region"
+    elif isinstance(groups, pd.Series):
+        group_series, group_name = groups, groups.name or "group"
+    else:
+        inputs["groups"] = _file_entry(groups)
+        group_series, group_name = load_grouping(groups), "group"
+    tier_scheme = get_tier_scheme(tiers)
+    if tier_scheme is not None and not tier_scheme.fits(ws.scale):
+        raise GCIError(f"tier scheme {tier_scheme.name!r} is for scores out of "
+                       f"{tier_scheme.scale:g}, but weight scheme {ws.name!r} scores out of "
+                       f"{ws.scale:g}; choose --tiers none or a matching scheme")
+    structure = Structure.of(framework)
+    value, avail, share = compute(framework, ws, matrix, missing=missing,
+                                  aggregation=aggregation, structure=structure)
+    log.append({"step": "aggregate", "missing": missing, "aggregation": aggregation})
+    options = {"scheme": ws.name, "scale": ws.scale, "missing": missing,
+               "aggregation": aggregation, "ties": ties, "rank_decimals": rank_decimals,
+               "tiers": tier_scheme.name if tier_scheme else None, "groups": group_name,
+               "check_countries": check_countries}
+    log.append({"step": "rank", "ties": ties, "rank_decimals": rank_decimals,
+                "groups": group_name, "tiers": options["tiers"]})
+    return ScoreResult(framework=framework, scheme=ws, matrix=matrix, structure=structure,
+                       value=value, available=avail, share=share, options=options,
+                       groups=group_series, tier_scheme=tier_scheme, inputs=inputs, log=log,
+                       version=__version__)
+
+
+def compute(fw: Framework, ws: WeightScheme, matrix: AnswerMatrix, *, missing: str = "zero",
+            aggregation: str | Mapping[str, str] = "arithmetic",
+            structure: Structure | None = None, weights: np.ndarray | None = None
+            ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Aggregate an answer matrix (the numeric core of :func:`score`).
+
+    ``weights`` may override the scheme with an array of relative node weights of shape
+    ``(..., nodes)`` (root first, as :class:`~gci.aggregate.Structure`), e.g. Monte Carlo draws.
+    """
+    structure = structure or Structure.of(fw)
+    credit, available = question_inputs(matrix, missing)
+    if weights is None:
+        weights = node_weights(ws, structure)
+    return aggregate(structure, credit, available, weights, aggregation)
+
+
+def question_inputs(matrix: AnswerMatrix, missing: str) -> tuple[np.ndarray, np.ndarray]:
+    """Credit and availability of every question under a missing-answer policy."""
+    if missing == "zero":
+        available = matrix.state != 2  # answered or missing; not-applicable drops out
+        credit = np.where(matrix.state == MISSING, 0.0, matrix.credit)
+    else:
+        available = matrix.state == ANSWERED
+        credit = matrix.credit
+    return np.nan_to_num(credit), available
+
+
+def node_weights(ws: WeightScheme, structure: Structure) -> np.ndarray:
+    """Relative weight of every node in ``structure`` order (root first, weight 1)."""
+    return np.array([1.0] + [float(ws.weights.get(c, 1.0)) for c in structure.codes[1:]])
+
+
+def _file_entry(path: PathLike) -> dict:
+    p = Path(path)
+    shown = _display_path(p)
+    if p.is_dir():
+        return {"path": shown, "kind": "folder"}
+    return {"path": shown, "sha256": sha256_file(p)}
+
+
+def _display_path(p: Path) -> str:
+    """``p`` relative to the working folder when inside it (portable manifests), else as is."""
+    try:
+        return str(p.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(p)
