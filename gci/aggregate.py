@@ -6,10 +6,12 @@ Everything here is plain numpy on arrays of shape ``(..., countries, questions)`
 over countries or questions.
 
 Aggregation methods are chosen by name from :data:`AGGREGATORS` (``arithmetic``, ``geometric``,
-``harmonic``), per level of the parent node (``overall``, ``pillar``, ``indicator``,
-``sub_indicator``). Inside each parent, only the children *available* for a country take part
-and their weights are rescaled to sum to 1: a question that does not apply (or, under the
-``exclude`` policy, is unanswered) hands its weight to its siblings in proportion to theirs.
+``harmonic``, and weighted power means ``power_<p>`` such as ``power_2`` = ``quadratic``;
+see :func:`register_generalised_mean`), per level of the parent node (``overall``,
+``pillar``, ``indicator``, ``sub_indicator``). Inside each parent, only the children
+*available* for a country take part and their weights are rescaled to sum to 1: a question
+that does not apply (or, under the ``exclude`` policy, is unanswered) hands its weight to its
+siblings in proportion to theirs.
 A parent with no available child is itself unavailable in its own parent.
 """
 
@@ -67,7 +69,38 @@ def register_aggregator(name: str, func: Callable) -> None:
 
 def generalised_mean(p: float) -> Callable:
     """Aggregator for the weighted power mean of order ``p`` (1 arithmetic, 0 geometric)."""
+    if p > 0 and p != 1:  # zeros count as 0 ** p (not as a zero mean, which holds for p <= 0)
+        return _positive_power(float(p))
     return _arith if p == 1 else _power(float(p))
+
+
+def _positive_power(p: float) -> Callable:
+    """Weighted power mean of order ``p > 0``: ``(sum w v**p / sum w) ** (1/p)``, v >= 0."""
+    def agg(v: np.ndarray, a: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        wa = a * w
+        den = wa.sum(axis=-1)
+        safe = np.where(a, np.maximum(v, 0.0), 0.0)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            m = ((safe ** p) * wa).sum(axis=-1) / den
+        return np.where(den > 0, m, 0.0) ** (1.0 / p) * den, den
+    return agg
+
+
+def register_generalised_mean(p: float) -> str:
+    """Register the weighted power mean of order ``p`` as ``"power_<p>"`` and return the name.
+
+    ``p = 1`` is the arithmetic mean, ``0`` the geometric, ``-1`` the harmonic, ``2`` the
+    quadratic mean. Negative values are clipped to 0 for ``p > 0``; for ``p <= 0`` a zero (or
+    negative) child makes the mean 0.
+    """
+    name = f"power_{float(p):g}"
+    AGGREGATORS.setdefault(name, generalised_mean(float(p)))
+    return name
+
+
+for _p in (-1.0, 0.0, 0.5, 2.0, 3.0):
+    register_generalised_mean(_p)
+AGGREGATORS.setdefault("quadratic", AGGREGATORS["power_2"])
 
 
 @dataclass(frozen=True)
@@ -127,6 +160,7 @@ class Structure:
 
 def aggregate(structure: Structure, credit: np.ndarray, available: np.ndarray,
               weights: np.ndarray, aggregation: str | Mapping[str, str] = "arithmetic",
+              drop: np.ndarray | None = None,
               ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Aggregate question credit up the hierarchy.
 
@@ -143,6 +177,9 @@ def aggregate(structure: Structure, credit: np.ndarray, available: np.ndarray,
         Method name for every level, or a mapping level name → method name (levels of the
         *parent*: ``overall``, ``pillar``, ``indicator``, ``sub_indicator``; missing levels are
         arithmetic).
+    drop : ndarray of bool (..., countries, nodes), optional
+        Aggregates to leave missing (e.g. below a data-coverage threshold): such a node is
+        unavailable, so its parent shares its weight among its other children.
 
     Returns
     -------
@@ -178,6 +215,8 @@ def aggregate(structure: Structure, credit: np.ndarray, available: np.ndarray,
             value[..., parents] = np.where(ok, num / np.where(ok, den, 1.0), 0.0)
             frac = np.where(a, (a * w) / np.where(ok, den, 1.0)[..., None], 0.0)
         avail[..., parents] = ok
+        if drop is not None:
+            avail[..., parents] &= ~np.asarray(drop, dtype=bool)[..., parents]
         for r in range(child.shape[1]):
             cols = child[:, r]
             m = mask[:, r]

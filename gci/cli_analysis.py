@@ -1,8 +1,416 @@
-"""Commands of the `gci` command line for analysis (registered by gci.cli)."""
+"""Commands of the `gci` command line for analysis (registered by gci.cli).
+
+* ``gci whatif ISO3 --set Q07=yes --set Q31=partial``: scores, ranks and tier if answers changed.
+* ``gci gaps ISO3``: the unmet, partial and missing questions by the points each would add.
+* ``gci compare --edition 2018=published --edition 2020=responses/``: edition comparison.
+* ``gci uncertainty --draws 10000 --seed 1``: Monte Carlo rank intervals over modelling choices.
+* ``gci sensitivity --samples 1024``: Sobol indices of the modelling choices on ranks.
+
+Commands parse arguments and call the library (gci.whatif, gci.gaps, gci.editions,
+gci.uncertainty, gci.sensitivity).
+"""
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+from typing import Any
+
 import click
 
-#: Commands this module adds to `gci`.
+#: Commands this module adds to `gci` (defined before importing gci.cli, which reads it).
 COMMANDS: list[click.Command] = []
+
+from .cli import (  # noqa: E402 - gci.cli imports this module back to register COMMANDS
+    _inputs,
+    framework_opt,
+    groups_opt,
+    missing_opt,
+    quiet_opt,
+    responses_opt,
+    scheme_opt,
+    ties_opt,
+    weights_opt,
+)
+from .errors import GCIError, InputError  # noqa: E402
+from .tiers import TIER_SCHEMES  # noqa: E402
+
+output_opt = click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
+                          help="Write the table to this file (.csv, .xlsx or .json).")
+tiers_opt = click.option("--tiers", type=click.Choice([*TIER_SCHEMES, "none"]),
+                         default="gci2024", show_default=True, help="Tier scheme.")
+
+
+def _write(table: Any, output: Path | None, protect: list[Path | None], quiet: bool) -> None:
+    from .output import write_table
+
+    if output is None:
+        return
+    target = output.resolve()
+    for p in protect:
+        if p is not None and Path(p).exists() and (
+                Path(p).resolve() == target or Path(p).resolve() in target.parents):
+            raise InputError("refusing to overwrite or write inside an input; choose another "
+                             "--output", output)
+    write_table(table, output)
+    if not quiet:
+        click.echo(f"wrote {output}")
+
+
+def _show(table: Any) -> str:
+    return table.to_string(float_format=lambda x: f"{x:.2f}", na_rep="")
+
+
+def _score_options(scheme: str | None, missing: str, ties: str, tiers: str,
+                   groups: Path | None) -> dict[str, Any]:
+    return {"scheme": scheme, "missing": missing, "ties": ties,
+            "tiers": None if tiers == "none" else tiers, "groups": groups}
+
+
+@click.command("whatif")
+@click.argument("iso3")
+@click.option("--set", "assignments", multiple=True, required=True, metavar="Q=ANSWER",
+              help="A changed answer, e.g. --set Q07=yes; repeat for several.")
+@framework_opt
+@weights_opt
+@scheme_opt
+@responses_opt
+@missing_opt
+@ties_opt
+@tiers_opt
+@groups_opt
+@output_opt
+@quiet_opt
+def whatif(iso3: str, assignments: tuple[str, ...], framework: Path | None,
+           weights: Path | None, scheme: str | None, responses: Path | None, missing: str,
+           ties: str, tiers: str, groups: Path | None, output: Path | None,
+           quiet: bool) -> None:
+    """What if ISO3 answered differently: new scores, ranks, tier, and whom it passes.
+
+    Example: gci whatif KEN --set Q07=yes --set Q31=partial
+    """
+    from .whatif import what_if
+
+    framework, weights, responses = _inputs(framework, weights, responses)
+    res = what_if(iso3, list(assignments), responses, framework, weights,
+                  **_score_options(scheme, missing, ties, tiers, groups))
+    if not quiet:
+        sets = ", ".join(f"{q}={a}" for q, a in res.answers.items())
+        click.echo(f"What if {res.iso3} ({res.table.attrs.get('group', '')}) answered {sets}:")
+        click.echo(_show(res.table))
+        for direction, title in (("passed", "Passes"), ("passed_by", "Passed by")):
+            sub = res.passed[res.passed["direction"] == direction]
+            if len(sub):
+                click.echo(f"{title} {len(sub)}: " + ", ".join(
+                    f"{r.iso3} ({r.overall:.2f}, rank {r.rank_before})"
+                    for r in sub.itertuples()))
+        if res.passed.empty:
+            click.echo("Passes no country.")
+        for p in res.warnings:
+            click.echo(f"note: {p.message}", err=True)
+    _write(res.table.reset_index(), output, [framework, weights, responses, groups], quiet)
+
+
+@click.command("gaps")
+@click.argument("iso3")
+@click.option("--top", type=click.IntRange(min=1), help="Only the N biggest gains per pillar.")
+@click.option("--flat", is_flag=True, help="One list by gain, not grouped by pillar.")
+@framework_opt
+@weights_opt
+@scheme_opt
+@responses_opt
+@missing_opt
+@ties_opt
+@tiers_opt
+@groups_opt
+@output_opt
+@quiet_opt
+def gaps(iso3: str, top: int | None, flat: bool, framework: Path | None, weights: Path | None,
+         scheme: str | None, responses: Path | None, missing: str, ties: str, tiers: str,
+         groups: Path | None, output: Path | None, quiet: bool) -> None:
+    """The improvement roadmap of ISO3: unmet, partial and missing questions by points gained.
+
+    Each gain is an exact re-score with that one answer at full credit (conditions and
+    weight redistribution included), with the global and regional ranks it would gain.
+    """
+    from .gaps import gaps as find_gaps
+
+    framework, weights, responses = _inputs(framework, weights, responses)
+    table = find_gaps(iso3, responses, framework, weights, by_pillar=not flat,
+                      **_score_options(scheme, missing, ties, tiers, groups))
+    if top is not None:
+        table = (table.head(top) if flat else
+                 table.groupby("pillar", sort=False, group_keys=False).head(top))
+    if not quiet:
+        cols = ["question", "name", "answer", "state", "full_answer", "points_gain",
+                "new_overall", "new_global_rank", "ranks_gained"]
+        if table.empty:
+            click.echo(f"{iso3.upper()} has full credit on every question that applies.")
+        elif flat:
+            click.echo(_show(table[["pillar", *cols]].set_index("question")))
+        else:
+            for pillar, sub in table.groupby("pillar", sort=False):
+                click.echo(f"\n{pillar}: {len(sub)} question(s); the largest single gain is "
+                           f"{sub['points_gain'].max():.2f} points")
+                click.echo(_show(sub[cols].set_index("question")))
+    _write(table, output, [framework, weights, responses, groups], quiet)
+
+
+@click.command("compare")
+@click.option("--edition", "editions", multiple=True, metavar="LABEL=PATH",
+              help="An edition: its label and responses folder/file, or LABEL=published for "
+                   "ITU's published results of that year. Repeat; consecutive editions are "
+                   "compared.")
+@click.option("--published", "published", metavar="YEAR",
+              help="Compare the last --edition (default: the shipped responses) with ITU's "
+                   "published results of YEAR.")
+@click.option("--top", type=click.IntRange(min=1), default=10, show_default=True,
+              help="Movers up and down to list.")
+@framework_opt
+@weights_opt
+@scheme_opt
+@missing_opt
+@ties_opt
+@output_opt
+@quiet_opt
+def compare(editions: tuple[str, ...], published: str | None, top: int,
+            framework: Path | None, weights: Path | None, scheme: str | None, missing: str,
+            ties: str, output: Path | None, quiet: bool) -> None:
+    """Compare editions: score and rank changes per country, movers up and down.
+
+    Examples: gci compare --edition 2018=published --edition 2020=published;
+    gci compare --published 2020 (the shipped responses against GCI 2020).
+    """
+    import pandas as pd
+
+    from .editions import PUBLISHED, compare_editions, compare_published, score_editions
+
+    pairs: dict[str, Any] = {}
+    for item in editions:
+        label, sep, path = item.partition("=")
+        if not sep or not label.strip() or not path.strip():
+            raise click.BadParameter(f"{item!r}: expected LABEL=PATH or LABEL=published",
+                                     param_hint="--edition")
+        if label.strip() in pairs:
+            raise click.BadParameter(f"edition {label.strip()!r} given twice",
+                                     param_hint="--edition")
+        pairs[label.strip()] = (PUBLISHED if path.strip().lower() == PUBLISHED
+                                else Path(path.strip()))
+    if not pairs:
+        if published is None:
+            raise click.UsageError("give at least two --edition, or --published YEAR")
+        pairs["computed"] = None
+    if len(pairs) < 2 and published is None:
+        raise click.UsageError("give at least two --edition, or --published YEAR")
+    if any(v is None or isinstance(v, Path) for v in pairs.values()):
+        fw, w, default_resp = _inputs(framework, weights, None)
+        pairs = {k: (default_resp if v is None else v) for k, v in pairs.items()}
+    else:
+        fw, w = framework, weights
+    tables = score_editions(pairs, fw, w, scheme=scheme, missing=missing, ties=ties,
+                            tiers=None)
+    labels = list(tables)
+    comparisons = [compare_editions(tables[a], tables[b], labels=(a, b), top=top)
+                   for a, b in zip(labels, labels[1:])]
+    if published is not None:
+        comparisons.append(compare_published(tables[labels[-1]], published, top=top))
+    frames = []
+    for c in comparisons:
+        old, new = c.labels
+        if not quiet:
+            s = c.stats
+            click.echo(f"\n{old} -> {new}: {s['n']} countries in both; Spearman "
+                       f"{s['spearman']:.3f}, Kendall {s['kendall']:.3f} (scores); "
+                       f"mean |score change| {s['mean_abs_diff']:.2f}, mean |rank change| "
+                       f"{s['rank_mean_abs_change']:.2f}")
+            for name, movers in (("Up", c.up), ("Down", c.down)):
+                if len(movers):
+                    click.echo(f"{name}:")
+                    click.echo(_show(movers))
+        frames.append(c.table.reset_index().assign(old=str(old), new=str(new)))
+    protect = [framework, weights, *[v for v in pairs.values() if isinstance(v, Path)]]
+    _write(pd.concat(frames, ignore_index=True), output, protect, quiet)
+
+
+def _split(values: tuple[str, ...]) -> tuple[str, ...]:
+    out: list[str] = []
+    for v in values:
+        out += [x.strip() for x in v.split(",") if x.strip()]
+    return tuple(dict.fromkeys(out))
+
+
+def _model(framework: Path | None, weights: Path | None, scheme: str | None,
+           responses: Path | None, missing: str, noise: str, spread: float,
+           concentration: float, schemes: tuple[str, ...], policies: tuple[str, ...],
+           aggregation: tuple[str, ...]) -> Any:
+    from .uncertainty import Choices, UncertaintyModel
+    from .weights import load_weights
+
+    framework, weights, responses = _inputs(framework, weights, responses)
+    names = _split(schemes)
+    if names == ("all",):
+        from .framework import load_framework
+
+        names = tuple(load_weights(weights, load_framework(framework)).schemes)
+    choices = Choices(weights=noise, spread=spread, concentration=concentration,
+                      schemes=names, missing=_split(policies) or (missing,),
+                      aggregation=_split(aggregation) or ("arithmetic",))
+    model = UncertaintyModel.build(responses, framework, weights, scheme=scheme,
+                                   choices=choices, missing=missing)
+    return model, [framework, weights, responses]
+
+
+def _choice_options(func: Any) -> Any:
+    opts = [
+        click.option("--weight-noise", "noise", type=click.Choice(["uniform", "dirichlet",
+                                                                    "none"]),
+                     default="uniform", show_default=True,
+                     help="How weights are perturbed around the scheme drawn."),
+        click.option("--spread", type=click.FloatRange(0, 1, max_open=True), default=0.2,
+                     show_default=True,
+                     help="uniform: each weight times U(1-spread, 1+spread)."),
+        click.option("--concentration", type=click.FloatRange(0, min_open=True),
+                     default=100.0, show_default=True,
+                     help="dirichlet: concentration around the nominal shares (larger: "
+                          "closer)."),
+        click.option("--schemes", multiple=True, default=("all",), show_default=True,
+                     help="Weight schemes drawn from (comma list, or all). The nominal "
+                          "--scheme is always included."),
+        click.option("--policies", multiple=True, default=("zero,exclude",),
+                     show_default=True, help="Missing-answer policies drawn from."),
+        click.option("--aggregation", multiple=True, default=("arithmetic,geometric",),
+                     show_default=True,
+                     help="Pillar -> overall aggregation methods drawn from."),
+    ]
+    for opt in reversed(opts):
+        func = opt(func)
+    return func
+
+
+def _bar(total: int, quiet: bool, label: str) -> tuple[Any, Any]:
+    if quiet:
+        return None, None
+    bar = click.progressbar(length=total, label=label, file=sys.stderr)
+    bar.__enter__()
+    return bar, bar.update
+
+
+@click.command("uncertainty")
+@click.option("--draws", type=click.IntRange(min=1), default=1000, show_default=True,
+              help="Monte Carlo draws.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Random seed.")
+@_choice_options
+@click.option("--engine", type=click.Choice(["fast", "aggregate"]), default="fast",
+              show_default=True, help="Array engine (both give the same numbers).")
+@click.option("--plot", "plot_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also save the rank-interval plot (.png, .svg, .pdf).")
+@click.option("--top", type=click.IntRange(min=1), help="Show / plot only the N best.")
+@framework_opt
+@weights_opt
+@scheme_opt
+@responses_opt
+@missing_opt
+@output_opt
+@quiet_opt
+def uncertainty(draws: int, seed: int, noise: str, spread: float, concentration: float,
+                schemes: tuple[str, ...], policies: tuple[str, ...],
+                aggregation: tuple[str, ...], engine: str, plot_path: Path | None,
+                top: int | None, framework: Path | None, weights: Path | None,
+                scheme: str | None, responses: Path | None, missing: str,
+                output: Path | None, quiet: bool) -> None:
+    """Monte Carlo over modelling choices: nominal, median and 5-95% rank per country.
+
+    Varies the weights (--weight-noise), the weight scheme (--schemes), the missing-answer
+    policy (--policies) and the pillar aggregation (--aggregation). Seeded: the same --seed
+    gives the same numbers.
+    """
+    from .uncertainty import run_uncertainty
+
+    model, protect = _model(framework, weights, scheme, responses, missing, noise, spread,
+                            concentration, schemes, policies, aggregation)
+    bar, progress = _bar(draws, quiet, "Monte Carlo draws")
+    try:
+        res = run_uncertainty(model, draws, seed, engine=engine, progress=progress)
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
+    table = res.table.head(top) if top else res.table
+    if not quiet:
+        s = res.settings
+        click.echo(f"{draws} draws (seed {seed}); weights {s['weights']}, schemes "
+                   f"{', '.join(s['schemes'])}; missing {', '.join(s['missing'])}; "
+                   f"aggregation {', '.join(s['aggregation'])}")
+        click.echo(_show(table.drop(columns=["name"])))
+    if plot_path is not None:
+        _save_plot(res, plot_path, top, protect)
+        if not quiet:
+            click.echo(f"wrote {plot_path}")
+    _write(res.table.reset_index(), output, protect, quiet)
+
+
+def _save_plot(res: Any, path: Path, top: int | None, protect: list[Path]) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from .fileio import atomic_write
+    from .plots_uncertainty import plot_rank_intervals
+
+    fmt = path.suffix.lower().lstrip(".")
+    if fmt not in ("png", "svg", "pdf"):
+        raise GCIError(f"cannot save the plot as {path}: use .png, .svg or .pdf")
+    if any(p is not None and Path(p).resolve() == path.resolve() for p in protect):
+        raise InputError("refusing to overwrite an input; choose another --plot", path)
+    ax = plot_rank_intervals(res, top=top)
+    with atomic_write(path, "wb", encoding=None) as fh:
+        ax.figure.savefig(fh, format=fmt, bbox_inches="tight")
+    plt.close(ax.figure)
+
+
+@click.command("sensitivity")
+@click.option("--samples", type=click.IntRange(min=2), default=1024, show_default=True,
+              help="Base sample size N (a power of 2); the model is scored N x (factors + 2) "
+                   "times.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Random seed.")
+@_choice_options
+@framework_opt
+@weights_opt
+@scheme_opt
+@responses_opt
+@missing_opt
+@output_opt
+@quiet_opt
+def sensitivity(samples: int, seed: int, noise: str, spread: float, concentration: float,
+                schemes: tuple[str, ...], policies: tuple[str, ...],
+                aggregation: tuple[str, ...], framework: Path | None, weights: Path | None,
+                scheme: str | None, responses: Path | None, missing: str,
+                output: Path | None, quiet: bool) -> None:
+    """Sobol indices: which modelling choice drives rank changes (first-order S1, total ST).
+
+    The output is the mean absolute rank shift from the nominal ranks; -o writes the indices
+    of every country's rank as well.
+    """
+    from .sensitivity import rank_sensitivity
+
+    model, protect = _model(framework, weights, scheme, responses, missing, noise, spread,
+                            concentration, schemes, policies, aggregation)
+    total = samples * (len(model.groups) + 2)
+    bar, progress = _bar(total, quiet, "Sobol samples")
+    try:
+        res = rank_sensitivity(model, samples, seed, progress=progress)
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
+    if not quiet:
+        click.echo(f"Sobol indices of the mean absolute rank shift (N={samples}, "
+                   f"{total} scorings):")
+        click.echo(_show(res.summary))
+    summary = res.summary.reset_index().assign(iso3="(mean abs rank shift)")
+    import pandas as pd
+
+    _write(pd.concat([summary[["iso3", "factor", "S1", "ST"]], res.countries],
+                     ignore_index=True), output, protect, quiet)
+
+
+COMMANDS += [whatif, gaps, compare, uncertainty, sensitivity]

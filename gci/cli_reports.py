@@ -1,8 +1,217 @@
-"""Commands of the `gci` command line for reports (registered by gci.cli)."""
+"""Commands of the `gci` command line for reports (registered by gci.cli).
+
+* ``gci plot KIND -o file.png|svg|pdf``: one chart of a scoring run.
+* ``gci report ISO3 -o profile.html``: a self-contained HTML country profile.
+* ``gci report --all -o results/report.xlsx``: the Excel workbook of the run.
+
+Both score first, with the same input options as ``gci score``.
+"""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import TYPE_CHECKING
+
 import click
 
-#: Commands this module adds to `gci`.
+#: Commands this module adds to `gci` (defined before importing gci.cli, which reads it).
 COMMANDS: list[click.Command] = []
+
+from .cli import (  # noqa: E402 - gci.cli imports this module back to register COMMANDS
+    _command_line,
+    _inputs,
+    _progress,
+    framework_opt,
+    groups_opt,
+    main,
+    missing_opt,
+    quiet_opt,
+    responses_opt,
+    scheme_opt,
+    ties_opt,
+    weights_opt,
+)
+from .responses import response_files  # noqa: E402
+from .tiers import TIER_SCHEMES  # noqa: E402
+
+if TYPE_CHECKING:
+    from .result import ScoreResult
+
+PLOT_KINDS = ("pillars", "radar", "heatmap", "distribution", "tiers", "slope")
+
+tiers_opt = click.option("--tiers", type=click.Choice([*TIER_SCHEMES, "none"]),
+                         default="gci2024", show_default=True, help="Tier scheme.")
+
+
+def _score(framework: Path | None, weights: Path | None, scheme: str | None,
+           responses: Path | None, missing: str, ties: str, tiers: str, groups: Path | None,
+           quiet: bool) -> tuple[ScoreResult, list[Path]]:
+    """Score as ``gci score`` does; return the result and the inputs never to overwrite."""
+    from .scoring import score as run
+
+    framework, weights, responses = _inputs(framework, weights, responses)
+    bar, progress = _progress(response_files(responses), quiet, "Reading responses")
+    try:
+        result = run(responses, framework, weights, scheme=scheme, missing=missing, ties=ties,
+                     tiers=None if tiers == "none" else tiers, groups=groups,
+                     progress=progress)
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
+    protect = [p for p in (framework, weights, responses, groups) if p is not None]
+    return result, protect
+
+
+@click.command("plot")
+@click.argument("kind", type=click.Choice(PLOT_KINDS))
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="Image file: .png, .svg or .pdf.")
+@click.option("--region", help="Only this region (ITU region, or a group of --groups).")
+@click.option("--top", type=click.IntRange(min=1), help="Only the N best countries.")
+@click.option("--country", "countries", multiple=True,
+              help="Country (ISO3 or name); repeat for several. Required for radar.")
+@click.option("--previous", type=click.Path(dir_okay=False, path_type=Path),
+              help="slope: earlier ranks, a CSV/XLSX with iso3 and global_rank (or score).")
+@click.option("--edition", help="slope: compare with this published GCI edition "
+              "(2014, 2017, 2018, 2020).")
+@click.option("--style", type=click.Choice(["box", "strip"]), default="box",
+              show_default=True, help="distribution: box plot or dots only.")
+@click.option("--dpi", type=click.IntRange(min=30, max=600), default=150, show_default=True,
+              help="Resolution of PNG output.")
+@framework_opt
+@weights_opt
+@scheme_opt
+@responses_opt
+@missing_opt
+@ties_opt
+@tiers_opt
+@groups_opt
+@quiet_opt
+def plot(kind: str, output: Path, region: str | None, top: int | None,
+         countries: tuple[str, ...], previous: Path | None, edition: str | None, style: str,
+         dpi: int, framework: Path | None, weights: Path | None, scheme: str | None,
+         responses: Path | None, missing: str, ties: str, tiers: str, groups: Path | None,
+         quiet: bool) -> None:
+    """Draw one chart of a scoring run and save it (PNG, SVG or PDF by the file name).
+
+    KIND is one of: pillars (stacked pillar points, sorted, tier bands), radar (one --country
+    against its region and the world), heatmap (countries x indicators), distribution (scores
+    by region), tiers (tier counts by region), slope (rank change from --previous or
+    --edition).
+
+    Example: gci plot pillars --region Europe -o europe.png
+    """
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from . import plots
+    from .report_html import refuse_input_target
+
+    if kind == "radar" and len(countries) != 1:
+        raise click.UsageError("radar needs exactly one --country (ISO3 or name)")
+    if kind in ("distribution", "tiers") and (region or top or countries):
+        raise click.UsageError(f"{kind} shows every region; --region, --top and --country do "
+                               "not apply")
+    if kind != "slope" and (previous or edition):
+        raise click.UsageError("--previous and --edition are for the slope plot only")
+    if kind == "slope" and (previous is None) == (edition is None):
+        raise click.UsageError("slope needs either --previous FILE or --edition YEAR")
+    if output.suffix.lower().lstrip(".") not in plots.FIGURE_FORMATS:
+        raise click.UsageError(f"--output {output}: the file name must end in .png, .svg or "
+                               ".pdf")
+    result, protect = _score(framework, weights, scheme, responses, missing, ties, tiers,
+                             groups, quiet)
+    refuse_input_target(result, output, protect + ([previous] if previous else []))
+    chosen = list(countries) or None
+    if kind == "pillars":
+        ax = plots.pillar_bars(result, region=region, top=top, countries=chosen)
+    elif kind == "radar":
+        ax = plots.radar(result, countries[0])
+    elif kind == "heatmap":
+        ax = plots.indicator_heatmap(result, region=region, top=top, countries=chosen)
+    elif kind == "distribution":
+        ax = plots.score_distribution(result, kind=style)
+    elif kind == "tiers":
+        ax = plots.tier_counts(result)
+    else:
+        from .plots.slope import published_ranks, read_ranks
+
+        before = read_ranks(previous) if previous else published_ranks(edition)
+        label = previous.stem if previous else f"GCI {edition}"
+        after = result
+        if region is not None:
+            from .plots._common import select_countries
+
+            chosen = select_countries(result, region=region, countries=chosen)
+        ax = plots.rank_change(before, after, labels=(label, "this run"), top=top,
+                               countries=chosen)
+    try:
+        path = plots.save_figure(ax, output, dpi=dpi)
+    finally:
+        plt.close(ax.figure)
+    if not quiet:
+        click.echo(f"  wrote {path}")
+
+
+@click.command("report")
+@click.argument("country", required=False)
+@click.option("--all", "all_", is_flag=True,
+              help="Every country: write the Excel workbook instead of one profile.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
+              help="Output file (default results/ISO3.html, or results/report.xlsx with --all).")
+@framework_opt
+@weights_opt
+@scheme_opt
+@responses_opt
+@missing_opt
+@ties_opt
+@tiers_opt
+@groups_opt
+@quiet_opt
+def report(country: str | None, all_: bool, output: Path | None, framework: Path | None,
+           weights: Path | None, scheme: str | None, responses: Path | None, missing: str,
+           ties: str, tiers: str, groups: Path | None, quiet: bool) -> None:
+    """Write a country profile (HTML) or, with --all, the workbook of every table (XLSX).
+
+    The profile is one self-contained HTML file: overall score, tier, global and regional rank,
+    pillars against the region and the world, indicators, the questions where points are
+    missing, evidence links and the run's manifest.
+
+    Examples: gci report KEN -o kenya.html; gci report --all -o results/report.xlsx
+    """
+    if all_ == (country is not None):
+        raise click.UsageError("give either a COUNTRY (ISO3 or name) or --all")
+    if output is None:
+        output = Path("results") / ("report.xlsx" if all_ else f"{country.upper()}.html")
+    want = ".xlsx" if all_ else ".html"
+    if output.suffix.lower() not in ((".xlsx",) if all_ else (".html", ".htm")):
+        raise click.UsageError(f"--output {output}: the file name must end in {want}")
+    result, protect = _score(framework, weights, scheme, responses, missing, ties, tiers,
+                             groups, quiet)
+    if all_:
+        from .workbook import write_report_workbook
+
+        path = write_report_workbook(result, output, protect=protect, command=_command_line())
+    else:
+        from .plots._common import match_country
+        from .report_html import write_country_profile
+
+        iso3 = match_country(result, country)
+        if output == Path("results") / f"{country.upper()}.html":
+            output = Path("results") / f"{iso3}.html"
+        path = write_country_profile(result, iso3, output, protect=protect,
+                                     command=_command_line())
+    if not quiet:
+        click.echo(f"  wrote {path}")
+
+
+COMMANDS += [plot, report]
+
+# When this module is imported before gci.cli, gci.cli registered an empty list: add ours now.
+for _command in COMMANDS:
+    if _command.name not in main.commands:
+        main.add_command(_command)
+
+__all__ = ["COMMANDS", "PLOT_KINDS", "plot", "report"]

@@ -17,6 +17,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -32,6 +33,17 @@ MAX_INPUT_BYTES = 200 * 1024 * 1024
 MAX_YAML_BYTES = 20 * 1024 * 1024
 #: Most YAML aliases (``*name``) one document may use.
 MAX_YAML_ALIASES = 100
+#: Most nodes that aliases may add to a YAML document once expanded ("billion laughs" bound:
+#: a few aliases nested in each other can otherwise stand for billions of values).
+MAX_YAML_ALIAS_EXPANSION = 100_000
+#: Most data rows of a CSV/XLSX table (194 countries x 80 questions is about 16,000).
+MAX_TABLE_ROWS = 1_000_000
+#: Most columns of a CSV/XLSX table.
+MAX_TABLE_COLUMNS = 10_000
+#: Most bytes an XLSX workbook may hold once uncompressed (an .xlsx is a zip archive; a small
+#: "zip bomb" can expand to gigabytes), and most members the archive may have.
+MAX_XLSX_UNCOMPRESSED_BYTES = 500 * 1024 * 1024
+MAX_XLSX_MEMBERS = 10_000
 
 
 class LineDict(dict):
@@ -128,16 +140,61 @@ def _construct_seq(loader: _SafeLineLoader, node: yaml.SequenceNode) -> Any:
 
 _SafeLineLoader.add_constructor("tag:yaml.org,2002:map", _construct_map)
 _SafeLineLoader.add_constructor("tag:yaml.org,2002:seq", _construct_seq)
+# YAML 1.2 reads 1e3 and 1e-3 as numbers; PyYAML (YAML 1.1) would read them as text, so that a
+# weight written 1e-3 would be refused as "not a number" while it looks like one.
+_SafeLineLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:float", re.compile(r"^[-+]?[0-9][0-9_]*[eE][-+]?[0-9]+$"),
+    list("-+0123456789"))
 
 
-def read_bytes(path: str | os.PathLike, limit: int = MAX_INPUT_BYTES) -> bytes:
+def _check_expansion(root: yaml.Node, name: str) -> None:
+    """Refuse alias cycles and documents whose aliases expand to too many nodes.
+
+    Each node's expanded size is computed once (aliases share node objects), so the check is
+    linear in the size of the file, however large the expansion would be.
+    """
+    size: dict[int, int] = {}
+    active: set[int] = set()
+    distinct: set[int] = set()
+
+    def walk(node: yaml.Node) -> int:
+        key = id(node)
+        if key in size:
+            return size[key]
+        if key in active:
+            raise InputError(
+                "an alias (*name) refers to a node that contains it (a cycle); a YAML document "
+                "must be a tree", name, node.start_mark.line + 1)
+        active.add(key)
+        distinct.add(key)
+        total = 1
+        if isinstance(node, yaml.SequenceNode):
+            total += sum(walk(child) for child in node.value)
+        elif isinstance(node, yaml.MappingNode):
+            total += sum(walk(k) + walk(v) for k, v in node.value)
+        active.discard(key)
+        size[key] = total
+        if total - len(distinct) > MAX_YAML_ALIAS_EXPANSION:
+            raise InputError(
+                f"aliases (*name) expand this document by more than {MAX_YAML_ALIAS_EXPANSION:,} "
+                "values (a \"billion laughs\" document?); refusing it (write the values out "
+                "instead)", name, node.start_mark.line + 1)
+        return total
+
+    walk(root)
+
+
+def read_bytes(path: str | os.PathLike, limit: int | None = None) -> bytes:
     """Read a whole file, refusing missing, non-regular or over-large files.
+
+    ``limit`` defaults to :data:`MAX_INPUT_BYTES` (looked up at call time).
 
     Raises
     ------
     InputError
         When the file does not exist, is a folder, or is larger than ``limit`` bytes.
     """
+    limit = MAX_INPUT_BYTES if limit is None else limit
     p = Path(path)
     if not p.exists():
         raise InputError("file not found", p)
@@ -165,9 +222,10 @@ def decode_text(data: bytes, name: str | os.PathLike) -> str:
         except UnicodeDecodeError as exc:
             raise InputError("starts with a UTF-16 byte-order mark but is not valid UTF-16 "
                              f"({exc.reason})", name) from None
-    if b"\x00" in data[:4096]:
+    if b"\x00" in data:
+        line = data[: data.index(b"\x00")].count(b"\n") + 1
         raise InputError("contains NUL bytes: this is a binary file or UTF-16 without a "
-                         "byte-order mark; save it as UTF-8 text", name)
+                         "byte-order mark; save it as UTF-8 text", name, line)
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -207,6 +265,8 @@ def parse_yaml(text: str, name: str = "<string>", *, allow_empty: bool = False) 
     loader = _SafeLineLoader(io.StringIO(text), name)
     try:
         node = loader.get_single_node()
+        if node is not None:
+            _check_expansion(node, name)
         data = loader.construct_document(node) if node is not None else None
     except InputError:
         raise
@@ -257,11 +317,19 @@ def atomic_write(path: str | os.PathLike, mode: str = "w", *, encoding: str | No
             yield fh
             fh.flush()
             os.fsync(fh.fileno())
+        os.chmod(tmp, _default_mode())  # mkstemp makes 0600; outputs get the usual mode
         os.replace(tmp, target)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
+
+
+def _default_mode() -> int:
+    """File mode a plain ``open(..., "w")`` would give (0666 less the umask)."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
 
 
 def write_text_atomic(path: str | os.PathLike, text: str) -> None:

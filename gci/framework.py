@@ -20,6 +20,10 @@ Answer types
     A number turned into credit by goalposts ``[low, high]``: at or beyond ``low`` credit 0, at
     or beyond ``high`` credit 1, linear in between. ``low > high`` means "lower is better".
     ``range`` gives the values accepted as valid answers (default ``[0, null]``: non-negative).
+    ``direction: -1`` makes lower better. Instead of goalposts, ``normalise: <method>`` (with
+    ``direction``, ``target`` or ``normalise: {method: …, <parameter>: …}``) turns the numbers
+    into credit across countries with a method of :mod:`gci.normalise` (``minmax`` onto 0–1,
+    ``percentile_rank``, ``distance_to_target``, …).
 
 Conditions
 ----------
@@ -54,7 +58,7 @@ YES = frozenset({"yes", "y", "true", "1", "1.0"})
 NO = frozenset({"no", "n", "false", "0", "0.0"})
 _NODE_KEYS = {"code", "name", "description", "children"}
 _QUESTION_KEYS = {"code", "name", "description", "question", "type", "scale", "goalposts", "range",
-                  "unit", "evidence_required", "applies_if"}
+                  "unit", "evidence_required", "applies_if", "normalise", "target"}
 
 
 @dataclass(frozen=True)
@@ -113,6 +117,9 @@ class Node:
     evidence_required: bool = False
     applies_if: Condition | None = None
     line: int | None = None
+    normalise: str | None = None
+    direction: int = 1
+    normalise_params: Mapping[str, Any] | None = None
 
     @property
     def is_question(self) -> bool:
@@ -311,9 +318,14 @@ def answers_to_credit(node: Node, raw: pd.Series) -> tuple[np.ndarray, np.ndarra
             ok &= ~(nums < lo_r)
         if hi_r is not None:
             ok &= ~(nums > hi_r)
+        if node.goalposts is None or node.normalise:  # normalised later (gci.normalise)
+            credit[ok] = nums[ok]
+            return credit, ok
         lo, hi = node.goalposts  # type: ignore[misc]
         with np.errstate(invalid="ignore"):
             c = np.clip((nums - lo) / (hi - lo), 0.0, 1.0)
+        if node.direction == -1:
+            c = 1.0 - c
         credit[ok] = c[ok]
         return credit, ok
     return credit, np.zeros(n, dtype=bool)
@@ -321,7 +333,10 @@ def answers_to_credit(node: Node, raw: pd.Series) -> tuple[np.ndarray, np.ndarra
 
 def _num_text(v: Any) -> str:
     if isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool):
-        return f"{float(v):g}" if math.isfinite(float(v)) else str(v)
+        try:
+            return f"{float(v):g}" if math.isfinite(float(v)) else str(v)
+        except OverflowError:  # an integer too large for a float is no yes/no
+            return "inf"
     return str(v)
 
 
@@ -329,7 +344,10 @@ def _to_number(v: Any) -> float:
     if isinstance(v, bool):
         return float("nan")
     if isinstance(v, (int, float, np.integer, np.floating)):
-        return float(v)
+        try:
+            return float(v)
+        except OverflowError:  # an integer of hundreds of digits: not a finite number
+            return float("nan")
     if isinstance(v, str):
         try:
             return float(v.replace(",", "")) if v else float("nan")
@@ -376,7 +394,7 @@ def load_framework(path: str | os.PathLike = "indicators.yaml") -> Framework:
     problems: list[Problem] = []
     if not isinstance(data, dict):
         raise FrameworkError([Problem("not_a_mapping", "expected a YAML mapping with 'pillars' at "
-                                      f"the top, found {type(data).__name__}", name, 1)], name)
+                                      f"the top, found {_type_name(data)}", name, 1)], name)
     known_top = {"framework", "title", "version", "description", "scales", "pillars"}
     for key in data:
         if key not in known_top:
@@ -433,11 +451,14 @@ def _flatten(items: Any, parent: str, out: list[NodeRecord], problems: list[Prob
     for i, item in enumerate(items):
         line = line_of(items, i)
         if not isinstance(item, dict):
+            what = "list" if isinstance(item, list) else type(item).__name__
             problems.append(Problem("bad_node", f"expected a mapping with 'code' under {parent!r},"
-                                    f" found {type(item).__name__} {item!r}", name, line,
+                                    f" found {what} {item!r:.80}", name, line,
                                     item=parent))
             continue
-        fields = {k: v for k, v in item.items() if k != "children"}
+        fields = LineDict((k, v) for k, v in item.items() if k != "children")
+        fields.line = line
+        fields.lines = dict(getattr(item, "lines", {}))
         out.append(NodeRecord(item.get("code"), parent, fields, line))
         if "children" in item:
             kids = item["children"]
@@ -610,10 +631,13 @@ def _build_node(rec: NodeRecord, code: str, parent: str, depth: int, has_childre
             levels = dict(scales[scale].levels)
     elif qtype == "numeric":
         gp = f.get("goalposts")
-        if (not isinstance(gp, (list, tuple)) or len(gp) != 2 or
+        norm_spec = _normalise_spec(f, code, bad)
+        if norm_spec is not None and (gp is None or norm_spec[0] != "goalposts"):
+            pass  # normalised across countries: goalposts only for the goalposts method
+        elif (not isinstance(gp, (list, tuple)) or len(gp) != 2 or
                 not all(_is_finite_number(x) for x in gp) or float(gp[0]) == float(gp[1])):
             bad("bad_goalposts", f"numeric question {code} needs 'goalposts: [low, high]', two "
-                f"different finite numbers; found {gp!r}", "goalposts")
+                f"different finite numbers; found {gp!r:.80}", "goalposts")
         else:
             goalposts = (float(gp[0]), float(gp[1]))
         rg = f.get("range", [0, None])
@@ -642,15 +666,90 @@ def _build_node(rec: NodeRecord, code: str, parent: str, depth: int, has_childre
             cond = Condition(m.group(1), m.group(2), value, str(raw_cond).strip())
     if len(problems) > start and any(p.severity == "error" for p in problems[start:]):
         return None
+    norm_method, direction, norm_params = _numeric_options(f, code, qtype, bad)
+    if len(problems) > start and any(p.severity == "error" for p in problems[start:]):
+        return None
     return Node(code=code, name=str(node_name), parent=parent, depth=depth, kind="question",
                 description=str(f.get("description") or ""), question=str(text), type=qtype,
                 levels=levels, scale=scale, goalposts=goalposts, range=vrange,
                 unit=None if f.get("unit") is None else str(f.get("unit")),
-                evidence_required=ev, applies_if=cond, line=line)
+                evidence_required=ev, applies_if=cond, line=line, normalise=norm_method,
+                direction=direction, normalise_params=norm_params)
+
+
+def _normalise_spec(f: Mapping, code: str, bad: Any) -> tuple[str, dict] | None:
+    """``normalise:`` of a numeric question as (method, params), or None (see gci.normalise).
+
+    ``normalise: minmax`` or ``normalise: {method: distance_to_target, cap: false}``; a
+    ``target:`` key is passed as the ``target`` parameter.
+    """
+    raw = f.get("normalise")
+    if raw is None or raw == "" or (isinstance(raw, float) and math.isnan(raw)):
+        return None
+    params: dict[str, Any] = {}
+    if isinstance(raw, Mapping):
+        params = {str(k): v for k, v in raw.items() if k != "method"}
+        method = raw.get("method")
+    else:
+        method = raw
+    target = f.get("target")
+    if target is not None and not (isinstance(target, float) and math.isnan(target)):
+        if not _is_finite_number(target):
+            bad("bad_target", f"target of {code} is {target!r}; expected a finite number",
+                "target")
+            return None
+        params["target"] = float(target)
+    from .normalise import check_spec
+
+    if method == "goalposts":
+        gp = f.get("goalposts")
+        if isinstance(gp, (list, tuple)) and len(gp) == 2:
+            params.setdefault("low", gp[0])
+            params.setdefault("high", gp[1])
+    why = check_spec(method, params)
+    if why:
+        bad("bad_normalise", f"normalise of {code}: {why}", "normalise")
+        return None
+    return str(method), params
+
+
+def _numeric_options(f: Mapping, code: str, qtype: Any, bad: Any
+                     ) -> tuple[str | None, int, dict | None]:
+    """``normalise``, ``direction`` and normalisation parameters of a question."""
+    raw_dir = f.get("direction")
+    direction = 1
+    if raw_dir is not None and raw_dir != "" and \
+            not (isinstance(raw_dir, float) and math.isnan(raw_dir)):
+        if raw_dir in (1, -1, "1", "-1", "+1") and not isinstance(raw_dir, bool):
+            direction = int(str(raw_dir))
+        else:
+            bad("bad_direction", f"direction of {code} is {raw_dir!r}; expected 1 (higher is "
+                "better) or -1 (lower is better)", "direction")
+    if qtype != "numeric":
+        if f.get("normalise") not in (None, ""):
+            bad("bad_normalise", f"normalise on {qtype} question {code}: only numeric questions "
+                "are normalised", "normalise")
+        return None, 1, None
+    spec = _normalise_spec(f, code, lambda *a, **k: None)
+    if spec is None:
+        return None, direction, None
+    method, params = spec
+    params.pop("low", None) if method == "goalposts" else None
+    params.pop("high", None) if method == "goalposts" else None
+    return method, direction, params or None
+
+
+def _type_name(x: Any) -> str:
+    """``list``/``mapping`` for YAML collections (not gci's LineList/LineDict), else the type."""
+    return "list" if isinstance(x, list) else "mapping" if isinstance(x, dict) \
+        else type(x).__name__
 
 
 def _is_finite_number(x: Any) -> bool:
-    return isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x)
+    try:
+        return isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x)
+    except OverflowError:  # an integer too large for a float
+        return False
 
 
 def _check_conditions(nodes: dict[str, Node], problems: list[Problem], name: str | None) -> None:

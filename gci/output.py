@@ -158,7 +158,8 @@ def _input_paths(result: ScoreResult) -> list[Path]:
     for key, entry in result.inputs.items():
         entries = entry if isinstance(entry, list) else [entry]
         out += [Path(e["path"]) for e in entries]
-        if key == "responses":
+        if key == "responses" and "responses_given" not in result.inputs:
+            # origin unknown (a Responses object): protect the folders the files are in
             out += list({Path(e["path"]).parent for e in entries})
     return out
 

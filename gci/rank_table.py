@@ -93,19 +93,25 @@ def rank_table(scores: pd.Series | str | os.PathLike, *, ties: str = DEFAULT_TIE
     Returns
     -------
     DataFrame
-        Columns ``iso3, score, global_rank, itu_region, regional_rank[, tier]``, best first.
+        Columns ``iso3, score, global_rank, itu_region, regional_rank[, tier]``, best first
+        (``group`` instead of ``itu_region`` when ``groups`` is given).
     """
+    source = None
     if not isinstance(scores, pd.Series):
+        source = str(scores)
         scores = read_scores(scores, check_countries=check_countries)
     scale = infer_scale(scores) if scale is None else float(scale)
     if (scores > scale).any():
         worst = scores[scores > scale]
-        raise GCIError(f"scores above the scale {scale:g}: "
-                       + ", ".join(f"{c}={v:g}" for c, v in worst.head(5).items()))
+        raise ResponsesError([Problem("score_above_scale", f"score {v:g} is above the scale "
+                                      f"{scale:g}; pass --scale or fix the score", source,
+                                      country=str(c)) for c, v in worst.items()],
+                             f"scores above the scale {scale:g} in {source or 'the scores'}")
     region = (groups if groups is not None else pd.Series(region_of())).reindex(scores.index)
     out = pd.DataFrame({"iso3": scores.index, "score": scores.to_numpy()})
     out["global_rank"] = rank_scores(scores, ties, decimals).to_numpy()
-    out["itu_region"] = region.to_numpy()
+    group_col = "itu_region" if groups is None else "group"
+    out[group_col] = region.to_numpy()
     out["regional_rank"] = rank_within(scores, region, ties, decimals).to_numpy()
     scheme = get_tier_scheme(tiers)
     if scheme is not None:

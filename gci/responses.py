@@ -21,8 +21,12 @@ missing where required (warning), and missing answers (counted per country; warn
 
 from __future__ import annotations
 
+import csv
 import json
 import os
+import re
+import warnings
+import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from io import BytesIO, StringIO
@@ -32,13 +36,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from . import fileio
 from .countries import resolve_country
 from .errors import InputError, Problem, ResponsesError, raise_if_errors
 from .fileio import LineDict, decode_text, line_of, read_bytes, read_yaml
 from .framework import Framework, answers_to_credit, condition_order, normalise_answer
 
 SOURCES = ("questionnaire", "desk_research")
-MISSING_POLICIES = ("zero", "exclude")
+MISSING_POLICIES = ("zero", "exclude", "group_mean", "group_median")
 RESPONSE_SUFFIXES = (".yaml", ".yml", ".json", ".csv", ".xlsx")
 COLUMNS = ["iso3", "country", "question", "answer", "evidence", "source", "file", "line"]
 
@@ -216,14 +221,24 @@ def _read_one(f: Path, problems: list[Problem], check_countries: bool) -> pd.Dat
         try:
             data = json.loads(text, object_pairs_hook=_unique_pairs(str(f)),
                               parse_constant=_reject_constant(str(f)))
+        except RecursionError:
+            raise InputError("JSON nested too deeply", f) from None
         except json.JSONDecodeError as exc:
             raise InputError(f"malformed JSON: {exc.msg}", f, exc.lineno) from None
         return _country_doc(data, str(f), problems, check_countries)
     if suffix in (".csv", ".xlsx"):
         df = read_table(f)
+        if df.empty:
+            problems.append(Problem("no_rows", "the table has a header row but no data rows; "
+                                    "expected one row per answer (long) or per country (wide)",
+                                    str(f), 2))
+            return pd.DataFrame(columns=COLUMNS)
         cols = {str(c).strip().lower() for c in df.columns}
         if {"question", "answer"} <= cols:
             return _long_table(df, str(f), problems, 2, check_countries)
+        if "question" in cols or "answer" in cols:
+            raise InputError("a long table needs columns iso3 (or country), question and answer;"
+                             f" found {list(df.columns)[:8]}", f, 1)
         return _wide_to_responses(df, str(f), problems, check_countries).table
     raise InputError(f"unsupported file type {suffix!r}; expected .yaml, .yml, .json, .csv or "
                      ".xlsx", f)
@@ -264,22 +279,52 @@ def read_table(path: str | os.PathLike) -> pd.DataFrame:
             import openpyxl  # noqa: F401
         except ImportError:
             raise InputError("reading .xlsx needs openpyxl: pip install 'gci[xlsx]'", p) from None
+        _check_xlsx_archive(data, p)
         try:
             df = pd.read_excel(BytesIO(data), dtype=str, keep_default_na=False, na_values=[],
-                               engine="openpyxl")
+                               engine="openpyxl", nrows=fileio.MAX_TABLE_ROWS + 1)
         except Exception as exc:  # openpyxl raises many types for broken workbooks
             raise InputError(f"cannot read the workbook: {type(exc).__name__}: {exc}", p) \
                 from None
     else:
         text = decode_text(data, p)
+        try:  # newline=None: also old Mac files whose lines end in a lone CR
+            header = next(csv.reader(StringIO(text[:1_000_000], newline=None)), [])
+        except csv.Error:
+            header = []  # pandas reports what is wrong below
+        if len(header) > fileio.MAX_TABLE_COLUMNS:
+            raise InputError(f"the header row has {len(header):,} columns, over the limit of "
+                             f"{fileio.MAX_TABLE_COLUMNS:,} (gci.fileio.MAX_TABLE_COLUMNS)",
+                             p, 1)
         try:
-            df = pd.read_csv(StringIO(text), dtype=str, keep_default_na=False, na_values=[],
-                             skipinitialspace=True)
+            with warnings.catch_warnings():
+                warnings.simplefilter("error", pd.errors.ParserWarning)
+                df = pd.read_csv(StringIO(text), dtype=str, keep_default_na=False, na_values=[],
+                                 skipinitialspace=True, index_col=False,
+                                 nrows=fileio.MAX_TABLE_ROWS + 1)
+        except pd.errors.ParserWarning:
+            raise _long_rows_error(text, p) from None
         except pd.errors.ParserError as exc:
-            raise InputError(f"malformed CSV: {exc}", p) from None
+            if re.search(r"Expected \d+ fields", str(exc)):
+                raise _long_rows_error(text, p) from None
+            line = re.search(r"line (\d+)", str(exc))
+            quote = re.search(r"EOF inside string starting at row (\d+)", str(exc))
+            if quote:  # pandas counts rows from 0 here
+                raise InputError("malformed CSV: a quoted field (\"…) is never closed", p,
+                                 int(quote.group(1)) + 1) from None
+            raise InputError(f"malformed CSV: {exc}", p,
+                             int(line.group(1)) if line else None) from None
         except pd.errors.EmptyDataError:
             raise InputError("the file is empty; expected a header row and data rows", p) \
                 from None
+        if len(df.columns) == 1 and (";" in df.columns[0] or "\t" in df.columns[0]):
+            sep = "';'" if ";" in df.columns[0] else "tabs"
+            raise InputError(f"the columns are separated by {sep}; gci reads comma-separated "
+                             "CSV (in Excel: save as 'CSV UTF-8 (Comma delimited)')", p, 1)
+    if len(df) > fileio.MAX_TABLE_ROWS or len(df.columns) > fileio.MAX_TABLE_COLUMNS:
+        raise InputError(f"the table has more than {fileio.MAX_TABLE_ROWS:,} rows or "
+                         f"{fileio.MAX_TABLE_COLUMNS:,} columns (gci.fileio.MAX_TABLE_ROWS, "
+                         "MAX_TABLE_COLUMNS); split it", p)
     df.columns = [str(c).strip() for c in df.columns]
     dup = [c for c in df.columns if list(df.columns).count(c) > 1 or c.endswith(".1")]
     if len(set(df.columns)) != len(df.columns) or dup:
@@ -288,6 +333,36 @@ def read_table(path: str | os.PathLike) -> pd.DataFrame:
         if dups:
             raise InputError(f"duplicate column(s) {', '.join(dups)} in the header row", p, 1)
     return df
+
+
+def _check_xlsx_archive(data: bytes, p: Path) -> None:
+    """Refuse a workbook that is not a zip archive or would expand beyond the limits."""
+    try:
+        with zipfile.ZipFile(BytesIO(data)) as zf:
+            members = zf.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        raise InputError("is not a valid .xlsx workbook (not a zip archive); save it again "
+                         "from Excel as .xlsx, or export it as CSV UTF-8", p) from None
+    if len(members) > fileio.MAX_XLSX_MEMBERS:
+        raise InputError(f"the workbook archive has {len(members):,} parts, over the limit of "
+                         f"{fileio.MAX_XLSX_MEMBERS:,}", p)
+    total = sum(m.file_size for m in members)
+    if total > fileio.MAX_XLSX_UNCOMPRESSED_BYTES:
+        raise InputError(f"the workbook expands to {total:,} bytes when uncompressed, over the "
+                         f"limit of {fileio.MAX_XLSX_UNCOMPRESSED_BYTES:,} bytes "
+                         "(gci.fileio.MAX_XLSX_UNCOMPRESSED_BYTES); refusing a possible zip bomb",
+                         p)
+
+
+def _long_rows_error(text: str, p: Path) -> InputError:
+    """The error for data rows with more fields than the header row (names the rows)."""
+    rows = csv.reader(StringIO(text, newline=None))
+    width = len(next(rows, []))
+    bad = [i for i, row in enumerate(rows, start=2) if len(row) > width]
+    shown = ", ".join(map(str, bad[:10])) + (" …" if len(bad) > 10 else "")
+    return InputError(f"row(s) {shown} have more fields than the {width} columns of the header "
+                      "row (a stray comma? quote text that contains commas)", p,
+                      bad[0] if bad else None)
 
 
 def _country_doc(data: Any, name: str, problems: list[Problem],
@@ -321,8 +396,9 @@ def _country_doc(data: Any, name: str, problems: list[Problem],
             evidence, source = a.get("evidence"), a.get("source", default_source)
             a = a.get("answer")
         if isinstance(a, (list, dict)):
-            problems.append(Problem("bad_answer", f"answer is a {type(a).__name__}; expected one "
-                                    "value", name, ln, iso3, str(q)))
+            problems.append(Problem("bad_answer", f"answer is a "
+                                    f"{'list' if isinstance(a, list) else 'mapping'}; expected "
+                                    "one value", name, ln, iso3, str(q)))
             continue
         rows.append((iso3, str(country_raw), str(q), normalise_answer(a), evidence, source,
                      name, ln))
@@ -373,11 +449,18 @@ def _long_table(df: pd.DataFrame, name: str, problems: list[Problem], first_row:
 
 def _resolve_column(countries: pd.Series, name: str, lines: np.ndarray, problems: list[Problem],
                     check_countries: bool) -> np.ndarray:
-    uniques, codes = np.unique(countries.astype(str).to_numpy(), return_inverse=True)
-    resolved = []
-    for u in uniques:
-        first = int(lines[np.argmax(countries.astype(str).to_numpy() == u)])
-        resolved.append(_resolve(u, name, first, problems, check_countries))
+    codes, uniques = pd.factorize(countries.astype(str), sort=False)
+    first_row = np.zeros(len(uniques), dtype=np.int64)
+    first_row[codes[::-1]] = np.arange(len(codes))[::-1]  # first occurrence of each value
+    if not check_countries:
+        blank = [i for i, u in enumerate(uniques) if not u.strip()]
+        for i in blank:
+            problems.append(Problem("unknown_country", "no country given", name,
+                                    int(lines[first_row[i]])))
+        resolved = np.array([u.strip() or None for u in uniques], dtype=object)
+        return resolved[codes]
+    resolved = [_resolve(u, name, int(lines[first_row[i]]), problems, check_countries)
+                for i, u in enumerate(uniques)]
     return np.asarray(resolved, dtype=object)[codes]
 
 
@@ -534,7 +617,7 @@ def build_matrix(responses: Responses, fw: Framework, missing: str = "zero") -> 
         if (~ok).any():
             sub = t.iloc[rows[~ok]]
             for r in sub.itertuples():
-                problems.append(Problem("bad_answer", f"answer {r.answer!r} is not allowed for "
+                problems.append(Problem("bad_answer", f"answer {r.answer!r:.60} is not allowed for "
                                         f"{node.type} question {q}; expected "
                                         f"{node.allowed_answers()}", r.file, _int(r.line),
                                         r.iso3, q))
@@ -571,11 +654,17 @@ def build_matrix(responses: Responses, fw: Framework, missing: str = "zero") -> 
                                     _line_of(t, countries[i], q), countries[i], q, "warning"))
     state[na] = NOT_APPLICABLE
     credit[na] = np.nan
+    for node in fw.questions:  # numeric questions normalised across countries (gci.normalise)
+        if node.type == "numeric" and node.normalise:
+            from .normalise import normalised_credit
+
+            credit[:, qindex[node.code]] = normalised_credit(node, credit[:, qindex[node.code]])
     # missing answers and evidence: one warning per country
     miss = state == MISSING
     for i in np.nonzero(miss.any(axis=1))[0]:
         qs = [qcodes[j] for j in np.nonzero(miss[i])[0]]
-        rule = "counted as 0" if missing == "zero" else "left out of their parent (exclude)"
+        rule = {"zero": "counted as 0", "exclude": "left out of their parent (exclude)"}.get(
+            missing, f"imputed ({missing})")
         problems.append(Problem("missing_answers", f"{len(qs)} missing answer(s), {rule}: "
                                 f"{', '.join(qs[:12])}{' …' if len(qs) > 12 else ''}",
                                 _file_of(t, countries[i], None), None, countries[i], None,

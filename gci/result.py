@@ -180,6 +180,13 @@ class ScoreResult:
         """One country's row of :attr:`scores`."""
         return self.scores.loc[iso3]
 
+    @property
+    def plot(self) -> Any:
+        """Plots of this result: ``result.plot.pillars()``, ``.radar(iso3)``, … (gci.plots)."""
+        from .plots import PlotAccessor
+
+        return PlotAccessor(self)
+
     # --- output -----------------------------------------------------------------------------
     def tables(self) -> dict[str, pd.DataFrame]:
         """The tables written by :meth:`write`, by name."""

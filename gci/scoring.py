@@ -20,6 +20,7 @@ from .countries import load_grouping, region_of
 from .errors import GCIError, ResponsesError, raise_if_errors
 from .fileio import sha256_file
 from .framework import Framework, load_framework
+from .impute import IMPUTE_POLICIES, below_coverage, coverage_problems, policy_inputs
 from .ranking import DEFAULT_TIES, TIE_METHODS
 from .responses import (
     ANSWERED,
@@ -74,7 +75,8 @@ def score(responses: Responses | PathLike | None = None,
           aggregation: str | Mapping[str, str] = "arithmetic", ties: str = DEFAULT_TIES,
           rank_decimals: int | None = 2, tiers: str | TierScheme | None = "gci2024",
           groups: pd.Series | PathLike | None = None, check_countries: bool = True,
-          progress: Any = None) -> ScoreResult:
+          progress: Any = None, coverage: float | Mapping[str, float] | None = None,
+          impute_by: pd.Series | PathLike | None = None) -> ScoreResult:
     """Score responses against a framework with a weight scheme, then rank and tier.
 
     Parameters
@@ -87,9 +89,10 @@ def score(responses: Responses | PathLike | None = None,
         Default: the shipped ``weights.yaml``.
     scheme : str, optional
         Weight scheme name (default: the file's default scheme).
-    missing : {"zero", "exclude"}
+    missing : {"zero", "exclude", "group_mean", "group_median"}
         Missing answers count as 0 (as the GCI does), or are left out of their parent with
-        their weight shared among the answered siblings.
+        their weight shared among the answered siblings, or are imputed with the mean (median)
+        credit of their group (see :mod:`gci.impute`; flagged in ``result.validation``).
     aggregation : str or mapping
         Aggregation method name (see :data:`gci.aggregate.AGGREGATORS`), or per parent level.
     ties : str
@@ -104,6 +107,11 @@ def score(responses: Responses | PathLike | None = None,
         Require the 194 GCI economies' codes (``False`` for other units).
     progress : callable, optional
         Called with each response file read.
+    coverage : float or mapping, optional
+        Minimum data coverage of an aggregate (share of its applicable questions answered),
+        one share or per level/code; below it the aggregate is left missing and flagged.
+    impute_by : Series or path, optional
+        Grouping for ``group_mean``/``group_median`` (default: ``groups``, i.e. ITU regions).
 
     Returns
     -------
@@ -130,19 +138,22 @@ def score(responses: Responses | PathLike | None = None,
         weights = defaults["weights"] if weights is None else weights
         responses = defaults["responses"] if responses is None else responses
     if not isinstance(framework, Framework):
-        inputs["framework"] = _file_entry(framework)
-        framework = load_framework(framework)
+        framework = _load_framework_file(framework)
+        inputs["framework"] = _file_entry(framework.source)
     elif framework.source and Path(framework.source).is_file():
         inputs["framework"] = _file_entry(framework.source)
     log.append({"step": "load_framework", "source": framework.source,
                 "questions": len(framework.questions)})
+    ws = resolve_scheme(_table_scheme(weights, scheme), scheme, framework)
     if isinstance(weights, (str, os.PathLike)):
         inputs["weights"] = _file_entry(weights)
-    ws = resolve_scheme(weights, scheme, framework)
     log.append({"step": "weights", "scheme": ws.name, "scale": ws.scale})
     if not isinstance(responses, Responses):
         resp = load_responses(responses, check_countries=check_countries, progress=progress)
         inputs["responses"] = [_file_entry(f) for f in resp.files]
+        # what the user named (folders and/or files): outputs may not go into a named folder
+        named = [responses] if isinstance(responses, (str, os.PathLike)) else list(responses)
+        inputs["responses_given"] = [_file_entry(f) for f in named]
     else:
         resp = responses
         inputs["responses"] = [_file_entry(f) for f in resp.files if Path(f).is_file()]
@@ -157,21 +168,39 @@ def score(responses: Responses | PathLike | None = None,
     elif isinstance(groups, pd.Series):
         group_series, group_name = groups, groups.name or "group"
     else:
-        inputs["groups"] = _file_entry(groups)
         group_series, group_name = load_grouping(groups), "group"
+        inputs["groups"] = _file_entry(groups)
     tier_scheme = get_tier_scheme(tiers)
     if tier_scheme is not None and not tier_scheme.fits(ws.scale):
         raise GCIError(f"tier scheme {tier_scheme.name!r} is for scores out of "
                        f"{tier_scheme.scale:g}, but weight scheme {ws.name!r} scores out of "
                        f"{ws.scale:g}; choose --tiers none or a matching scheme")
     structure = Structure.of(framework)
+    imp_groups = None
+    if missing in IMPUTE_POLICIES:
+        imp_groups = (group_series if impute_by is None else impute_by
+                      if isinstance(impute_by, pd.Series) else load_grouping(impute_by))
+        _, filled, imp_problems = policy_inputs(matrix.credit, matrix.state, matrix.countries,
+                                                matrix.questions, missing, imp_groups)
+        matrix.problems.extend(imp_problems)
+        log.append({"step": "impute", "method": missing, "fallback": "exclude",
+                    "imputed": int((filled & (matrix.state == MISSING)).sum()),
+                    "flagged": sum(p.kind != "imputed" for p in imp_problems)})
+    if coverage is not None:
+        matrix.problems.extend(coverage_problems(structure, matrix.state, matrix.countries,
+                                                 coverage))
     value, avail, share = compute(framework, ws, matrix, missing=missing,
-                                  aggregation=aggregation, structure=structure)
+                                  aggregation=aggregation, structure=structure,
+                                  groups=imp_groups, coverage=coverage)
     log.append({"step": "aggregate", "missing": missing, "aggregation": aggregation})
+    if coverage is not None:
+        log.append({"step": "coverage", "minimum": coverage})
     options = {"scheme": ws.name, "scale": ws.scale, "missing": missing,
                "aggregation": aggregation, "ties": ties, "rank_decimals": rank_decimals,
                "tiers": tier_scheme.name if tier_scheme else None, "groups": group_name,
                "check_countries": check_countries}
+    if coverage is not None:
+        options["coverage"] = coverage
     log.append({"step": "rank", "ties": ties, "rank_decimals": rank_decimals,
                 "groups": group_name, "tiers": options["tiers"]})
     return ScoreResult(framework=framework, scheme=ws, matrix=matrix, structure=structure,
@@ -182,22 +211,33 @@ def score(responses: Responses | PathLike | None = None,
 
 def compute(fw: Framework, ws: WeightScheme, matrix: AnswerMatrix, *, missing: str = "zero",
             aggregation: str | Mapping[str, str] = "arithmetic",
-            structure: Structure | None = None, weights: np.ndarray | None = None
+            structure: Structure | None = None, weights: np.ndarray | None = None,
+            groups: pd.Series | Mapping[str, str] | None = None,
+            coverage: float | Mapping[str, float] | None = None,
             ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Aggregate an answer matrix (the numeric core of :func:`score`).
 
     ``weights`` may override the scheme with an array of relative node weights of shape
     ``(..., nodes)`` (root first, as :class:`~gci.aggregate.Structure`), e.g. Monte Carlo draws.
+    ``groups`` is the grouping of the imputation policies (default ITU regions); ``coverage``
+    the minimum data coverage of aggregates (:mod:`gci.impute`).
     """
     structure = structure or Structure.of(fw)
-    credit, available = question_inputs(matrix, missing)
+    credit, available = question_inputs(matrix, missing, groups=groups)
     if weights is None:
         weights = node_weights(ws, structure)
-    return aggregate(structure, credit, available, weights, aggregation)
+    drop = below_coverage(structure, matrix.state, coverage)
+    return aggregate(structure, credit, available, weights, aggregation, drop=drop)
 
 
-def question_inputs(matrix: AnswerMatrix, missing: str) -> tuple[np.ndarray, np.ndarray]:
+def question_inputs(matrix: AnswerMatrix, missing: str,
+                    groups: pd.Series | Mapping[str, str] | None = None
+                    ) -> tuple[np.ndarray, np.ndarray]:
     """Credit and availability of every question under a missing-answer policy."""
+    if missing in IMPUTE_POLICIES:
+        credit, available, _ = policy_inputs(matrix.credit, matrix.state, matrix.countries,
+                                             matrix.questions, missing, groups)
+        return credit, available
     if missing == "zero":
         available = matrix.state != 2  # answered or missing; not-applicable drops out
         credit = np.where(matrix.state == MISSING, 0.0, matrix.credit)
@@ -210,6 +250,25 @@ def question_inputs(matrix: AnswerMatrix, missing: str) -> tuple[np.ndarray, np.
 def node_weights(ws: WeightScheme, structure: Structure) -> np.ndarray:
     """Relative weight of every node in ``structure`` order (root first, weight 1)."""
     return np.array([1.0] + [float(ws.weights.get(c, 1.0)) for c in structure.codes[1:]])
+
+
+def _load_framework_file(path: PathLike) -> Framework:
+    """A framework from YAML, or from a metadata table (.csv/.xlsx, gci.framework_table)."""
+    if Path(path).suffix.lower() in (".csv", ".xlsx"):
+        from .framework_table import read_framework_table
+
+        return read_framework_table(path)[0]
+    return load_framework(path)
+
+
+def _table_scheme(weights: Any, scheme: str | None) -> Any:
+    """The weight column of a framework table given as weights (other inputs unchanged)."""
+    if isinstance(weights, (str, os.PathLike)) and \
+            Path(weights).suffix.lower() in (".csv", ".xlsx"):
+        from .framework_table import read_framework_table
+
+        return read_framework_table(weights, scheme_name=scheme)[1]
+    return weights
 
 
 def _file_entry(path: PathLike) -> dict:

@@ -43,7 +43,12 @@ def validate_all(framework: str | os.PathLike, weights: str | os.PathLike | None
             report.problems.append(Problem("unreadable", exc.message, exc.file, exc.line))
         return None
 
-    fw = collect(load_framework, framework)
+    from .framework_table import TABLE_SUFFIXES, read_framework_table
+
+    if str(framework).lower().endswith(TABLE_SUFFIXES):  # a framework table, as `gci score`
+        fw = collect(lambda path: read_framework_table(path)[0], framework)
+    else:
+        fw = collect(load_framework, framework)
     if fw is not None:
         report.problems.extend(getattr(fw, "warnings", []))
     if weights is not None:

@@ -34,6 +34,10 @@ from .fileio import line_of, read_yaml
 from .framework import ROOT, Framework
 
 DEFAULT_SCALE = 100.0
+#: Largest relative weight and largest scale accepted: bigger numbers are typos, and sums of
+#: them overflow to infinity.
+MAX_WEIGHT = 1e9
+MAX_SCALE = 1e9
 
 
 @dataclass(frozen=True)
@@ -206,10 +210,10 @@ def load_weights(path: str | os.PathLike = "weights.yaml",
                                         " expected weights, scale, description", name,
                                         line_of(spec, key), item=str(sname), severity="warning"))
         scale = spec.get("scale", DEFAULT_SCALE)
-        if not _finite(scale) or scale <= 0:
+        if not _finite(scale) or scale <= 0 or scale > MAX_SCALE:
             problems.append(Problem("bad_scale", f"scheme {sname!r} has scale {scale!r}; expected"
-                                    " a positive number (e.g. 100)", name, line_of(spec, "scale"),
-                                    item=str(sname)))
+                                    f" a positive number up to {MAX_SCALE:g} (e.g. 100)", name,
+                                    line_of(spec, "scale"), item=str(sname)))
             scale = DEFAULT_SCALE
         wraw = spec.get("weights") or {}
         if not isinstance(wraw, dict):
@@ -219,10 +223,11 @@ def load_weights(path: str | os.PathLike = "weights.yaml",
             wraw = {}
         weights: dict[str, float] = {}
         for code, w in wraw.items():
-            if not _finite(w) or w < 0:
+            if not _finite(w) or w < 0 or w > MAX_WEIGHT:
                 problems.append(Problem("bad_weight", f"scheme {sname!r} gives {code!r} weight "
-                                        f"{w!r}; expected a finite number >= 0", name,
-                                        line_of(wraw, code), item=str(code)))
+                                        f"{w!r:.40}; expected a finite number >= 0 and <= "
+                                        f"{MAX_WEIGHT:g}", name, line_of(wraw, code),
+                                        item=str(code)))
                 continue
             weights[str(code)] = float(w)
         scheme = WeightScheme(str(sname), weights, float(scale), str(spec.get("description") or ""))
@@ -244,7 +249,10 @@ def load_weights(path: str | os.PathLike = "weights.yaml",
 
 
 def _finite(x: Any) -> bool:
-    return isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x)
+    try:
+        return isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x)
+    except OverflowError:  # an integer too large for a float
+        return False
 
 
 def resolve_scheme(weights: Weights | WeightScheme | str | os.PathLike | None,

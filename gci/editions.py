@@ -1,0 +1,227 @@
+"""Editions: score several years' responses and compare them, or compare with ITU's results.
+
+* :func:`score_editions` scores a mapping ``label → responses`` (e.g. ``{2020: "responses/"}``)
+  with one framework and weight scheme; a value ``"published"`` takes ITU's published results of
+  that edition instead (``gci/data/gci_published_scores.csv``).
+* :func:`compare_editions` compares two editions per country: overall score and rank change
+  (and pillar changes when both have pillars), movers up and down, and how well the two
+  agree (Spearman's rho and Kendall's tau of the scores, via scipy).
+* :func:`compare_published` compares a computed result with a published edition.
+
+Published scores of 2014, 2017 and 2018 are on a 0–1 scale; they are multiplied by 100 here so
+that every edition is on the 0–100 scale of GCI 2020 and of gci's default. Published ranks are
+taken as published (ITU's dense tie rule), not recomputed.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from .countries import country_name, region_of
+from .errors import GCIError
+from .result import ScoreResult
+from .scoring import score
+from .whatif import prepare_inputs
+
+PathLike = str | os.PathLike
+PUBLISHED = "published"
+
+
+@lru_cache(maxsize=1)
+def _published() -> pd.DataFrame:
+    with resources.files("gci.data").joinpath("gci_published_scores.csv").open(
+            "r", encoding="utf-8") as fh:
+        return pd.read_csv(fh, dtype={"iso3": str, "rank_source": str})
+
+
+def published_editions() -> list[int]:
+    """Editions with published results shipped with gci."""
+    return sorted(int(e) for e in _published()["edition"].unique())
+
+
+def published_results(edition: int | str) -> pd.DataFrame:
+    """ITU's published overall score (on 0–100) and global rank of one edition.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by iso3: name, overall, global_rank, itu_region, published_score (as published,
+        0–1 before 2020).
+
+    Raises
+    ------
+    GCIError
+        When the edition is not shipped (the message lists those that are).
+    """
+    try:
+        year = int(str(edition).strip())
+    except ValueError:
+        year = None
+    data = _published()
+    if year not in published_editions():
+        raise GCIError(f"no published GCI results for edition {edition!r}; available: "
+                       f"{', '.join(map(str, published_editions()))}")
+    t = data[data["edition"] == year].set_index("iso3")
+    factor = 100.0 if t["score"].max() <= 1.0 else 1.0
+    regions = region_of()
+    out = pd.DataFrame({
+        "name": [country_name(c) for c in t.index],
+        "overall": t["score"].astype(float) * factor,
+        "global_rank": t["published_rank"].astype("Int64"),
+        "itu_region": [regions.get(c) for c in t.index],
+        "published_score": t["score"].astype(float),
+    }, index=pd.Index(t.index, name="iso3"))
+    return out.sort_values(["global_rank", "name"])
+
+
+def edition_table(edition: ScoreResult | pd.DataFrame) -> pd.DataFrame:
+    """The per-country table of an edition: name, overall, global_rank, pillar points."""
+    if isinstance(edition, ScoreResult):
+        return edition.scores
+    need = {"overall", "global_rank"} - set(edition.columns)
+    if need:
+        raise GCIError(f"an edition table needs the columns overall and global_rank; missing: "
+                       f"{', '.join(sorted(need))}")
+    return edition
+
+
+def score_editions(editions: Mapping[Any, Any], framework: Any = None, weights: Any = None, *,
+                   check_countries: bool = True, **options: Any) -> dict[Any, pd.DataFrame]:
+    """Score several editions with one framework and scheme.
+
+    Parameters
+    ----------
+    editions : mapping label → responses
+        Responses object or path per edition, or ``"published"`` for ITU's published results
+        of the edition named by the label (e.g. ``{2018: "published", 2020: "responses/"}``).
+    framework, weights, **options
+        As :func:`gci.score`.
+
+    Returns
+    -------
+    dict label → DataFrame
+        Each edition's per-country table (:func:`edition_table`), in the order given.
+    """
+    if not editions:
+        raise GCIError("no editions to score")
+    out: dict[Any, pd.DataFrame] = {}
+    fw = None
+    for label, resp in editions.items():
+        if isinstance(resp, str) and resp.strip().lower() == PUBLISHED:
+            out[label] = published_results(label)
+            continue
+        resp, fw_loaded, w = prepare_inputs(resp, fw if fw is not None else framework, weights,
+                                            check_countries)
+        fw = fw_loaded
+        out[label] = score(resp, fw, w, check_countries=check_countries, **options).scores
+    return out
+
+
+def agreement(a: pd.Series, b: pd.Series) -> dict[str, float]:
+    """How well two score (or rank) series agree on their common countries.
+
+    Returns ``n``, Spearman's ``spearman`` (rho) and ``spearman_p``, Kendall's ``kendall``
+    (tau-b) and ``kendall_p``, ``mean_abs_diff``, ``rmse`` and ``max_abs_diff``.
+    """
+    both = pd.concat([a.astype(float), b.astype(float)], axis=1, join="inner").dropna()
+    n = len(both)
+    out: dict[str, float] = {"n": n}
+    x, y = both.iloc[:, 0].to_numpy(), both.iloc[:, 1].to_numpy()
+    if n >= 2 and np.ptp(x) > 0 and np.ptp(y) > 0:
+        rho = stats.spearmanr(x, y)
+        tau = stats.kendalltau(x, y)
+        out.update(spearman=float(rho.statistic), spearman_p=float(rho.pvalue),
+                   kendall=float(tau.statistic), kendall_p=float(tau.pvalue))
+    else:
+        out.update(spearman=np.nan, spearman_p=np.nan, kendall=np.nan, kendall_p=np.nan)
+    d = y - x
+    out.update(mean_abs_diff=float(np.abs(d).mean()) if n else np.nan,
+               rmse=float(np.sqrt((d ** 2).mean())) if n else np.nan,
+               max_abs_diff=float(np.abs(d).max()) if n else np.nan)
+    return out
+
+
+@dataclass
+class EditionComparison:
+    """Result of :func:`compare_editions`.
+
+    Attributes
+    ----------
+    labels : tuple
+        (old, new) labels.
+    table : DataFrame
+        Per country (iso3 index): name, ``overall_old``, ``overall_new``, ``overall_change``,
+        ``rank_old``, ``rank_new``, ``rank_change`` (places gained: old rank - new rank), pillar
+        ``<code>_old/_new/_change`` when both editions have the pillar, and ``status``
+        (``both``, ``new`` or ``dropped``).
+    up, down : DataFrame
+        The biggest movers up and down (by places gained, then score change).
+    stats : dict
+        :func:`agreement` of the overall scores of the countries in both.
+    """
+
+    labels: tuple
+    table: pd.DataFrame
+    up: pd.DataFrame
+    down: pd.DataFrame
+    stats: dict
+
+
+def compare_editions(old: ScoreResult | pd.DataFrame, new: ScoreResult | pd.DataFrame, *,
+                     labels: tuple = ("old", "new"), top: int = 10) -> EditionComparison:
+    """Compare two editions per country (see :class:`EditionComparison`)."""
+    a, b = edition_table(old), edition_table(new)
+    idx = a.index.union(b.index)
+    t = pd.DataFrame(index=pd.Index(idx, name="iso3"))
+    names = b["name"].combine_first(a["name"]) if "name" in a and "name" in b else None
+    t["name"] = names.reindex(idx) if names is not None else [country_name(c) for c in idx]
+    t["overall_old"] = a["overall"].reindex(idx).astype(float)
+    t["overall_new"] = b["overall"].reindex(idx).astype(float)
+    t["overall_change"] = t["overall_new"] - t["overall_old"]
+    t["rank_old"] = a["global_rank"].reindex(idx).astype("Float64")
+    t["rank_new"] = b["global_rank"].reindex(idx).astype("Float64")
+    t["rank_change"] = t["rank_old"] - t["rank_new"]
+    skip = {"name", "overall", "global_rank", "regional_rank", "tier", "missing_answers",
+            "not_applicable", "itu_region", "published_score", "group"}
+    pillars = [c for c in a.columns if c in b.columns and c not in skip
+               and pd.api.types.is_numeric_dtype(a[c]) and pd.api.types.is_numeric_dtype(b[c])]
+    for p in pillars:
+        t[f"{p}_old"] = a[p].reindex(idx).astype(float)
+        t[f"{p}_new"] = b[p].reindex(idx).astype(float)
+        t[f"{p}_change"] = t[f"{p}_new"] - t[f"{p}_old"]
+    in_a, in_b = idx.isin(a.index), idx.isin(b.index)
+    t["status"] = np.where(in_a & in_b, "both", np.where(in_b, "new", "dropped"))
+    for c in ("rank_old", "rank_new", "rank_change"):
+        t[c] = t[c].round().astype("Int64")
+    both = t[t["status"] == "both"].dropna(subset=["rank_change"])
+    cols = ["name", "overall_old", "overall_new", "overall_change", "rank_old", "rank_new",
+            "rank_change"]
+    up = both[both["rank_change"] > 0].sort_values(
+        ["rank_change", "overall_change"], ascending=[False, False])[cols].head(top)
+    down = both[both["rank_change"] < 0].sort_values(
+        ["rank_change", "overall_change"], ascending=[True, True])[cols].head(top)
+    st = agreement(t["overall_old"], t["overall_new"])
+    ranks = agreement(t["rank_old"].astype(float), t["rank_new"].astype(float))
+    st["rank_spearman"], st["rank_kendall"] = ranks["spearman"], ranks["kendall"]
+    st["rank_mean_abs_change"] = ranks["mean_abs_diff"]
+    return EditionComparison(tuple(labels), t.sort_values(["rank_new", "name"]), up, down, st)
+
+
+def compare_published(result: ScoreResult | pd.DataFrame, edition: int | str = 2020, *,
+                      top: int = 10) -> EditionComparison:
+    """Compare computed results (as "new") with ITU's published ``edition`` (as "old").
+
+    ``table["overall_change"]`` is computed minus published; ``stats`` holds the rank
+    correlations (Spearman, Kendall) and score differences.
+    """
+    return compare_editions(published_results(edition), result,
+                            labels=(f"published {edition}", "computed"), top=top)

@@ -1,0 +1,394 @@
+"""One-country profile as a single self-contained HTML page (``gci report ISO3``).
+
+The page needs no other file and no network: styles are inline, the radar chart is an inline SVG
+(text drawn as paths), and a Content-Security-Policy forbids loading anything. Every piece of
+text that comes from inputs (country and question names, answers, evidence, paths, the
+manifest) is HTML-escaped; evidence is a link only when it is an ``http(s)`` URL.
+
+It shows the overall score, tier, global and regional rank; the pillar scores against the
+region's and the world's mean; the indicator table; the questions not at full credit with the
+points each would add to the overall score ("where the points are"); the evidence given; and the
+manifest of the run.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from .aggregate import aggregate
+from .errors import GCIError
+from .fileio import write_text_atomic
+from .plots._common import match_country
+from .plots.colors import pillar_colors, tier_colors
+from .plots.radar import pillar_comparison
+from .responses import MISSING, NOT_APPLICABLE
+
+if TYPE_CHECKING:
+    from .result import ScoreResult
+
+CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
+       "base-uri 'none'; form-action 'none'")
+
+
+def where_the_points_are(result: ScoreResult, country: str) -> pd.DataFrame:
+    """Questions of one country that are not at full credit, with the points each would add.
+
+    ``gain`` is how much the overall score would rise if that one question got full credit,
+    every other answer unchanged. It is computed exactly by re-aggregating (all questions at once,
+    as a batch), so it holds for any aggregation method and missing-answer policy; under
+    arithmetic aggregation with missing answers counted as zero it equals the question's share of
+    the overall score × (1 − credit) × scale. Questions that do not apply are left out, and a
+    question whose ``applies_if`` condition would change is not followed through.
+
+    Returns
+    -------
+    DataFrame
+        One row per question, largest gain first: ``question``, ``name``, ``pillar``,
+        ``indicator``, ``answer`` (None when missing), ``state``, ``credit``, ``points``,
+        ``gain``, ``evidence``.
+    """
+    from .scoring import node_weights, question_inputs
+
+    iso3 = match_country(result, country)
+    i = result.countries.index(iso3)
+    fw = result.framework
+    qcodes = fw.question_codes
+    credit_all, avail_all = question_inputs(result.matrix, result.options["missing"])
+    credit, avail = credit_all[i], avail_all[i]
+    state = result.matrix.state[i]
+    nq = len(qcodes)
+    # batch b sets question b to full credit: shape (nq batches, 1 country, nq questions)
+    batch_credit = np.repeat(credit[None, :], nq, axis=0)
+    batch_avail = np.repeat(avail[None, :], nq, axis=0)
+    diag = np.arange(nq)
+    batch_credit[diag, diag] = 1.0
+    batch_avail[diag, diag] = state[diag] != NOT_APPLICABLE
+    value, _, _ = aggregate(result.structure, batch_credit[:, None, :], batch_avail[:, None, :],
+                            node_weights(result.scheme, result.structure),
+                            result.options["aggregation"])
+    gain = value[:, 0, 0] * result.scale - result.overall[iso3]
+    q_credit = result.matrix.credit[i]
+    points = result.points(qcodes).loc[iso3].to_numpy(float)
+    out = pd.DataFrame({
+        "question": qcodes,
+        "name": [fw.nodes[q].name for q in qcodes],
+        "pillar": [fw.pillar_of(q) for q in qcodes],
+        "indicator": [fw.indicator_of(q) for q in qcodes],
+        "answer": result.matrix.raw.loc[iso3].to_numpy(object),
+        "state": np.array(["answered", "missing", "not_applicable"])[state],
+        "credit": q_credit,
+        "points": points,
+        "gain": gain,
+        "evidence": result.matrix.evidence.loc[iso3].to_numpy(object),
+    })
+    keep = (state == MISSING) | ((state != NOT_APPLICABLE) & (np.nan_to_num(q_credit) < 1.0))
+    out = out[keep]
+    out = out.sort_values(["gain", "question"], ascending=[False, True], kind="stable")
+    return out.reset_index(drop=True)
+
+
+def country_profile(result: ScoreResult, country: str, *, command: str | None = None) -> str:
+    """The HTML profile of one country (a complete, self-contained page).
+
+    Parameters
+    ----------
+    result : ScoreResult
+    country : str
+        ISO3 code or unambiguous name.
+    command : str, optional
+        The command line, recorded in the manifest section.
+
+    Returns
+    -------
+    str
+        The page.
+    """
+    iso3 = match_country(result, country)
+    row = result.scores.loc[iso3]
+    e = html.escape
+    name = str(row["name"])
+    group_col = result.options["groups"]
+    region = row.get(group_col)
+    region_text = str(region) if isinstance(region, str) else "no region"
+    n_scored = int(result.overall.notna().sum())
+    groups = result.groups.reindex(result.overall.index)
+    n_region = int((result.overall.notna() & (groups == region)).sum()) if isinstance(
+        region, str) else 0
+    tier = row.get("tier") if "tier" in row.index else None
+    tier_text = str(tier) if isinstance(tier, str) else "—"
+    tier_color = (tier_colors(result.tier_scheme).get(tier, "#eeeeee")
+                  if result.tier_scheme is not None else "#eeeeee")
+    parts = [_head(f"GCI profile: {name} ({iso3})")]
+    parts.append("<body><main>")
+    if _is_demo(result):
+        parts.append('<p class="banner" id="synthetic-note">SYNTHETIC DEMO DATA — these answers '
+                     "were generated for demonstration; they are not ITU data and not this "
+                     "country's real answers.</p>")
+    parts.append(f'<header><h1 id="country-name">{e(name)} <span class="iso">{e(iso3)}</span>'
+                 f'</h1><p class="sub">{e(result.framework.title or result.framework.code)}'
+                 f" · weight scheme <b>{e(result.scheme.name)}</b> · missing answers "
+                 f"{e(result.options['missing'])} · gci {e(result.version)}</p></header>")
+    rank = _fmt_int(row.get("global_rank"))
+    rrank = _fmt_int(row.get("regional_rank"))
+    parts.append('<section class="cards">'
+                 f'<div class="card"><div class="label">Overall score</div><div class="big">'
+                 f'<span id="overall-score">{_fmt(row["overall"])}</span></div>'
+                 f'<div class="small">out of {result.scale:g}</div></div>'
+                 f'<div class="card" style="border-top-color:{tier_color}"><div class="label">'
+                 f'Tier</div><div class="mid" id="tier">{e(tier_text)}</div></div>'
+                 f'<div class="card"><div class="label">Global rank</div><div class="big">'
+                 f'<span id="global-rank">{rank}</span></div><div class="small">of '
+                 f'<span id="global-count">{n_scored}</span> economies</div></div>'
+                 f'<div class="card"><div class="label">Regional rank</div><div class="big">'
+                 f'<span id="regional-rank">{rrank}</span></div><div class="small">of '
+                 f'<span id="regional-count">{n_region}</span> in <span id="region">'
+                 f'{e(region_text)}</span></div></div></section>')
+    parts.append(_pillar_section(result, iso3, region_text))
+    parts.append(_indicator_section(result, iso3))
+    parts.append(_points_section(result, iso3, int(row["missing_answers"]),
+                                 int(row["not_applicable"])))
+    parts.append(_evidence_section(result, iso3))
+    manifest = json.dumps(result.manifest(command=command), indent=2, ensure_ascii=False,
+                          default=str)
+    parts.append('<section id="manifest"><h2>Manifest of the run</h2><p class="note">What went '
+                 "in and how: versions, options, input files with their SHA-256, steps.</p>"
+                 f"<details><summary>Show the manifest</summary><pre>{e(manifest)}</pre>"
+                 "</details></section>")
+    parts.append("</main></body></html>\n")
+    return "\n".join(parts)
+
+
+def write_country_profile(result: ScoreResult, country: str, path: str | os.PathLike, *,
+                          protect: list[str | os.PathLike] | None = None,
+                          command: str | None = None) -> Path:
+    """Write :func:`country_profile` to ``path`` atomically (never over an input file)."""
+    path = Path(path)
+    refuse_input_target(result, path, protect)
+    write_text_atomic(path, country_profile(result, country, command=command))
+    return path
+
+
+def refuse_input_target(result: ScoreResult, path: Path,
+                        protect: list[str | os.PathLike] | None = None) -> None:
+    """Raise when ``path`` is one of the run's input files or inside its responses folder."""
+    from .output import _input_paths
+
+    target = path.resolve()
+    for p in [*_input_paths(result), *(Path(x) for x in (protect or []))]:
+        p = p.resolve()
+        if target == p or (p.is_dir() and p in target.parents):
+            raise GCIError(f"refusing to write {path}: it is (or is inside) the input {p}; "
+                           "choose another output")
+
+
+# --- sections ---------------------------------------------------------------------------------
+def _pillar_section(result: ScoreResult, iso3: str, region_text: str) -> str:
+    from matplotlib.figure import Figure
+
+    from .plots import figure_to_svg
+    from .plots.radar import radar
+
+    e = html.escape
+    table = pillar_comparison(result, iso3)
+    colors = pillar_colors(result.framework)
+    fig = Figure(figsize=(5.4, 4.8), layout="constrained")
+    ax = fig.add_subplot(projection="polar")
+    radar(result, iso3, ax=ax)
+    svg = figure_to_svg(fig)
+    rows = []
+    for code, r in table.iterrows():
+        pct = 0.0 if pd.isna(r["country"]) else float(r["country"])
+        rows.append(
+            f'<tr data-pillar="{e(str(code))}"><td><span class="sw" style="background:'
+            f'{colors[code]}"></span>{e(str(r["name"]))}</td>'
+            f'<td class="num points">{_fmt(r["points"])}</td>'
+            f'<td class="num">{_fmt(r["max_points"])}</td>'
+            f'<td class="num score">{_fmt(r["country"], 1)}</td>'
+            f'<td class="barcell"><div class="bar" style="width:{pct:.1f}%;background:'
+            f'{colors[code]}"></div></td>'
+            f'<td class="num region-mean">{_fmt(r["region"], 1)}</td>'
+            f'<td class="num world-mean">{_fmt(r["world"], 1)}</td></tr>')
+    return ('<section id="pillars"><h2>Pillars</h2><div class="two"><div class="chart" '
+            f'role="img" aria-label="Radar chart of pillar scores">{svg}</div><div>'
+            '<table class="data"><thead><tr><th>Pillar</th><th>Points</th><th>of</th>'
+            '<th>Score %</th><th></th>'
+            f'<th>{e(region_text)} mean %</th><th>World mean %</th></tr></thead><tbody>'
+            + "".join(rows) + "</tbody></table>"
+            '<p class="note">Points are the pillar\'s contribution to the overall score; '
+            "score % is the share of the pillar's maximum reached. Means are over the "
+            "economies scored in this run.</p></div></div></section>")
+
+
+def _indicator_section(result: ScoreResult, iso3: str) -> str:
+    e = html.escape
+    ind = result.indicators
+    cred = ind.pivot(index="iso3", columns="indicator", values="credit")
+    groups = result.groups.reindex(cred.index)
+    region = result.groups.get(iso3)
+    same = (groups == region).to_numpy() if isinstance(region, str) else np.zeros(len(cred),
+                                                                                 bool)
+    reg_mean = cred[same].mean() * 100 if same.any() else pd.Series(dtype=float)
+    world_mean = cred.mean() * 100
+    mine = ind[ind["iso3"] == iso3]
+    nodes = result.framework.nodes
+    colors = pillar_colors(result.framework)
+    rows = []
+    for r in mine.itertuples(index=False):
+        indent = ' class="subind"' if r.level != "indicator" else ""
+        rows.append(
+            f'<tr data-indicator="{e(r.indicator)}"><td><span class="sw" style="background:'
+            f'{colors[r.pillar]}"></span>{e(nodes[r.pillar].name)}</td>'
+            f"<td{indent}>{e(r.name)}</td>"
+            f'<td class="num score">{_fmt(r.credit * 100, 1)}</td>'
+            f'<td class="num points">{_fmt(r.points)}</td>'
+            f'<td class="num">{_fmt(r.max_points)}</td>'
+            f'<td class="num">{_fmt(reg_mean.get(r.indicator), 1)}</td>'
+            f'<td class="num">{_fmt(world_mean.get(r.indicator), 1)}</td></tr>')
+    return ('<section id="indicators"><h2>Indicators</h2><table class="data"><thead><tr>'
+            "<th>Pillar</th><th>Indicator</th><th>Score %</th><th>Points</th><th>of</th>"
+            "<th>Region mean %</th><th>World mean %</th></tr></thead><tbody>"
+            + "".join(rows) + "</tbody></table></section>")
+
+
+def _points_section(result: ScoreResult, iso3: str, n_missing: int, n_na: int) -> str:
+    e = html.escape
+    table = where_the_points_are(result, iso3)
+    nodes = result.framework.nodes
+    max_points = result.effective_weights["max_points"]
+    total = float(table["gain"].sum()) if len(table) else 0.0
+    rows = []
+    for r in table.itertuples(index=False):
+        answer = "missing" if r.state == "missing" else str(r.answer)
+        cls = ' class="missing"' if r.state == "missing" else ""
+        rows.append(
+            f'<tr data-question="{e(r.question)}"{cls}><td>{e(r.question)}</td>'
+            f"<td>{e(r.name)}</td><td>{e(nodes[r.indicator].name if r.indicator else '')}</td>"
+            f'<td class="answer">{e(answer)}</td>'
+            f'<td class="num">{_fmt(r.credit * 100 if pd.notna(r.credit) else np.nan, 0)}</td>'
+            f'<td class="num weight">{_fmt(max_points.get(r.question))}</td>'
+            f'<td class="num gain">+{_fmt(r.gain)}</td></tr>')
+    body = ("".join(rows) if rows else
+            '<tr><td colspan="7">Every applicable question has full credit.</td></tr>')
+    return ('<section id="points"><h2>Where the points are</h2>'
+            f'<p class="note">{len(table)} question(s) are answered no, partially, or not at '
+            f"all ({n_missing} missing, counted as "
+            f"{'zero' if result.options['missing'] == 'zero' else 'excluded'}; {n_na} do not "
+            "apply). <b>Weight</b> is the question's nominal share of the overall score in points; "
+            "<b>+points</b> is how much the overall score would rise if that question "
+            f"alone got full credit (together up to about +{_fmt(total)}; gains interact when "
+            "several change).</p>"
+            '<table class="data"><thead><tr><th>Question</th><th>Asks</th><th>Indicator</th>'
+            "<th>Answer</th><th>Credit %</th><th>Weight (max points)</th><th>+points</th>"
+            "</tr></thead><tbody>"
+            + body + "</tbody></table></section>")
+
+
+def _evidence_section(result: ScoreResult, iso3: str) -> str:
+    e = html.escape
+    ev = result.matrix.evidence.loc[iso3]
+    raw = result.matrix.raw.loc[iso3]
+    nodes = result.framework.nodes
+    rows = []
+    for q, link in ev.items():
+        if link is None or (isinstance(link, float) and np.isnan(link)) or not str(link).strip():
+            continue
+        text = str(link).strip()
+        if text.lower().startswith(("http://", "https://")):
+            cell = (f'<a href="{e(text, quote=True)}" rel="noopener noreferrer nofollow" '
+                    f'target="_blank">{e(text)}</a>')
+        else:
+            cell = e(text)
+        rows.append(f'<tr data-question="{e(str(q))}"><td>{e(str(q))}</td>'
+                    f"<td>{e(nodes[q].name)}</td><td>{e(str(raw[q]))}</td><td>{cell}</td></tr>")
+    body = "".join(rows) if rows else '<tr><td colspan="4">No evidence was given.</td></tr>'
+    return ('<section id="evidence"><h2>Evidence</h2><p class="note">Links as given in the '
+            "responses; they are not checked or fetched.</p><table class=\"data\"><thead><tr>"
+            "<th>Question</th><th>Asks</th><th>Answer</th><th>Evidence</th></tr></thead><tbody>"
+            + body + "</tbody></table></section>")
+
+
+# --- helpers ----------------------------------------------------------------------------------
+def _head(title: str) -> str:
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="{CSP}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{html.escape(title)}</title>
+<style>{_CSS}</style></head>"""
+
+
+_CSS = """
+body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,"DejaVu Sans",sans-serif;margin:0;
+background:#f6f7f9;color:#1d232b;line-height:1.4}
+main{max-width:1100px;margin:0 auto;padding:20px 24px 48px}
+h1{margin:.2em 0 .1em;font-size:1.9em}h1 .iso{color:#6b7785;font-weight:400;font-size:.6em}
+h2{margin:1.6em 0 .5em;font-size:1.25em;border-bottom:2px solid #dde2e8;padding-bottom:.2em}
+.sub{color:#55606d;margin:0}.note{color:#55606d;font-size:.88em}
+.banner{background:#fff4d6;border:1px solid #e6c35c;padding:8px 12px;border-radius:6px}
+.cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(190px,1fr));gap:12px;
+margin-top:16px}
+.card{background:#fff;border-radius:8px;padding:12px 16px;border-top:5px solid #0072B2;
+box-shadow:0 1px 3px rgba(0,0,0,.08)}
+.label{font-size:.8em;text-transform:uppercase;letter-spacing:.04em;color:#6b7785}
+.big{font-size:2.1em;font-weight:650}.mid{font-size:1.25em;font-weight:600;padding:.35em 0}
+.small{font-size:.85em;color:#55606d}
+.two{display:grid;grid-template-columns:minmax(280px,1fr) minmax(320px,1.2fr);gap:16px;
+align-items:start}
+@media (max-width:800px){.two{grid-template-columns:1fr}}
+.chart svg{max-width:100%;height:auto;background:#fff;border-radius:8px}
+table.data{border-collapse:collapse;width:100%;background:#fff;font-size:.9em}
+table.data th{background:#eef1f5;text-align:left;padding:6px 8px;font-weight:600}
+table.data td{border-top:1px solid #e6e9ee;padding:5px 8px;vertical-align:top}
+td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+td.subind{padding-left:22px;color:#444}
+tr.missing td.answer{color:#b3261e;font-style:italic}
+td.gain{font-weight:600;color:#1a7f37}
+.sw{display:inline-block;width:10px;height:10px;border-radius:2px;margin-right:6px}
+.barcell{width:22%}.bar{height:10px;border-radius:3px;min-width:1px}
+pre{white-space:pre-wrap;word-break:break-all;background:#fff;padding:10px;font-size:.78em;
+border-radius:6px;max-height:480px;overflow:auto}
+a{color:#0b5cad;word-break:break-all}
+@media print{body{background:#fff}.card{box-shadow:none;border:1px solid #ccc}}
+"""
+
+
+def _fmt(x: object, decimals: int = 2) -> str:
+    if x is None:
+        return "—"
+    try:
+        v = float(x)
+    except (TypeError, ValueError):
+        return "—"
+    if np.isnan(v):
+        return "—"
+    return f"{v:.{decimals}f}"
+
+
+def _fmt_int(x: object) -> str:
+    try:
+        v = float(x)
+    except (TypeError, ValueError):
+        return "—"
+    return "—" if np.isnan(v) else f"{int(v)}"
+
+
+def _is_demo(result: ScoreResult) -> bool:
+    """Whether the responses are the shipped synthetic demo files."""
+    from .scoring import project_root
+
+    root = project_root()
+    entries = result.inputs.get("responses") or []
+    if root is None or not entries:
+        return False
+    demo = (root / "responses").resolve()
+    try:
+        return all(Path(x["path"]).resolve().parent == demo for x in entries)
+    except (KeyError, OSError, TypeError):
+        return False

@@ -1,0 +1,134 @@
+"""The command line, run with click's CliRunner."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from gci.cli import main
+
+
+def sha(p: Path) -> str:
+    return hashlib.sha256(p.read_bytes()).hexdigest()
+
+
+def test_score_default_writes_results_and_manifest(tmp_path, root, monkeypatch):
+    monkeypatch.chdir(root)
+    out = tmp_path / "res"
+    res = CliRunner().invoke(main, ["score", "-o", str(out), "--quiet"])
+    assert res.exit_code == 0, res.output
+    assert sorted(p.name for p in out.iterdir()) == [
+        "effective_weights.csv", "indicators.csv", "manifest.json", "scores.csv",
+        "validation.csv"]
+    scores = pd.read_csv(out / "scores.csv")
+    assert len(scores) == 194
+    assert list(scores.columns[:8]) == ["iso3", "name", "overall", "legal", "technical",
+                                        "organizational", "capacity_development", "cooperation"]
+    man = json.loads((out / "manifest.json").read_text())
+    assert man["options"]["scheme"] == "equal" and man["options"]["missing"] == "zero"
+    assert man["inputs"]["framework"]["sha256"] == sha(root / "indicators.yaml")
+    assert man["inputs"]["weights"]["sha256"] == sha(root / "weights.yaml")
+    assert len(man["inputs"]["responses"]) == 194
+    fra = next(e for e in man["inputs"]["responses"] if e["path"].endswith("FRA.yaml"))
+    assert fra["sha256"] == sha(root / "responses" / "FRA.yaml")
+    assert man["outputs"]["scores.csv"] == sha(out / "scores.csv")
+    assert [s["step"] for s in man["steps"]] == ["load_framework", "weights", "load_responses",
+                                                 "validate", "aggregate", "rank"]
+
+
+def test_score_options_and_formats(tmp_path, tiny_paths):
+    args = ["score", "--framework", str(tiny_paths["framework"]), "--weights",
+            str(tiny_paths["weights"]), "--responses", str(tiny_paths["responses"]),
+            "--scheme", "a_heavy", "--missing", "exclude", "--quiet"]
+    res = CliRunner().invoke(main, [*args, "-o", str(tmp_path / "j"), "--format", "json"])
+    assert res.exit_code == 0, res.output
+    data = json.loads((tmp_path / "j" / "results.json").read_text())
+    by = {r["iso3"]: r for r in data["scores"]}
+    # a_heavy + exclude, KEN: A1 = .25*1 + .75*0 = .25; A2 = Q4 = 1; A = .625 * 75 = 46.875
+    assert by["KEN"]["overall"] == pytest.approx(46.875)
+    res = CliRunner().invoke(main, [*args, "-o", str(tmp_path / "x"), "--format", "xlsx"])
+    assert res.exit_code == 0, res.output
+    book = pd.read_excel(tmp_path / "x" / "results.xlsx", sheet_name=None)
+    assert set(book) == {"scores", "indicators", "effective_weights", "validation"}
+    assert book["scores"].set_index("iso3").loc["KEN", "overall"] == pytest.approx(46.875)
+
+
+def test_score_refuses_to_write_into_responses(tmp_path, tiny_paths):
+    before = sha(tiny_paths["responses"] / "answers.csv")
+    res = CliRunner().invoke(main, [
+        "score", "--framework", str(tiny_paths["framework"]), "--weights",
+        str(tiny_paths["weights"]), "--responses", str(tiny_paths["responses"]),
+        "-o", str(tiny_paths["responses"]), "--quiet"])
+    assert res.exit_code == 2
+    assert "refusing to write results into" in res.output
+    assert sha(tiny_paths["responses"] / "answers.csv") == before
+    assert sorted(p.name for p in tiny_paths["responses"].iterdir()) == ["answers.csv"]
+
+
+def test_validate_exit_codes(tmp_path, tiny_paths):
+    ok = CliRunner().invoke(main, ["validate", "--framework", str(tiny_paths["framework"]),
+                                   "--weights", str(tiny_paths["weights"]), "--responses",
+                                   str(tiny_paths["responses"])])
+    assert ok.exit_code == 0, ok.output
+    assert "0 error(s), 1 warning(s)" in ok.output          # KEN's missing Q3
+    strict = CliRunner().invoke(main, ["validate", "--framework", str(tiny_paths["framework"]),
+                                       "--weights", str(tiny_paths["weights"]), "--responses",
+                                       str(tiny_paths["responses"]), "--strict"])
+    assert strict.exit_code == 2
+    bad = tmp_path / "bad.csv"
+    bad.write_text("iso3,question,answer\nFRA,Q1,perhaps\nFRA,Q77,yes\n", encoding="utf-8")
+    res = CliRunner().invoke(main, ["validate", "--framework", str(tiny_paths["framework"]),
+                                    "--weights", str(tiny_paths["weights"]), "--responses",
+                                    str(bad)])
+    assert res.exit_code == 2
+    assert f"{bad}:2: error: answer 'perhaps' is not allowed" in res.output
+    assert f"{bad}:3: error: unknown question 'Q77'" in res.output
+    assert "2 error(s)" in res.output
+
+
+def test_validate_reports_framework_and_weights_problems_together(tmp_path, tiny_paths):
+    fw = tmp_path / "f.yaml"
+    fw.write_text("pillars:\n  - code: A\n    name: A\n    children:\n"
+                  "      - {code: Q1, name: q, type: bool}\n", encoding="utf-8")
+    w = tmp_path / "w.yaml"
+    w.write_text("schemes:\n  s:\n    weights: {A: -2}\n", encoding="utf-8")
+    res = CliRunner().invoke(main, ["validate", "--framework", str(fw), "--weights", str(w),
+                                    "--responses", str(tiny_paths["responses"])])
+    assert res.exit_code == 2
+    assert f"{fw}:5" in res.output and "type 'bool'" in res.output
+    assert f"{w}:3" in res.output and "weight -2" in res.output
+
+
+def test_bad_input_exit_2_internal_error_exit_1(tmp_path, tiny_paths, monkeypatch):
+    res = CliRunner().invoke(main, ["score", "--framework", str(tmp_path / "missing.yaml"),
+                                    "--weights", str(tiny_paths["weights"]), "--responses",
+                                    str(tiny_paths["responses"])])
+    assert res.exit_code == 2 and "file not found" in res.output
+    import gci.scoring
+
+    def boom(*a, **k):
+        raise RuntimeError("kaput")
+
+    monkeypatch.setattr(gci.scoring, "score", boom)
+    res = CliRunner().invoke(main, ["score", "--framework", str(tiny_paths["framework"]),
+                                    "--weights", str(tiny_paths["weights"]), "--responses",
+                                    str(tiny_paths["responses"]), "-o", str(tmp_path / "o")])
+    assert res.exit_code == 1
+    assert "internal error: RuntimeError: kaput" in res.output
+    assert "Traceback" not in res.output
+
+
+def test_weights_command(tiny_paths):
+    res = CliRunner().invoke(main, ["weights", "--framework", str(tiny_paths["framework"]),
+                                    "--weights", str(tiny_paths["weights"]), "--scheme",
+                                    "a_heavy", "--level", "question"])
+    assert res.exit_code == 0, res.output
+    rows = dict(line.split(",")[0:1] + [line.split(",")[-1]]
+                for line in res.output.splitlines()[1:])
+    assert float(rows["Q2"]) == pytest.approx(28.125)
+    assert float(rows["Q5"]) == pytest.approx(12.5)

@@ -1,0 +1,316 @@
+"""Plots are tested on what they draw: bar sizes, labels, colours, polygons, image arrays.
+
+Expected values come from the tiny fixture worked by hand (equal scheme, missing=zero):
+DEU 87.5 (A 37.5, B 50), FRA 50 (25, 25), KEN 25 (25, 0); DEU and FRA are in Europe, KEN in
+Africa; indicator credit by hand: DEU A1 0.5, A2 1, B1 1; FRA 0.75, 0.25, 0.5; KEN 0.5, 0.5, 0.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+import pytest  # noqa: E402
+from matplotlib.colors import to_rgba  # noqa: E402
+
+import gci  # noqa: E402
+from gci.countries import itu_regions  # noqa: E402
+from gci.errors import GCIError  # noqa: E402
+from gci.plots import (  # noqa: E402
+    figure_to_svg,
+    indicator_heatmap,
+    pillar_bars,
+    published_ranks,
+    radar,
+    rank_change,
+    save_figure,
+    score_distribution,
+    tier_counts,
+)
+from gci.plots.colors import CHANGE_COLORS, PILLAR_PALETTE, pillar_colors, tier_colors  # noqa: E402
+from gci.plots.slope import read_ranks  # noqa: E402
+
+GCI2024_BANDS = [("Tier 1 - Role-modelling", 95, 100), ("Tier 2 - Advancing", 85, 95),
+                 ("Tier 3 - Establishing", 55, 85), ("Tier 4 - Evolving", 20, 55),
+                 ("Tier 5 - Building", 0, 20)]
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    plt.close("all")
+
+
+TINY = Path(__file__).resolve().parent / "data" / "tiny"
+
+
+@pytest.fixture(scope="module")
+def tiny():
+    return gci.score(TINY / "responses", TINY / "indicators.yaml", TINY / "weights.yaml")
+
+
+def _bars(ax, gid):
+    (container,) = [c for c in ax.containers if c.patches[0].get_gid() == gid]
+    return container
+
+
+def _labels(ax, axis="y"):
+    ticks = ax.get_yticklabels() if axis == "y" else ax.get_xticklabels()
+    return [t.get_text() for t in ticks]
+
+
+# --- pillar bars ------------------------------------------------------------------------------
+def test_pillar_bars_draw_hand_values(tiny):
+    ax = pillar_bars(tiny)
+    assert _labels(ax) == ["Germany", "France", "Kenya"]  # by overall: 87.5, 50, 25
+    a, b = _bars(ax, "pillar-A"), _bars(ax, "pillar-B")
+    assert [p.get_width() for p in a] == [37.5, 25.0, 25.0]
+    assert [p.get_width() for p in b] == [50.0, 25.0, 0.0]
+    # B is stacked after A, so each bar ends at the overall score
+    assert [p.get_x() for p in b] == [37.5, 25.0, 25.0]
+    assert [p.get_x() + p.get_width() for p in b] == [87.5, 50.0, 25.0]
+    # best country at the top: its bar is at y=0 and the axis is inverted
+    assert a[0].get_y() + a[0].get_height() / 2 == 0
+    assert ax.yaxis_inverted()
+    assert a[0].get_facecolor() == to_rgba(PILLAR_PALETTE[0])
+    assert b[0].get_facecolor() == to_rgba(PILLAR_PALETTE[1])
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["Pillar A", "Pillar B"]
+
+
+def test_pillar_bars_tier_bands(tiny):
+    ax = pillar_bars(tiny)
+    bands = [p for p in ax.patches if p.get_gid() == "tier-band"]
+    got = [(p.get_label(), p.get_x(), p.get_x() + p.get_width()) for p in bands]
+    assert got == GCI2024_BANDS
+    colors = tier_colors(tiny.tier_scheme)
+    assert bands[0].get_facecolor()[:3] == to_rgba(colors["Tier 1 - Role-modelling"])[:3]
+    assert not [p for p in pillar_bars(tiny, tiers=False).patches if p.get_gid() == "tier-band"]
+
+
+def test_pillar_bars_default_match_result(default_result):
+    r = default_result
+    ax = pillar_bars(r, region="europe", top=10)
+    regions = itu_regions().set_index("iso3")["itu_region"]
+    europe = r.overall[regions.reindex(r.overall.index) == "Europe"]
+    # second method: sort the overall scores ourselves (ties by name)
+    table = pd.DataFrame({"overall": europe, "name": r.scores["name"]}).dropna()
+    expected = table.sort_values(["overall", "name"], ascending=[False, True]).head(10)
+    assert _labels(ax) == expected["name"].tolist()
+    fw = r.framework
+    ends = np.zeros(10)
+    for pillar in fw.pillars:
+        bars = _bars(ax, f"pillar-{pillar.code}")
+        widths = np.array([p.get_width() for p in bars])
+        np.testing.assert_allclose(widths, r.pillars.loc[expected.index, pillar.code])
+        assert bars[0].get_facecolor() == to_rgba(pillar_colors(fw)[pillar.code])
+        ends = ends + widths
+    # arithmetic aggregation: the segments add up to the overall score
+    np.testing.assert_allclose(ends, expected["overall"], atol=1e-9)
+
+
+def test_194_country_labels_stay_readable(default_result):
+    ax = pillar_bars(default_result)
+    labels = ax.get_yticklabels()
+    assert len(labels) == 194
+    assert min(t.get_fontsize() for t in labels) >= 6
+    fig = ax.figure
+    assert fig.get_size_inches()[1] >= 194 * 0.15
+    fig.canvas.draw()
+    boxes = [t.get_window_extent() for t in labels]
+    # consecutive labels do not overlap vertically
+    for upper, lower in zip(boxes, boxes[1:]):
+        assert upper.y0 >= lower.y1 - 0.5
+
+
+def test_accessor_returns_same_plots(tiny):
+    ax = tiny.plot.pillars(top=2)
+    assert _labels(ax) == ["Germany", "France"]
+    _fig, own = plt.subplots()
+    assert tiny.plot.pillars(ax=own) is own
+    assert "pillars" in repr(tiny.plot)
+
+
+def test_region_and_country_errors(tiny):
+    with pytest.raises(GCIError, match="unknown region 'Mars'.*Africa, Europe"):
+        pillar_bars(tiny, region="Mars")
+    with pytest.raises(GCIError, match="unknown country"):
+        pillar_bars(tiny, countries=["Atlantis"])
+    with pytest.raises(GCIError, match="no country left"):
+        pillar_bars(tiny, region="Africa", countries=["DEU"])
+
+
+# --- radar ------------------------------------------------------------------------------------
+def test_radar_vertices_are_pillar_scores(tiny):
+    ax = radar(tiny, "Kenya")
+    lines = {ln.get_gid(): ln for ln in ax.lines}
+    # KEN: A 25 of 50 points = 50 %, B 0 %; closed polygon repeats the first vertex
+    np.testing.assert_allclose(lines["radar-country"].get_ydata(), [50, 0, 50])
+    np.testing.assert_allclose(lines["radar-country"].get_xdata(), [0, np.pi, 0])
+    # Africa is KEN alone; world mean A (75+50+50)/3, B (100+50+0)/3
+    np.testing.assert_allclose(lines["radar-region"].get_ydata(), [50, 0, 50])
+    np.testing.assert_allclose(lines["radar-world"].get_ydata(), [175 / 3, 50, 175 / 3])
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["Pillar A", "Pillar B"]
+    assert ax.get_xticklabels()[1].get_color() == PILLAR_PALETTE[1]
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == [
+        "Africa mean", "World mean", "Kenya"]
+
+
+def test_radar_default_matches_points_over_maximum(default_result):
+    r = default_result
+    ax = radar(r, "FRA", compare=("world",))
+    (line,) = [ln for ln in ax.lines if ln.get_gid() == "radar-country"]
+    codes = [p.code for p in r.framework.pillars]
+    # second method: points / maximum points of each pillar
+    expected = r.pillars.loc["FRA", codes] / r.effective_weights["max_points"][codes] * 100
+    np.testing.assert_allclose(line.get_ydata()[:-1], expected.to_numpy(float))
+    assert not [ln for ln in ax.lines if ln.get_gid() == "radar-region"]
+
+
+def test_radar_needs_polar_axes(tiny):
+    _fig, ax = plt.subplots()
+    with pytest.raises(GCIError, match="polar"):
+        radar(tiny, "DEU", ax=ax)
+
+
+# --- heatmap ----------------------------------------------------------------------------------
+def test_heatmap_array_is_indicator_credit(tiny):
+    ax = indicator_heatmap(tiny)
+    (image,) = ax.images
+    np.testing.assert_allclose(image.get_array(), [[0.5, 1.0, 1.0], [0.75, 0.25, 0.5],
+                                                   [0.5, 0.5, 0.0]])
+    assert _labels(ax) == ["Germany", "France", "Kenya"]
+    assert _labels(ax, "x") == ["Indicator A1", "Indicator A2", "Indicator B1"]
+    bands = {p.get_gid(): p for p in ax.patches if str(p.get_gid()).startswith("pillar-band")}
+    assert bands["pillar-band-A"].get_width() == 2 and bands["pillar-band-B"].get_width() == 1
+    assert bands["pillar-band-B"].get_facecolor() == to_rgba(PILLAR_PALETTE[1])
+    assert image.get_clim() == (0.0, 1.0)
+
+
+def test_heatmap_default_grouped_by_pillar(default_result):
+    r = default_result
+    ax = indicator_heatmap(r, top=5)
+    codes = [n.code for n in r.framework.indicators]
+    pillar_seq = [r.framework.pillar_of(c) for c in codes]
+    # grouped: each pillar's indicators are contiguous, in pillar order
+    firsts = [pillar_seq.index(p.code) for p in r.framework.pillars]
+    assert firsts == sorted(firsts) and all(
+        len(set(pillar_seq[i:j])) == 1 for i, j in zip(firsts, [*firsts[1:], len(codes)]))
+    top5 = r.scores.index[:5]
+    np.testing.assert_allclose(ax.images[0].get_array(),
+                               r.indicators.pivot(index="iso3", columns="indicator",
+                                                  values="credit").loc[top5, codes])
+
+
+# --- distribution and tiers -------------------------------------------------------------------
+def test_distribution_medians_by_region(default_result):
+    r = default_result
+    ax = score_distribution(r)
+    medians = [ln.get_ydata()[0] for ln in ax.lines if ln.get_gid() == "median"]
+    regions = itu_regions().set_index("iso3")["itu_region"]
+    by_hand = r.overall.groupby(regions.reindex(r.overall.index)).median().sort_index()
+    np.testing.assert_allclose(medians, by_hand.to_numpy())
+    points = {c.get_gid(): c.get_offsets()[:, 1] for c in ax.collections}
+    assert sorted(points["strip-CIS"]) == sorted(r.overall[regions == "CIS"].tolist())
+    assert [t.get_text().split("\n")[0] for t in ax.get_xticklabels()] == list(by_hand.index)
+
+
+def test_distribution_tiny_and_strip(tiny):
+    ax = score_distribution(tiny)
+    medians = [ln.get_ydata()[0] for ln in ax.lines if ln.get_gid() == "median"]
+    assert medians == [25.0, 68.75]  # Africa [25]; Europe [87.5, 50]
+    strip = score_distribution(tiny, kind="strip")
+    assert not [ln for ln in strip.lines if ln.get_gid() == "median"]
+    with pytest.raises(GCIError, match="box or strip"):
+        score_distribution(tiny, kind="violin")
+
+
+def test_tier_counts_hand(tiny):
+    ax = tier_counts(tiny)
+    heights = {c.patches[0].get_gid(): [p.get_height() for p in c] for c in ax.containers}
+    # regions Africa, Europe: DEU Tier 2, FRA and KEN Tier 4
+    assert heights["tier-Tier 2 - Advancing"] == [0, 1]
+    assert heights["tier-Tier 4 - Evolving"] == [1, 1]
+    assert heights["tier-Tier 1 - Role-modelling"] == [0, 0]
+    assert _labels(ax, "x") == ["Africa", "Europe"]
+
+
+def test_tier_counts_default_sum_to_thresholds(default_result):
+    r = default_result
+    ax = tier_counts(r)
+    heights = {c.patches[0].get_gid(): np.array([p.get_height() for p in c])
+               for c in ax.containers}
+    assert sum(h.sum() for h in heights.values()) == 194
+    # second method: count GCI 2024 thresholds on the rounded scores directly
+    s = r.overall.round(2)
+    assert heights["tier-Tier 1 - Role-modelling"].sum() == (s >= 95).sum()
+    assert heights["tier-Tier 5 - Building"].sum() == (s < 20).sum()
+    colors = tier_colors(r.tier_scheme)
+    (c1,) = [c for c in ax.containers
+             if c.patches[0].get_gid() == "tier-Tier 1 - Role-modelling"]
+    assert c1[0].get_facecolor() == to_rgba(colors["Tier 1 - Role-modelling"])
+
+
+# --- slope ------------------------------------------------------------------------------------
+def test_rank_change_lines_and_colours():
+    before = pd.Series({"FRA": 1, "DEU": 2, "KEN": 3, "USA": 4})
+    after = pd.Series({"FRA": 2, "DEU": 1, "KEN": 3, "BRA": 1})  # USA, BRA in one edition
+    ax = rank_change(before, after, labels=("2018", "2020"))
+    lines = {ln.get_gid(): ln for ln in ax.lines}
+    assert set(lines) == {"slope-FRA", "slope-DEU", "slope-KEN"}
+    assert list(lines["slope-FRA"].get_ydata()) == [1, 2]
+    assert lines["slope-FRA"].get_color() == CHANGE_COLORS["down"]
+    assert lines["slope-DEU"].get_color() == CHANGE_COLORS["up"]
+    assert lines["slope-KEN"].get_color() == CHANGE_COLORS["same"]
+    assert _labels(ax, "x") == ["2018", "2020"]
+    assert ax.yaxis_inverted()
+
+
+def test_rank_change_ties_share_a_label():
+    ax = rank_change(pd.Series({"FRA": 1, "DEU": 1}), pd.Series({"FRA": 1, "DEU": 2}))
+    texts = [t.get_text() for t in ax.texts]
+    assert "(1) Germany, France" in texts or "(1) France, Germany" in texts
+    assert "Germany (2)" in texts
+
+
+def test_published_ranks_and_result(default_result):
+    r2018 = published_ranks(2018)
+    assert len(r2018) == 194 and r2018["GBR"] == 1  # GCI 2018: United Kingdom first
+    ax = default_result.plot.rank_change(r2018, top=10)
+    (fra,) = [ln for ln in ax.lines if ln.get_gid() == "slope-FRA"]
+    assert list(fra.get_ydata()) == [r2018["FRA"], default_result.ranks.loc["FRA", "global_rank"]]
+    with pytest.raises(GCIError, match="edition '1999'"):
+        published_ranks(1999)
+
+
+def test_read_ranks_from_scores_and_errors(tmp_path):
+    p = tmp_path / "old.csv"
+    p.write_text("iso3,score\nFRA,90\nDEU,95\nKEN,90\n", encoding="utf-8")
+    assert read_ranks(p).to_dict() == {"FRA": 2.0, "DEU": 1.0, "KEN": 2.0}  # dense
+    bad = tmp_path / "bad.csv"
+    bad.write_text("iso3,global_rank\nFRA,x\nZZZ,2\nFRA,3\n", encoding="utf-8")
+    with pytest.raises(gci.ValidationError) as err:
+        read_ranks(bad)
+    text = str(err.value)
+    assert "bad.csv:2" in text and "not a number" in text
+    assert "bad.csv:3" in text and "ZZZ" in text
+    # row 4 repeats FRA, but row 2's FRA was rejected, so it is not a duplicate
+    assert len(err.value.problems) == 2
+
+
+# --- output -----------------------------------------------------------------------------------
+def test_save_png_svg_and_bad_suffix(tiny, tmp_path):
+    ax = pillar_bars(tiny)
+    png = save_figure(ax, tmp_path / "a.png")
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    svg = save_figure(ax, tmp_path / "a.svg").read_text(encoding="utf-8")
+    assert "<svg" in svg and "Date" not in svg
+    assert figure_to_svg(ax).startswith("<svg")
+    with pytest.raises(GCIError, match=r"\.png, \.svg, \.pdf"):
+        save_figure(ax, tmp_path / "a.gif")
+    assert not (tmp_path / "a.gif").exists()

@@ -1,0 +1,99 @@
+"""The Excel workbook reopens with pandas with the same values as the result."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import gci
+from gci.errors import GCIError
+from gci.workbook import SHEETS, manifest_rows, report_tables, write_report_workbook
+
+pytest.importorskip("openpyxl")
+
+TINY = Path(__file__).resolve().parent / "data" / "tiny"
+
+
+@pytest.fixture(scope="module")
+def tiny():
+    return gci.score(TINY / "responses", TINY / "indicators.yaml", TINY / "weights.yaml")
+
+
+def test_tiny_workbook_hand_values(tiny, tmp_path):
+    path = write_report_workbook(tiny, tmp_path / "out" / "report.xlsx")
+    book = pd.read_excel(path, sheet_name=None)
+    assert list(book) == list(SHEETS)
+    overall = book["overall"].set_index("iso3")
+    assert overall["overall"].to_dict() == {"DEU": 87.5, "FRA": 50.0, "KEN": 25.0}
+    assert overall["global_rank"].to_dict() == {"DEU": 1, "FRA": 2, "KEN": 3}
+    assert overall["regional_rank"].to_dict() == {"DEU": 1, "FRA": 2, "KEN": 1}
+    assert overall.loc["DEU", "tier"] == "Tier 2 - Advancing"
+    assert overall.loc["KEN", "missing_answers"] == 1
+    pillars = book["pillars"].set_index("iso3")
+    assert pillars[["A", "B"]].to_dict("index") == {
+        "DEU": {"A": 37.5, "B": 50.0}, "FRA": {"A": 25.0, "B": 25.0},
+        "KEN": {"A": 25.0, "B": 0.0}}
+    assert pillars.loc["DEU", "A_pct"] == 75.0 and pillars.loc["KEN", "B_pct"] == 0.0
+    by_region = book["ranks_by_region"]
+    assert by_region[["itu_region", "regional_rank", "iso3"]].values.tolist() == [
+        ["Africa", 1, "KEN"], ["Europe", 1, "DEU"], ["Europe", 2, "FRA"]]
+    ind = book["indicators"].set_index(["iso3", "indicator"])["credit"]
+    assert ind[("FRA", "A1")] == 0.75 and ind[("FRA", "A2")] == 0.25
+    weights = book["weights"].set_index("code")
+    assert weights.loc["Q1", "max_points"] == pytest.approx(12.5)  # 1/2 x 1/2 x 1/2 x 100
+    manifest = book["manifest"].set_index("key")["value"]
+    assert manifest["options.scheme"] == "equal" and manifest["options.missing"] == "zero"
+    assert manifest["framework.code"] == "tiny"
+
+
+def test_default_workbook_equals_result_tables(default_result, tmp_path):
+    r = default_result
+    path = write_report_workbook(r, tmp_path / "report.xlsx", command="gci report --all")
+    book = pd.read_excel(path, sheet_name=None)
+    tables = report_tables(r, command="gci report --all")
+    for name in ("overall", "pillars", "ranks_by_region", "weights", "indicators"):
+        got, want = book[name], tables[name].reset_index(drop=True)
+        assert list(got.columns) == list(want.columns), name
+        pd.testing.assert_frame_equal(got, want, check_dtype=False, check_exact=False,
+                                      rtol=1e-12, obj=name)
+    # the overall sheet against the result's own accessors
+    overall = book["overall"].set_index("iso3")
+    np.testing.assert_allclose(overall["overall"], r.overall.loc[overall.index])
+    assert (overall["global_rank"] == r.ranks.loc[overall.index, "global_rank"]).all()
+    assert len(book["validation"]) == len(r.validation)
+    assert set(book["validation"]["message"]) == set(r.validation["message"])
+    manifest = book["manifest"].set_index("key")["value"]
+    assert manifest["command"] == "gci report --all"
+    assert manifest["inputs.responses[0].path"].endswith("AFG.yaml")
+
+
+def test_manifest_rows_flatten():
+    rows = manifest_rows({"a": {"b": 1, "c": [{"d": "x"}, 2]}, "e": [], "f": None})
+    assert rows.values.tolist() == [["a.b", 1], ["a.c[0].d", "x"], ["a.c[1]", 2], ["e", "[]"],
+                                    ["f", None]]
+
+
+def test_formula_like_text_is_neutralised(tmp_path):
+    fw_text = (TINY / "indicators.yaml").read_text(encoding="utf-8").replace(
+        "name: Pillar A", "name: '=HYPERLINK(\"http://x\")'")
+    (tmp_path / "indicators.yaml").write_text(fw_text, encoding="utf-8")
+    r = gci.score(TINY / "responses", tmp_path / "indicators.yaml", TINY / "weights.yaml")
+    path = write_report_workbook(r, tmp_path / "r.xlsx")
+    weights = pd.read_excel(path, sheet_name="weights").set_index("code")
+    assert weights.loc["A", "name"] == "'=HYPERLINK(\"http://x\")"
+
+
+def test_refuses_inputs_and_bad_suffix(tiny, tmp_path):
+    with pytest.raises(GCIError, match="refusing"):
+        write_report_workbook(tiny, TINY / "responses" / "report.xlsx")
+    assert not (TINY / "responses" / "report.xlsx").exists()
+    existing = tmp_path / "mine.xlsx"
+    existing.write_bytes(b"keep")
+    with pytest.raises(GCIError, match="refusing"):
+        write_report_workbook(tiny, existing, protect=[existing])
+    assert existing.read_bytes() == b"keep"
+    with pytest.raises(GCIError, match=r"must end in \.xlsx"):
+        write_report_workbook(tiny, tmp_path / "report.csv")
