@@ -74,13 +74,12 @@ def main() -> None:
 
     fw = synthetic_framework(args.questions)
     rng = np.random.default_rng(0)
-    codes = fw.question_codes
+    codes = fw.question_codes  # framework order (grouped by indicator)
     options = np.array(["yes", "no", "in_place", "partial", "none"], dtype=object)
     cols = {}
-    for j, q in enumerate(codes):
-        pick = rng.integers(0, 2, args.units) + (2 if j % 4 == 0 else 0)
-        if j % 4 == 0:
-            pick = rng.integers(2, 5, args.units)
+    for q in codes:
+        is_scale = fw.nodes[q].type == "scale"
+        pick = rng.integers(2, 5, args.units) if is_scale else rng.integers(0, 2, args.units)
         cols[q] = options[pick]
     wide = pd.DataFrame(cols, index=pd.Index([f"U{i:06d}" for i in range(args.units)],
                                               name="unit"))

@@ -33,6 +33,11 @@ class GciGroup(click.Group):
         except GCIError as exc:
             click.echo(f"gci: {exc}", err=True)
             ctx.exit(EXIT_INPUT)
+        except BrokenPipeError:
+            # the reader went away (e.g. `gci gaps KEN | head`): stop quietly
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            ctx.exit(0)
         except KeyboardInterrupt:
             click.echo("gci: interrupted; no output file was left half-written", err=True)
             ctx.exit(130)
@@ -109,10 +114,13 @@ def _progress(files: list[Path], quiet: bool, label: str):
 @click.option("--tiers", type=click.Choice([*TIER_SCHEMES, "none"]), default="gci2024",
               show_default=True, help="Tier scheme.")
 @groups_opt
+@click.option("--coverage", type=click.FloatRange(0, 1),
+              help="Minimum share of an aggregate's questions answered; below it the aggregate "
+                   "is left missing and flagged.")
 @quiet_opt
 def score(framework: Path | None, weights: Path | None, scheme: str | None,
           responses: Path | None, missing: str, output: Path, fmt: str, ties: str, tiers: str,
-          groups: Path | None, quiet: bool) -> None:
+          groups: Path | None, coverage: float | None, quiet: bool) -> None:
     """Score, rank and tier; write tables and manifest.json to --output.
 
     With no options, scores the shipped default: indicators.yaml, the default scheme of
@@ -124,7 +132,8 @@ def score(framework: Path | None, weights: Path | None, scheme: str | None,
     bar, progress = _progress(response_files(responses), quiet, "Reading responses")
     try:
         result = run(responses, framework, weights, scheme=scheme, missing=missing, ties=ties,
-                     tiers=None if tiers == "none" else tiers, groups=groups, progress=progress)
+                     tiers=None if tiers == "none" else tiers, groups=groups, progress=progress,
+                     coverage=coverage)
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)
@@ -147,24 +156,28 @@ def score(framework: Path | None, weights: Path | None, scheme: str | None,
 @responses_opt
 @missing_opt
 @click.option("--strict", is_flag=True, help="Treat warnings as errors (exit 2).")
+@click.option("--report", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write every problem to this CSV file.")
 @quiet_opt
 def validate(framework: Path | None, weights: Path | None, responses: Path | None, missing: str,
-             strict: bool, quiet: bool) -> None:
+             strict: bool, report: Path | None, quiet: bool) -> None:
     """Check framework, weights and responses; list every problem.
 
     Exits 0 when there are no errors (warnings are listed), 2 otherwise.
     """
-    from .validate import validate_all
+    from .validate import validate_all, write_report
 
     framework, weights, responses = _inputs(framework, weights, responses)
-    report = validate_all(framework, weights, responses, missing=missing)
-    for p in report.problems:
+    found = validate_all(framework, weights, responses, missing=missing)
+    if report is not None:
+        write_report(found, report, protect=[framework, weights, responses])
+    for p in found.problems:
         if not quiet or p.severity == "error":
             click.echo(str(p), err=p.severity == "error")
-    n_err = len(report.errors)
-    n_warn = len(report.problems) - n_err
+    n_err = len(found.errors)
+    n_warn = len(found.problems) - n_err
     if not quiet:
-        click.echo(f"{n_err} error(s), {n_warn} warning(s) in {report.checked}.")
+        click.echo(f"{n_err} error(s), {n_warn} warning(s) in {found.checked}.")
     if n_err or (strict and n_warn):
         sys.exit(EXIT_INPUT)
 

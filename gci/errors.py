@@ -107,12 +107,21 @@ class ValidationError(GCIError):
         What was being validated, for the summary line.
     """
 
+    #: Most errors spelled out in the message (all of them stay in ``problems``).
+    MAX_SHOWN = 50
+
     def __init__(self, problems: Iterable[Problem], what: str = "input"):
         self.problems = list(problems)
         self.what = what
         errors = [p for p in self.problems if p.severity == "error"]
+        warnings = len(self.problems) - len(errors)
         lines = [f"{len(errors)} error(s) in {what}:"]
-        lines += [f"  - {p}" for p in self.problems]
+        lines += [f"  - {p}" for p in errors[: self.MAX_SHOWN]]
+        if len(errors) > self.MAX_SHOWN:
+            lines.append(f"  ... and {len(errors) - self.MAX_SHOWN} more error(s); "
+                         "`gci validate --report problems.csv` writes them all")
+        if warnings:
+            lines.append(f"({warnings} warning(s) as well; `gci validate` lists them)")
         super().__init__("\n".join(lines))
 
     @property
@@ -135,6 +144,16 @@ class ResponsesError(ValidationError):
 
 class GroupingError(ValidationError):
     """A country grouping (region mapping) is invalid."""
+
+
+PROBLEM_COLUMNS = ["severity", "kind", "file", "line", "country", "item", "message"]
+
+
+def problems_frame(problems: Iterable[Problem]):
+    """Problems as a pandas DataFrame with :data:`PROBLEM_COLUMNS`."""
+    import pandas as pd
+
+    return pd.DataFrame([p.to_dict() for p in problems], columns=PROBLEM_COLUMNS)
 
 
 def raise_if_errors(problems: list[Problem], cls: type[ValidationError], what: str) -> None:

@@ -21,6 +21,7 @@ import pandas as pd
 
 from .aggregate import Structure
 from .countries import country_name
+from .errors import problems_frame
 from .framework import Framework
 from .ranking import rank_scores, rank_within
 from .responses import AnswerMatrix
@@ -173,8 +174,7 @@ class ScoreResult:
     @property
     def validation(self) -> pd.DataFrame:
         """Every problem found (warnings only, since errors stop scoring)."""
-        cols = ["severity", "kind", "file", "line", "country", "item", "message"]
-        return pd.DataFrame([p.to_dict() for p in self.matrix.problems], columns=cols)
+        return problems_frame(self.matrix.problems)
 
     def country(self, iso3: str) -> pd.Series:
         """One country's row of :attr:`scores`."""

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from pathlib import Path
 
-from .errors import InputError, Problem, ValidationError
+import pandas as pd
+
+from .errors import GCIError, InputError, Problem, ValidationError, problems_frame
 from .framework import load_framework
 from .responses import build_matrix, load_responses
 from .weights import load_weights
@@ -22,6 +25,24 @@ class Report:
     def errors(self) -> list[Problem]:
         """Problems of severity ``error``."""
         return [p for p in self.problems if p.severity == "error"]
+
+    def to_frame(self) -> pd.DataFrame:
+        """Every problem as a table (severity, kind, file, line, country, item, message)."""
+        return problems_frame(self.problems)
+
+
+def write_report(report: Report, path: str | os.PathLike,
+                 protect: list[str | os.PathLike | None] | None = None) -> None:
+    """Write every problem of ``report`` to a CSV file (atomically; never over an input)."""
+    from .output import write_table
+
+    target = Path(path).resolve()
+    for p in protect or []:
+        if p is not None and Path(p).exists() and (
+                Path(p).resolve() == target or Path(p).resolve() in target.parents):
+            raise GCIError(f"refusing to write the report to {path}: it is an input; "
+                           "choose another --report")
+    write_table(report.to_frame(), Path(path))
 
 
 def validate_all(framework: str | os.PathLike, weights: str | os.PathLike | None,

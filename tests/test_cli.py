@@ -132,3 +132,38 @@ def test_weights_command(tiny_paths):
                 for line in res.output.splitlines()[1:])
     assert float(rows["Q2"]) == pytest.approx(28.125)
     assert float(rows["Q5"]) == pytest.approx(12.5)
+
+
+def test_validate_report_lists_every_problem_and_message_is_bounded(tmp_path, tiny_paths):
+    bad = tmp_path / "many.csv"
+    rows = [f"FRA,Q{i},yes" for i in range(100, 180)]  # 80 unknown questions
+    bad.write_text("iso3,question,answer\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    report = tmp_path / "problems.csv"
+    args = ["--framework", str(tiny_paths["framework"]), "--weights", str(tiny_paths["weights"]),
+            "--responses", str(bad)]
+    res = CliRunner().invoke(main, ["validate", *args, "--report", str(report), "--quiet"])
+    assert res.exit_code == 2
+    table = pd.read_csv(report)
+    assert (table["kind"] == "unknown_question").sum() == 80
+    assert table.loc[table["item"] == "Q179", "line"].tolist() == [81]
+    res = CliRunner().invoke(main, ["score", *args, "-o", str(tmp_path / "o")])
+    assert res.exit_code == 2
+    assert "80 error(s)" in res.output and "... and 30 more error(s)" in res.output
+    assert res.output.count("unknown question") == 50
+
+
+def test_score_coverage_option(tmp_path, tiny_paths):
+    # KEN answered 1 of the 2 applicable questions of A2 (coverage 0.5): with a minimum of
+    # 0.75, A2 is left missing for KEN and A = A1 = (1 + 0)/2 = .5 -> 25 points; B = 0.
+    res = CliRunner().invoke(main, [
+        "score", "--framework", str(tiny_paths["framework"]), "--weights",
+        str(tiny_paths["weights"]), "--responses", str(tiny_paths["responses"]),
+        "--coverage", "0.75", "--quiet", "-o", str(tmp_path)])
+    assert res.exit_code == 0, res.output
+    ind = pd.read_csv(tmp_path / "indicators.csv").set_index(["iso3", "indicator"])
+    assert pd.isna(ind.loc[("KEN", "A2"), "credit"])
+    scores = pd.read_csv(tmp_path / "scores.csv").set_index("iso3")
+    assert scores.loc["KEN", "overall"] == pytest.approx(25.0)
+    assert scores.loc["FRA", "overall"] == pytest.approx(50.0)
+    man = json.loads((tmp_path / "manifest.json").read_text())
+    assert man["options"]["coverage"] == 0.75
