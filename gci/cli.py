@@ -16,7 +16,7 @@ from typing import Any
 import click
 
 from . import __version__
-from .errors import EXIT_INPUT, EXIT_INTERNAL, GCIError, InputError
+from .errors import EXIT_INPUT, EXIT_INTERNAL, GCIError
 from .ranking import TIE_METHODS
 from .responses import MISSING_POLICIES, response_files
 from .tiers import TIER_SCHEMES
@@ -64,7 +64,7 @@ def _command_line() -> str:
 
 
 framework_opt = click.option("--framework", type=click.Path(dir_okay=False, path_type=Path),
-                             help="Framework YAML (default: indicators.yaml).")
+                             help="Framework YAML or table .csv/.xlsx (default: indicators.yaml).")
 weights_opt = click.option("--weights", type=click.Path(dir_okay=False, path_type=Path),
                            help="Weights YAML (default: weights.yaml).")
 scheme_opt = click.option("--scheme", help="Weight scheme name (default: the file's default).")
@@ -72,12 +72,25 @@ responses_opt = click.option("--responses", type=click.Path(path_type=Path),
                              help="Responses folder or file (default: responses/).")
 missing_opt = click.option("--missing", type=click.Choice(MISSING_POLICIES), default="zero",
                            show_default=True,
-                           help="Missing answers: zero (as the GCI) or exclude (re-weight).")
+                           help="Missing answers: zero (as the GCI), exclude (re-weight), or group_mean/group_median (impute from the region).")
 quiet_opt = click.option("--quiet", "-q", is_flag=True, help="No progress bar or summary.")
 ties_opt = click.option("--ties", type=click.Choice(TIE_METHODS), default="dense",
                         show_default=True, help="Tie rule for ranks (dense is ITU's).")
 groups_opt = click.option("--groups", type=click.Path(dir_okay=False, path_type=Path),
                           help="CSV iso3,group for regional ranks (default: ITU regions).")
+tiers_opt = click.option("--tiers", type=click.Choice([*TIER_SCHEMES, "none"]),
+                         default="gci2024", show_default=True, help="Tier scheme.")
+
+
+def run_options(func: Any) -> Any:
+    """The options of a scoring run shared by every command that scores.
+
+    --framework, --weights, --scheme, --responses, --missing, --ties, --tiers and --groups.
+    """
+    for option in reversed((framework_opt, weights_opt, scheme_opt, responses_opt, missing_opt,
+                            ties_opt, tiers_opt, groups_opt)):
+        func = option(func)
+    return func
 
 
 def _inputs(framework: Path | None, weights: Path | None, responses: Path | None
@@ -101,19 +114,11 @@ def _progress(files: list[Path], quiet: bool, label: str):
 
 
 @main.command()
-@framework_opt
-@weights_opt
-@scheme_opt
-@responses_opt
-@missing_opt
+@run_options
 @click.option("--output", "-o", type=click.Path(file_okay=False, path_type=Path),
               default=Path("results"), show_default=True, help="Output folder.")
 @click.option("--format", "fmt", type=click.Choice(["csv", "xlsx", "json"]), default="csv",
               show_default=True, help="Format of the tables.")
-@ties_opt
-@click.option("--tiers", type=click.Choice([*TIER_SCHEMES, "none"]), default="gci2024",
-              show_default=True, help="Tier scheme.")
-@groups_opt
 @click.option("--coverage", type=click.FloatRange(0, 1),
               help="Minimum share of an aggregate's questions answered; below it the aggregate "
                    "is left missing and flagged.")
@@ -197,12 +202,11 @@ def rank(scores: Path, output: Path | None, ties: str, decimals: int | None, tie
          scale: float | None, groups: Path | None) -> None:
     """Rank already computed overall scores (CSV/XLSX with iso3, score)."""
     from .countries import load_grouping
-    from .output import frame_to_csv_text, write_table
+    from .output import frame_to_csv_text, refuse_input_target, write_table
     from .rank_table import rank_table
 
-    if output is not None and output.resolve() == scores.resolve():
-        raise InputError("refusing to overwrite the input file; choose another --output",
-                         output)
+    if output is not None:
+        refuse_input_target(output, [scores, groups])
     table = rank_table(scores, ties=ties, decimals=decimals, tiers=tiers, scale=scale,
                        groups=load_grouping(groups) if groups else None)
     if output is None:

@@ -24,34 +24,26 @@ COMMANDS: list[click.Command] = []
 from .cli import (  # noqa: E402 - gci.cli imports this module back to register COMMANDS
     _inputs,
     framework_opt,
-    groups_opt,
     missing_opt,
     quiet_opt,
     responses_opt,
+    run_options,
     scheme_opt,
     ties_opt,
     weights_opt,
 )
-from .errors import GCIError, InputError  # noqa: E402
-from .tiers import TIER_SCHEMES  # noqa: E402
+from .errors import GCIError  # noqa: E402
 
 output_opt = click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
                           help="Write the table to this file (.csv, .xlsx or .json).")
-tiers_opt = click.option("--tiers", type=click.Choice([*TIER_SCHEMES, "none"]),
-                         default="gci2024", show_default=True, help="Tier scheme.")
 
 
 def _write(table: Any, output: Path | None, protect: list[Path | None], quiet: bool) -> None:
-    from .output import write_table
+    from .output import refuse_input_target, write_table
 
     if output is None:
         return
-    target = output.resolve()
-    for p in protect:
-        if p is not None and Path(p).exists() and (
-                Path(p).resolve() == target or Path(p).resolve() in target.parents):
-            raise InputError("refusing to overwrite or write inside an input; choose another "
-                             "--output", output)
+    refuse_input_target(output, protect)
     write_table(table, output)
     if not quiet:
         click.echo(f"wrote {output}")
@@ -71,14 +63,7 @@ def _score_options(scheme: str | None, missing: str, ties: str, tiers: str,
 @click.argument("iso3")
 @click.option("--set", "assignments", multiple=True, required=True, metavar="Q=ANSWER",
               help="A changed answer, e.g. --set Q07=yes; repeat for several.")
-@framework_opt
-@weights_opt
-@scheme_opt
-@responses_opt
-@missing_opt
-@ties_opt
-@tiers_opt
-@groups_opt
+@run_options
 @output_opt
 @quiet_opt
 def whatif(iso3: str, assignments: tuple[str, ...], framework: Path | None,
@@ -115,14 +100,7 @@ def whatif(iso3: str, assignments: tuple[str, ...], framework: Path | None,
 @click.argument("iso3")
 @click.option("--top", type=click.IntRange(min=1), help="Only the N biggest gains per pillar.")
 @click.option("--flat", is_flag=True, help="One list by gain, not grouped by pillar.")
-@framework_opt
-@weights_opt
-@scheme_opt
-@responses_opt
-@missing_opt
-@ties_opt
-@tiers_opt
-@groups_opt
+@run_options
 @output_opt
 @quiet_opt
 def gaps(iso3: str, top: int | None, flat: bool, framework: Path | None, weights: Path | None,
@@ -355,13 +333,13 @@ def _save_plot(res: Any, path: Path, top: int | None, protect: list[Path]) -> No
     import matplotlib.pyplot as plt
 
     from .fileio import atomic_write
+    from .output import refuse_input_target
     from .plots_uncertainty import plot_rank_intervals
 
     fmt = path.suffix.lower().lstrip(".")
     if fmt not in ("png", "svg", "pdf"):
         raise GCIError(f"cannot save the plot as {path}: use .png, .svg or .pdf")
-    if any(p is not None and Path(p).resolve() == path.resolve() for p in protect):
-        raise InputError("refusing to overwrite an input; choose another --plot", path)
+    refuse_input_target(path, protect)
     ax = plot_rank_intervals(res, top=top)
     with atomic_write(path, "wb", encoding=None) as fh:
         ax.figure.savefig(fh, format=fmt, bbox_inches="tight")

@@ -21,26 +21,17 @@ from .cli import (  # noqa: E402 - gci.cli imports this module back to register 
     _command_line,
     _inputs,
     _progress,
-    framework_opt,
-    groups_opt,
     main,
-    missing_opt,
     quiet_opt,
-    responses_opt,
-    scheme_opt,
-    ties_opt,
-    weights_opt,
+    run_options,
 )
 from .responses import response_files  # noqa: E402
-from .tiers import TIER_SCHEMES  # noqa: E402
 
 if TYPE_CHECKING:
     from .result import ScoreResult
 
 PLOT_KINDS = ("pillars", "radar", "heatmap", "distribution", "tiers", "slope")
 
-tiers_opt = click.option("--tiers", type=click.Choice([*TIER_SCHEMES, "none"]),
-                         default="gci2024", show_default=True, help="Tier scheme.")
 
 
 def _score(framework: Path | None, weights: Path | None, scheme: str | None,
@@ -78,14 +69,7 @@ def _score(framework: Path | None, weights: Path | None, scheme: str | None,
               show_default=True, help="distribution: box plot or dots only.")
 @click.option("--dpi", type=click.IntRange(min=30, max=600), default=150, show_default=True,
               help="Resolution of PNG output.")
-@framework_opt
-@weights_opt
-@scheme_opt
-@responses_opt
-@missing_opt
-@ties_opt
-@tiers_opt
-@groups_opt
+@run_options
 @quiet_opt
 def plot(kind: str, output: Path, region: str | None, top: int | None,
          countries: tuple[str, ...], previous: Path | None, edition: str | None, style: str,
@@ -161,14 +145,7 @@ def plot(kind: str, output: Path, region: str | None, top: int | None,
               help="Every country: write the Excel workbook instead of one profile.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
               help="Output file (default results/ISO3.html, or results/report.xlsx with --all).")
-@framework_opt
-@weights_opt
-@scheme_opt
-@responses_opt
-@missing_opt
-@ties_opt
-@tiers_opt
-@groups_opt
+@run_options
 @quiet_opt
 def report(country: str | None, all_: bool, output: Path | None, framework: Path | None,
            weights: Path | None, scheme: str | None, responses: Path | None, missing: str,

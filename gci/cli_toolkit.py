@@ -23,9 +23,9 @@ _TABLE = (".csv", ".xlsx")
 
 
 def _refuse_overwrite(out: Path, *inputs: Path | None) -> None:
-    for p in inputs:
-        if p is not None and out.resolve() == Path(p).resolve():
-            raise GCIError(f"refusing to overwrite the input {p}; choose another output file")
+    from .output import refuse_input_target
+
+    refuse_input_target(out, inputs)
 
 
 @click.group("framework")

@@ -14,27 +14,17 @@ ISO3 code, so regenerating a subset gives the same files.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 
 from .aggregate import Structure, aggregate
 from .countries import country_name
 from .framework import Framework, Node
+from .published import published_scores
 from .weights import WeightScheme
 
 DEFAULT_SEED = 2020
-
-
-def published_scores(edition: int | str = 2020) -> pd.Series:
-    """Published overall GCI scores of one edition (ISO3 → score), from the shipped reference."""
-    with resources.files("gci.data").joinpath("gci_published_scores.csv").open(
-            "r", encoding="utf-8") as fh:
-        df = pd.read_csv(fh, dtype={"iso3": str, "edition": str})
-    df = df[df["edition"] == str(edition)]
-    return pd.Series(df["score"].to_numpy(dtype=float), index=df["iso3"], name="score")
 
 
 @dataclass

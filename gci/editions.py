@@ -18,69 +18,21 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import lru_cache
-from importlib import resources
 from typing import Any
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .countries import country_name, region_of
+from .countries import country_name
 from .errors import GCIError
+from .published import published_editions, published_results  # noqa: F401 - re-exported
 from .result import ScoreResult
 from .scoring import score
 from .whatif import prepare_inputs
 
 PathLike = str | os.PathLike
 PUBLISHED = "published"
-
-
-@lru_cache(maxsize=1)
-def _published() -> pd.DataFrame:
-    with resources.files("gci.data").joinpath("gci_published_scores.csv").open(
-            "r", encoding="utf-8") as fh:
-        return pd.read_csv(fh, dtype={"iso3": str, "rank_source": str})
-
-
-def published_editions() -> list[int]:
-    """Editions with published results shipped with gci."""
-    return sorted(int(e) for e in _published()["edition"].unique())
-
-
-def published_results(edition: int | str) -> pd.DataFrame:
-    """ITU's published overall score (on 0–100) and global rank of one edition.
-
-    Returns
-    -------
-    DataFrame
-        Indexed by iso3: name, overall, global_rank, itu_region, published_score (as published,
-        0–1 before 2020).
-
-    Raises
-    ------
-    GCIError
-        When the edition is not shipped (the message lists those that are).
-    """
-    try:
-        year = int(str(edition).strip())
-    except ValueError:
-        year = None
-    data = _published()
-    if year not in published_editions():
-        raise GCIError(f"no published GCI results for edition {edition!r}; available: "
-                       f"{', '.join(map(str, published_editions()))}")
-    t = data[data["edition"] == year].set_index("iso3")
-    factor = 100.0 if t["score"].max() <= 1.0 else 1.0
-    regions = region_of()
-    out = pd.DataFrame({
-        "name": [country_name(c) for c in t.index],
-        "overall": t["score"].astype(float) * factor,
-        "global_rank": t["published_rank"].astype("Int64"),
-        "itu_region": [regions.get(c) for c in t.index],
-        "published_score": t["score"].astype(float),
-    }, index=pd.Index(t.index, name="iso3"))
-    return out.sort_values(["global_rank", "name"])
 
 
 def edition_table(edition: ScoreResult | pd.DataFrame) -> pd.DataFrame:

@@ -114,14 +114,16 @@ class ValidationError(GCIError):
         self.problems = list(problems)
         self.what = what
         errors = [p for p in self.problems if p.severity == "error"]
-        warnings = len(self.problems) - len(errors)
+        warnings = [p for p in self.problems if p.severity != "error"]
+        shown = (errors + warnings)[: self.MAX_SHOWN]  # errors first
         lines = [f"{len(errors)} error(s) in {what}:"]
-        lines += [f"  - {p}" for p in errors[: self.MAX_SHOWN]]
+        lines += [f"  - {p}" for p in shown]
         if len(errors) > self.MAX_SHOWN:
             lines.append(f"  ... and {len(errors) - self.MAX_SHOWN} more error(s); "
                          "`gci validate --report problems.csv` writes them all")
-        if warnings:
-            lines.append(f"({warnings} warning(s) as well; `gci validate` lists them)")
+        hidden_warnings = len(self.problems) - max(len(shown), len(errors))
+        if hidden_warnings > 0:
+            lines.append(f"({hidden_warnings} more warning(s); `gci validate` lists them)")
         super().__init__("\n".join(lines))
 
     @property

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from .errors import GCIError
+from .errors import GCIError, InputError
 from .fileio import atomic_write, sha256_file, write_json_atomic
 
 if TYPE_CHECKING:
@@ -81,6 +81,25 @@ def write_workbook(sheets: dict[str, pd.DataFrame], path: Path) -> None:
                 safe_frame(df).to_excel(xw, sheet_name=name[:31], index=False)
 
 
+def refuse_input_target(path: str | Path, protect: Iterable[str | Path | None]) -> None:
+    """Refuse an output ``path`` that is one of the inputs, or inside an input folder.
+
+    Raises
+    ------
+    InputError
+        Naming the input concerned.
+    """
+    target = Path(path).resolve()
+    inputs = [Path(p).resolve() for p in protect if p is not None and Path(p).exists()]
+    if target in inputs:
+        raise InputError(f"refusing to overwrite the input {target}; choose another output",
+                         path)
+    for p in inputs:
+        if p.is_dir() and p in target.parents:
+            raise InputError(f"refusing to write inside the input folder {p}; choose another "
+                             "output", path)
+
+
 def check_not_input(folder: Path, protect: Iterable[str | Path]) -> None:
     """Refuse an output folder that is, or is inside, a protected input folder or file."""
     out = folder.resolve()
@@ -120,7 +139,7 @@ def write_results(result: ScoreResult, folder: str | Path = "results", fmt: str 
     if fmt not in ("csv", "xlsx", "json"):
         raise GCIError(f"unknown output format {fmt!r}; expected csv, xlsx or json")
     folder = Path(folder)
-    inputs = [*_input_paths(result), *(Path(p) for p in (protect or []))]
+    inputs = [*input_paths(result), *(Path(p) for p in (protect or []))]
     check_not_input(folder, inputs)
     tables = result.tables()
     planned: dict[str, Path] = {}
@@ -153,7 +172,8 @@ def write_results(result: ScoreResult, folder: str | Path = "results", fmt: str 
     return written
 
 
-def _input_paths(result: ScoreResult) -> list[Path]:
+def input_paths(result: ScoreResult) -> list[Path]:
+    """Every input file (and named responses folder) of a run, for the guards above."""
     out = []
     for key, entry in result.inputs.items():
         entries = entry if isinstance(entry, list) else [entry]

@@ -23,7 +23,6 @@ import numpy as np
 import pandas as pd
 
 from .aggregate import aggregate
-from .errors import GCIError
 from .fileio import write_text_atomic
 from .plots._common import match_country
 from .plots.colors import pillar_colors, tier_colors
@@ -177,15 +176,11 @@ def write_country_profile(result: ScoreResult, country: str, path: str | os.Path
 
 def refuse_input_target(result: ScoreResult, path: Path,
                         protect: list[str | os.PathLike] | None = None) -> None:
-    """Raise when ``path`` is one of the run's input files or inside its responses folder."""
-    from .output import _input_paths
+    """Raise when ``path`` is one of the run's inputs (or ``protect``), or inside one's folder."""
+    from .output import input_paths
+    from .output import refuse_input_target as refuse
 
-    target = path.resolve()
-    for p in [*_input_paths(result), *(Path(x) for x in (protect or []))]:
-        p = p.resolve()
-        if target == p or (p.is_dir() and p in target.parents):
-            raise GCIError(f"refusing to write {path}: it is (or is inside) the input {p}; "
-                           "choose another output")
+    refuse(path, [*input_paths(result), *(protect or [])])
 
 
 # --- sections ---------------------------------------------------------------------------------

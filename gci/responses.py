@@ -589,19 +589,15 @@ def build_matrix(responses: Responses, fw: Framework, missing: str = "zero") -> 
                                         "warning"))
         drop = t.duplicated(["iso3", "question"], keep="last").to_numpy()
     t = t[~drop]
-    countries = sorted(t["iso3"].unique()) if len(t) else sorted(responses.countries)
-    for c in responses.countries:
-        if c not in countries:
-            countries.append(c)
-    countries = sorted(set(countries))
-    cindex = {c: i for i, c in enumerate(countries)}
+    # every country that gave any answer, even if none of its answers could be used
+    countries = sorted(set(t["iso3"].unique()) | set(responses.countries))
     nc, nq = len(countries), len(qcodes)
     credit = np.full((nc, nq), np.nan)
     answered = np.zeros((nc, nq), dtype=bool)
     raw = np.full((nc, nq), None, dtype=object)
     evid = np.full((nc, nq), None, dtype=object)
-    ci = t["iso3"].map(cindex).to_numpy(dtype=np.int64) if len(t) else np.zeros(0, np.int64)
-    qi = t["question"].map(qindex).to_numpy(dtype=np.int64) if len(t) else np.zeros(0, np.int64)
+    ci = pd.Index(countries).get_indexer(t["iso3"]).astype(np.int64)
+    qi = pd.Index(qcodes).get_indexer(t["question"]).astype(np.int64)
     ans = t["answer"].to_numpy(dtype=object)
     raw[ci, qi] = ans
     evid[ci, qi] = t["evidence"].to_numpy(dtype=object)
@@ -646,12 +642,15 @@ def build_matrix(responses: Responses, fw: Framework, missing: str = "zero") -> 
     na = ~applies
     answered_na = na & answered
     if answered_na.any():
+        row_of = {(int(i), int(j)): r for r, (i, j) in enumerate(zip(ci, qi))}
+        files, lines = t["file"].to_numpy(dtype=object), t["line"].to_numpy(dtype=object)
         for i, j in zip(*np.nonzero(answered_na)):
             q = qcodes[j]
             cond = fw.nodes[q].applies_if
+            r = row_of[(int(i), int(j))]
             problems.append(Problem("answer_not_applicable", f"{q} applies only if {cond}; the "
-                                    "answer is ignored", _file_of(t, countries[i], q),
-                                    _line_of(t, countries[i], q), countries[i], q, "warning"))
+                                    "answer is ignored", files[r], _int(lines[r]), countries[i],
+                                    q, "warning"))
     state[na] = NOT_APPLICABLE
     credit[na] = np.nan
     for node in fw.questions:  # numeric questions normalised across countries (gci.normalise)
@@ -659,7 +658,8 @@ def build_matrix(responses: Responses, fw: Framework, missing: str = "zero") -> 
             from .normalise import normalised_credit
 
             credit[:, qindex[node.code]] = normalised_credit(node, credit[:, qindex[node.code]])
-    # missing answers and evidence: one warning per country
+    # missing answers and evidence: one warning per country, naming its (first) file
+    first_file = dict(zip(t["iso3"].iloc[::-1], t["file"].iloc[::-1]))  # first row wins
     miss = state == MISSING
     for i in np.nonzero(miss.any(axis=1))[0]:
         qs = [qcodes[j] for j in np.nonzero(miss[i])[0]]
@@ -667,7 +667,7 @@ def build_matrix(responses: Responses, fw: Framework, missing: str = "zero") -> 
             missing, f"imputed ({missing})")
         problems.append(Problem("missing_answers", f"{len(qs)} missing answer(s), {rule}: "
                                 f"{', '.join(qs[:12])}{' …' if len(qs) > 12 else ''}",
-                                _file_of(t, countries[i], None), None, countries[i], None,
+                                first_file.get(countries[i]), None, countries[i], None,
                                 "warning"))
     need_ev = np.array([fw.nodes[q].evidence_required for q in qcodes], dtype=bool)
     ev_blank = pd.isna(evid) | (evid == "")
@@ -677,7 +677,7 @@ def build_matrix(responses: Responses, fw: Framework, missing: str = "zero") -> 
         problems.append(Problem("missing_evidence", f"{len(qs)} credited answer(s) lack the "
                                 f"evidence the framework requires: {', '.join(qs[:12])}"
                                 f"{' …' if len(qs) > 12 else ''}",
-                                _file_of(t, countries[i], None), None, countries[i], None,
+                                first_file.get(countries[i]), None, countries[i], None,
                                 "warning"))
     return AnswerMatrix(countries, qcodes, credit, state, raw_df,
                         pd.DataFrame(evid, index=countries, columns=qcodes), problems)
@@ -688,20 +688,6 @@ def _int(v: Any) -> int | None:
         return None if v is None or pd.isna(v) else int(v)
     except (TypeError, ValueError):
         return None
-
-
-def _file_of(t: pd.DataFrame, iso3: str, q: str | None) -> str | None:
-    m = t["iso3"] == iso3
-    if q is not None:
-        m &= t["question"] == q
-    files = t.loc[m, "file"]
-    return None if files.empty else str(files.iloc[0])
-
-
-def _line_of(t: pd.DataFrame, iso3: str, q: str) -> int | None:
-    m = (t["iso3"] == iso3) & (t["question"] == q)
-    lines = t.loc[m, "line"]
-    return None if lines.empty else _int(lines.iloc[0])
 
 
 def is_line_dict(obj: Any) -> bool:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .errors import GCIError, InputError, Problem, ValidationError, problems_frame
+from .errors import InputError, Problem, ValidationError, problems_frame
 from .framework import load_framework
 from .responses import build_matrix, load_responses
 from .weights import load_weights
@@ -34,14 +34,9 @@ class Report:
 def write_report(report: Report, path: str | os.PathLike,
                  protect: list[str | os.PathLike | None] | None = None) -> None:
     """Write every problem of ``report`` to a CSV file (atomically; never over an input)."""
-    from .output import write_table
+    from .output import refuse_input_target, write_table
 
-    target = Path(path).resolve()
-    for p in protect or []:
-        if p is not None and Path(p).exists() and (
-                Path(p).resolve() == target or Path(p).resolve() in target.parents):
-            raise GCIError(f"refusing to write the report to {path}: it is an input; "
-                           "choose another --report")
+    refuse_input_target(path, protect or [])
     write_table(report.to_frame(), Path(path))
 
 

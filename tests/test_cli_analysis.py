@@ -43,7 +43,7 @@ def test_whatif_refuses_to_overwrite_input(tiny_args, tiny_paths):
     before = target.read_bytes()
     r = CliRunner().invoke(main, ["whatif", "KEN", "--set", "Q5=yes", *tiny_args,
                                   "-o", str(target)])
-    assert r.exit_code == 2 and "refusing to overwrite" in r.output
+    assert r.exit_code == 2 and "refusing to write inside the input folder" in r.output
     assert target.read_bytes() == before
 
 

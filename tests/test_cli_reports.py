@@ -51,7 +51,7 @@ def test_plot_slope_from_previous_ranks(tmp_path):
     (["pillars", "--region", "Mars"], "unknown region 'Mars'; expected one of: Africa, Europe"),
     (["radar", "--country", "Atlantis"], "unknown country 'Atlantis'"),
     (["slope"], "slope needs either --previous FILE or --edition YEAR"),
-    (["slope", "--edition", "1999"], "no published ranks for edition '1999'"),
+    (["slope", "--edition", "1999"], "no published GCI results for edition 1999"),
     (["tiers", "--top", "3"], "--region, --top and --country do not apply"),
     (["pillars", "--edition", "2018"], "for the slope plot only"),
 ])

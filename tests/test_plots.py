@@ -284,7 +284,7 @@ def test_published_ranks_and_result(default_result):
     ax = default_result.plot.rank_change(r2018, top=10)
     (fra,) = [ln for ln in ax.lines if ln.get_gid() == "slope-FRA"]
     assert list(fra.get_ydata()) == [r2018["FRA"], default_result.ranks.loc["FRA", "global_rank"]]
-    with pytest.raises(GCIError, match="edition '1999'"):
+    with pytest.raises(GCIError, match="no published GCI results for edition 1999"):
         published_ranks(1999)
 
 

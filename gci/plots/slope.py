@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -11,6 +10,7 @@ import pandas as pd
 
 from ..countries import country_name, resolve_country
 from ..errors import GCIError, InputError, Problem, ValidationError
+from ..published import published_ranks  # noqa: F401 - re-exported for gci.plots
 from ._common import label_fontsize, new_axes, row_height
 from .colors import CHANGE_COLORS
 
@@ -18,23 +18,6 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
 RANK_COLUMNS = ("global_rank", "rank", "published_rank")
-
-
-def published_ranks(edition: int | str) -> pd.Series:
-    """Published global ranks of a GCI edition (2014, 2017, 2018 or 2020), by ISO3.
-
-    From ``gci/data/gci_published_scores.csv`` (see its provenance note).
-    """
-    with resources.files("gci.data").joinpath("gci_published_scores.csv").open(
-            "r", encoding="utf-8") as fh:
-        df = pd.read_csv(fh, dtype={"iso3": str, "edition": str})
-    sel = df[df["edition"] == str(edition)]
-    if sel.empty:
-        raise GCIError(f"no published ranks for edition {str(edition)!r}; expected one of "
-                       f"{', '.join(sorted(df['edition'].unique()))}")
-    return pd.Series(sel["published_rank"].to_numpy(int), index=pd.Index(sel["iso3"],
-                                                                          name="iso3"),
-                     name=f"rank {edition}")
 
 
 def read_ranks(path: str | os.PathLike) -> pd.Series:
