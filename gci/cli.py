@@ -72,7 +72,8 @@ responses_opt = click.option("--responses", type=click.Path(path_type=Path),
                              help="Responses folder or file (default: responses/).")
 missing_opt = click.option("--missing", type=click.Choice(MISSING_POLICIES), default="zero",
                            show_default=True,
-                           help="Missing answers: zero (as the GCI), exclude (re-weight), or group_mean/group_median (impute from the region).")
+                           help="Missing answers: zero (as the GCI), exclude (re-weight), or "
+                                "group_mean/group_median (impute from the region).")
 quiet_opt = click.option("--quiet", "-q", is_flag=True, help="No progress bar or summary.")
 ties_opt = click.option("--ties", type=click.Choice(TIE_METHODS), default="dense",
                         show_default=True, help="Tie rule for ranks (dense is ITU's).")
