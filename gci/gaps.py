@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from .framework import Framework, Node
-from .responses import ANSWERED, MISSING, Responses, build_matrix
+from .responses import ANSWERED, MISSING, NOT_APPLICABLE, Responses, build_matrix
 from .result import ScoreResult
 from .scoring import compute, score
 from .whatif import check_country, prepare_inputs
@@ -69,6 +69,17 @@ def gaps(iso3: str, responses: Responses | PathLike | None = None,
     resp, fw, weights = prepare_inputs(responses, framework, weights, check_countries)
     base = base if base is not None else score(resp, fw, weights,
                                                check_countries=check_countries, **options)
+    return result_gaps(base, iso3, by_pillar=by_pillar)
+
+
+def result_gaps(base: ScoreResult, iso3: str, *, by_pillar: bool = True) -> pd.DataFrame:
+    """:func:`gaps` of a country from an existing result (its answers are in ``base.matrix``).
+
+    Also reports ``now_applies``: questions that do not apply today and would apply after the
+    change (their answers then count; under ``missing="zero"`` an unanswered one counts 0, which
+    is why a gain can be negative).
+    """
+    fw = base.framework
     code = check_country(base, iso3)
     m = base.matrix
     i = m.countries.index(code)
@@ -80,7 +91,12 @@ def gaps(iso3: str, responses: Responses | PathLike | None = None,
     if not cand:
         return pd.DataFrame(columns=cols)
     # all single-question variants of the country as pseudo-countries of one answer matrix
-    mine = resp.table[resp.table["iso3"] == code]
+    given = m.raw.iloc[i].notna().to_numpy()
+    mine = pd.DataFrame({"iso3": code, "country": code,
+                         "question": np.asarray(qcodes, dtype=object)[given],
+                         "answer": m.raw.iloc[i].to_numpy(object)[given],
+                         "evidence": m.evidence.iloc[i].to_numpy(object)[given],
+                         "source": "questionnaire", "file": "<gaps>", "line": None})
     k, n = len(cand), len(mine)
     ids = np.array([f"~{j:05d}" for j in range(k)], dtype=object)
     rep = mine.iloc[np.tile(np.arange(n), k)].copy()
@@ -97,6 +113,8 @@ def gaps(iso3: str, responses: Responses | PathLike | None = None,
                               structure=base.structure)
     order = [vm.countries.index(v) for v in ids]
     value, share = value[order], share[order]
+    switched = (state == NOT_APPLICABLE)[None, :] & (vm.state[order] != NOT_APPLICABLE)
+    now_applies = [", ".join(qcodes[j] for j in np.nonzero(row)[0]) for row in switched]
     scale = base.scale
     new_overall = value[:, 0] * scale
     current = float(base.overall[code])
@@ -122,6 +140,7 @@ def gaps(iso3: str, responses: Responses | PathLike | None = None,
         "points_gain": new_overall - current,
         "pillar_points_gain": new_pillar - np.nan_to_num(cur_pillar),
         "new_overall": new_overall,
+        "now_applies": now_applies,
         **ranks,
     })
     pillar_pos = {p.code: r for r, p in enumerate(fw.pillars)}
@@ -133,7 +152,8 @@ def gaps(iso3: str, responses: Responses | PathLike | None = None,
 
 def _columns(base: ScoreResult) -> list[str]:
     cols = ["pillar", "indicator", "question", "name", "answer", "state", "credit",
-            "full_answer", "points_gain", "pillar_points_gain", "new_overall", "global_rank",
+            "full_answer", "points_gain", "pillar_points_gain", "new_overall", "now_applies",
+            "global_rank",
             "new_global_rank", "ranks_gained", "regional_rank", "new_regional_rank",
             "regional_ranks_gained"]
     return cols + (["new_tier"] if base.tier_scheme is not None else [])

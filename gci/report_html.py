@@ -22,12 +22,11 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from .aggregate import aggregate
 from .fileio import write_text_atomic
 from .plots._common import match_country
 from .plots.colors import pillar_colors, tier_colors
 from .plots.radar import pillar_comparison
-from .responses import MISSING, NOT_APPLICABLE
+from .responses import MISSING
 
 if TYPE_CHECKING:
     from .result import ScoreResult
@@ -39,56 +38,45 @@ CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
 def where_the_points_are(result: ScoreResult, country: str) -> pd.DataFrame:
     """Questions of one country that are not at full credit, with the points each would add.
 
-    ``gain`` is how much the overall score would rise if that one question got full credit,
-    every other answer unchanged. It is computed exactly by re-aggregating (all questions at once,
-    as a batch), so it holds for any aggregation method and missing-answer policy; under
-    arithmetic aggregation with missing answers counted as zero it equals the question's share of
-    the overall score × (1 − credit) × scale. Questions that do not apply are left out, and a
-    question whose ``applies_if`` condition would change is not followed through.
+    ``gain`` is how much the overall score would change if that one question got full credit,
+    every other answer unchanged: an exact re-score by :func:`gci.gaps.result_gaps` (all
+    questions as one batch), so it holds for any aggregation method and missing-answer policy,
+    and it follows ``applies_if`` conditions. ``now_applies`` lists the questions that would then
+    apply; while they are unanswered (counted as zero) the gain can be small or negative.
+    Questions that do not apply are left out.
 
     Returns
     -------
     DataFrame
         One row per question, largest gain first: ``question``, ``name``, ``pillar``,
         ``indicator``, ``answer`` (None when missing), ``state``, ``credit``, ``points``,
-        ``gain``, ``evidence``.
+        ``gain``, ``now_applies``, ``evidence``.
     """
-    from .scoring import node_weights, question_inputs
+    from .gaps import result_gaps
 
     iso3 = match_country(result, country)
+    cols = ["question", "name", "pillar", "indicator", "answer", "state", "credit", "points",
+            "gain", "now_applies", "evidence"]
+    g = result_gaps(result, iso3, by_pillar=False)
+    if g.empty:
+        return pd.DataFrame(columns=cols)
     i = result.countries.index(iso3)
-    fw = result.framework
-    qcodes = fw.question_codes
-    credit_all, avail_all = question_inputs(result.matrix, result.options["missing"])
-    credit, avail = credit_all[i], avail_all[i]
-    state = result.matrix.state[i]
-    nq = len(qcodes)
-    # batch b sets question b to full credit: shape (nq batches, 1 country, nq questions)
-    batch_credit = np.repeat(credit[None, :], nq, axis=0)
-    batch_avail = np.repeat(avail[None, :], nq, axis=0)
-    diag = np.arange(nq)
-    batch_credit[diag, diag] = 1.0
-    batch_avail[diag, diag] = state[diag] != NOT_APPLICABLE
-    value, _, _ = aggregate(result.structure, batch_credit[:, None, :], batch_avail[:, None, :],
-                            node_weights(result.scheme, result.structure),
-                            result.options["aggregation"])
-    gain = value[:, 0, 0] * result.scale - result.overall[iso3]
-    q_credit = result.matrix.credit[i]
-    points = result.points(qcodes).loc[iso3].to_numpy(float)
+    qcol = pd.Index(result.framework.question_codes)
+    j = qcol.get_indexer(g["question"])
+    points = result.points(list(g["question"])).loc[iso3].to_numpy(float)
     out = pd.DataFrame({
-        "question": qcodes,
-        "name": [fw.nodes[q].name for q in qcodes],
-        "pillar": [fw.pillar_of(q) for q in qcodes],
-        "indicator": [fw.indicator_of(q) for q in qcodes],
-        "answer": result.matrix.raw.loc[iso3].to_numpy(object),
-        "state": np.array(["answered", "missing", "not_applicable"])[state],
-        "credit": q_credit,
+        "question": g["question"],
+        "name": g["name"],
+        "pillar": g["pillar"],
+        "indicator": g["indicator"],
+        "answer": result.matrix.raw.iloc[i, j].to_numpy(object),
+        "state": np.where(result.matrix.state[i, j] == MISSING, "missing", "answered"),
+        "credit": result.matrix.credit[i, j],
         "points": points,
-        "gain": gain,
-        "evidence": result.matrix.evidence.loc[iso3].to_numpy(object),
+        "gain": g["points_gain"].to_numpy(float),
+        "now_applies": g["now_applies"],
+        "evidence": result.matrix.evidence.iloc[i, j].to_numpy(object),
     })
-    keep = (state == MISSING) | ((state != NOT_APPLICABLE) & (np.nan_to_num(q_credit) < 1.0))
-    out = out[keep]
     out = out.sort_values(["gain", "question"], ascending=[False, True], kind="stable")
     return out.reset_index(drop=True)
 
@@ -268,7 +256,7 @@ def _points_section(result: ScoreResult, iso3: str, n_missing: int, n_na: int) -
             f'<td class="answer">{e(answer)}</td>'
             f'<td class="num">{_fmt(r.credit * 100 if pd.notna(r.credit) else np.nan, 0)}</td>'
             f'<td class="num weight">{_fmt(max_points.get(r.question))}</td>'
-            f'<td class="num gain">+{_fmt(r.gain)}</td></tr>')
+            f'<td class="num gain">{_signed(r.gain)}{_then_applies(r.now_applies)}</td></tr>')
     body = ("".join(rows) if rows else
             '<tr><td colspan="7">Every applicable question has full credit.</td></tr>')
     return ('<section id="points"><h2>Where the points are</h2>'
@@ -276,9 +264,11 @@ def _points_section(result: ScoreResult, iso3: str, n_missing: int, n_na: int) -
             f"all ({n_missing} missing, counted as "
             f"{'zero' if result.options['missing'] == 'zero' else 'excluded'}; {n_na} do not "
             "apply). <b>Weight</b> is the question's nominal share of the overall score in points; "
-            "<b>+points</b> is how much the overall score would rise if that question "
-            f"alone got full credit (together up to about +{_fmt(total)}; gains interact when "
-            "several change).</p>"
+            "<b>+points</b> is how much the overall score would change if that question "
+            f"alone got full credit (together about +{_fmt(total)}; gains interact when "
+            "several change). Where a full answer makes other questions apply, they are named: "
+            "until they are answered they count as "
+            f"{'zero' if result.options['missing'] == 'zero' else 'excluded'}.</p>"
             '<table class="data"><thead><tr><th>Question</th><th>Asks</th><th>Indicator</th>'
             "<th>Answer</th><th>Credit %</th><th>Weight (max points)</th><th>+points</th>"
             "</tr></thead><tbody>"
@@ -352,6 +342,18 @@ border-radius:6px;max-height:480px;overflow:auto}
 a{color:#0b5cad;word-break:break-all}
 @media print{body{background:#fff}.card{box-shadow:none;border:1px solid #ccc}}
 """
+
+
+def _signed(x: float) -> str:
+    """A gain with its sign (``+12.50``, ``-9.38``)."""
+    return f"{x:+.2f}" if pd.notna(x) else ""
+
+
+def _then_applies(codes: str) -> str:
+    """Note on the questions a full answer would make apply."""
+    if not codes:
+        return ""
+    return f'<div class="then-applies">then {html.escape(codes)} apply</div>'
 
 
 def _fmt(x: object, decimals: int = 2) -> str:

@@ -60,6 +60,10 @@ def test_condition_makes_gain_zero(tiny_paths):
     g = _gaps(tiny_paths, "DEU")
     assert g["question"].tolist() == ["Q1"]
     assert g.loc[0, "points_gain"] == pytest.approx(0.0)
+    assert g.loc[0, "now_applies"] == "Q4"
+    # a_heavy: the same change costs 9.375 points (A .875 -> .75 of 75 points)
+    h = _gaps(tiny_paths, "DEU", scheme="a_heavy")
+    assert h.loc[0, "points_gain"] == pytest.approx(-9.375)
 
 
 def test_exclude_policy(tiny_paths):

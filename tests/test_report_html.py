@@ -107,12 +107,17 @@ def test_points_weighted_scheme_and_closed_form(default_result):
     r = gci.score(TINY / "responses", TINY / "indicators.yaml", TINY / "weights.yaml",
                   scheme="a_heavy")
     table = where_the_points_are(r, "DEU")
-    # DEU misses only Q1: share 3/4 (A) x 1/2 (A1) x 1/4 (Q1 in A1) = 0.09375 -> 90.625 + 9.375
+    # DEU misses only Q1 (a_heavy: A 3/4, B 1/4; Q1 1/4 and Q2 3/4 of A1). Q1 = yes lifts A1 from
+    # .75 to 1, but makes Q4 apply, unanswered and so 0: A2 falls from 1 to (1 + 0)/2 = .5, and
+    # A = (1 + .5)/2 = .75 instead of .875: overall 75 * .75 + 25 = 81.25, i.e. 90.625 - 9.375.
     assert table["question"].tolist() == ["Q1"]
-    assert table["gain"].iloc[0] == pytest.approx(9.375)
+    assert table["gain"].iloc[0] == pytest.approx(-9.375)
+    assert table["now_applies"].iloc[0] == "Q4"
     # default data, arithmetic + zero: gain = effective share x (1 - credit) x scale
     d = default_result
     t = where_the_points_are(d, "KEN").set_index("question")
+    t = t[t["now_applies"] == ""]  # the closed form holds where no condition switches
+    assert len(t) == 20  # 21 questions short of full credit, 1 of them switches Q-conditions
     # the country's own shares (a question that does not apply hands its weight to siblings)
     cols = [d.structure.codes.index(q) for q in t.index]
     share = d.share[d.countries.index("KEN"), cols]
@@ -137,7 +142,10 @@ def test_profile_numbers_by_hand(tiny):
     # DEU: only Q1 is below full credit (Q4 does not apply)
     assert [k for k in page.rows if k[0] == "data-question" and "num gain" in page.rows[k]] == [
         ("data-question", "Q1")]
-    assert page.rows[("data-question", "Q1")]["num gain"] == "+12.50"
+    # Q1 = yes lifts A1 from .5 to 1 but makes Q4 apply (unanswered: 0), A2 from 1 to .5:
+    # A stays .75, so the exact gain is 0, and the page says Q4 would then apply.
+    assert page.rows[("data-question", "Q1")]["num gain"] == "+0.00"
+    assert "then Q4 apply" in country_profile(tiny, "Germany")
     assert page.rows[("data-question", "Q1")]["num weight"] == "12.50"  # 1/2 x 1/2 x 1/2 x 100
     assert "manifest" in page.by_id and '"scheme": "equal"' in page.by_id["manifest"]
 
