@@ -96,14 +96,9 @@ def run_options(func: Any) -> Any:
 
 def _inputs(framework: Path | None, weights: Path | None, responses: Path | None
             ) -> tuple[Path, Path, Path]:
-    from .scoring import default_paths
+    from .scoring import fill_defaults
 
-    if framework is None or weights is None or responses is None:
-        d = default_paths()
-        framework = framework or d["framework"]
-        weights = weights or d["weights"]
-        responses = responses or d["responses"]
-    return framework, weights, responses
+    return fill_defaults(framework, weights, responses)
 
 
 def _progress(files: list[Path], quiet: bool, label: str):
@@ -224,12 +219,12 @@ def rank(scores: Path, output: Path | None, ties: str, decimals: int | None, tie
               default="all", show_default=True)
 def weights(framework: Path | None, weights: Path | None, scheme: str | None, level: str) -> None:
     """Print the effective weights: each node's share of the overall score."""
-    from .framework import load_framework
+    from .framework_table import load_framework_any
     from .output import frame_to_csv_text
     from .weights import resolve_scheme
 
     framework, weights, _ = _inputs(framework, weights, Path("."))
-    fw = load_framework(framework)
+    fw = load_framework_any(framework)
     ws = resolve_scheme(weights, scheme, fw)
     table = ws.effective(fw).reset_index()
     if level != "all":

@@ -227,9 +227,9 @@ def _model(framework: Path | None, weights: Path | None, scheme: str | None,
     framework, weights, responses = _inputs(framework, weights, responses)
     names = _split(schemes)
     if names == ("all",):
-        from .framework import load_framework
+        from .framework_table import load_framework_any
 
-        names = tuple(load_weights(weights, load_framework(framework)).schemes)
+        names = tuple(load_weights(weights, load_framework_any(framework)).schemes)
     choices = Choices(weights=noise, spread=spread, concentration=concentration,
                       schemes=names, missing=_split(policies) or (missing,),
                       aggregation=_split(aggregation) or ("arithmetic",))

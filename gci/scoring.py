@@ -19,7 +19,8 @@ from .aggregate import AGGREGATORS, Structure, aggregate
 from .countries import load_grouping, region_of
 from .errors import GCIError, ResponsesError, raise_if_errors
 from .fileio import sha256_file
-from .framework import Framework, load_framework
+from .framework import Framework
+from .framework_table import load_framework_any, read_framework_table
 from .impute import IMPUTE_POLICIES, below_coverage, coverage_problems, policy_inputs
 from .ranking import DEFAULT_TIES, TIE_METHODS
 from .responses import (
@@ -66,6 +67,16 @@ def default_paths() -> dict[str, Path]:
                        "--responses")
     return {"framework": root / "indicators.yaml", "weights": root / "weights.yaml",
             "responses": root / "responses"}
+
+
+def fill_defaults(framework: Any, weights: Any, responses: Any) -> tuple[Any, Any, Any]:
+    """Replace each input left as ``None`` by the shipped default's path."""
+    if framework is None or weights is None or responses is None:
+        d = default_paths()
+        framework = d["framework"] if framework is None else framework
+        weights = d["weights"] if weights is None else weights
+        responses = d["responses"] if responses is None else responses
+    return framework, weights, responses
 
 
 def score(responses: Responses | PathLike | None = None,
@@ -132,13 +143,9 @@ def score(responses: Responses | PathLike | None = None,
             raise GCIError(f"aggregation {m!r}; expected one of {', '.join(AGGREGATORS)}")
     log: list[dict] = []
     inputs: dict[str, Any] = {}
-    if framework is None or responses is None or weights is None:
-        defaults = default_paths()
-        framework = defaults["framework"] if framework is None else framework
-        weights = defaults["weights"] if weights is None else weights
-        responses = defaults["responses"] if responses is None else responses
+    framework, weights, responses = fill_defaults(framework, weights, responses)
     if not isinstance(framework, Framework):
-        framework = _load_framework_file(framework)
+        framework = load_framework_any(framework)
         inputs["framework"] = _file_entry(framework.source)
     elif framework.source and Path(framework.source).is_file():
         inputs["framework"] = _file_entry(framework.source)
@@ -252,21 +259,10 @@ def node_weights(ws: WeightScheme, structure: Structure) -> np.ndarray:
     return np.array([1.0] + [float(ws.weights.get(c, 1.0)) for c in structure.codes[1:]])
 
 
-def _load_framework_file(path: PathLike) -> Framework:
-    """A framework from YAML, or from a metadata table (.csv/.xlsx, gci.framework_table)."""
-    if Path(path).suffix.lower() in (".csv", ".xlsx"):
-        from .framework_table import read_framework_table
-
-        return read_framework_table(path)[0]
-    return load_framework(path)
-
-
 def _table_scheme(weights: Any, scheme: str | None) -> Any:
     """The weight column of a framework table given as weights (other inputs unchanged)."""
     if isinstance(weights, (str, os.PathLike)) and \
             Path(weights).suffix.lower() in (".csv", ".xlsx"):
-        from .framework_table import read_framework_table
-
         return read_framework_table(weights, scheme_name=scheme)[1]
     return weights
 

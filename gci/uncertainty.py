@@ -48,9 +48,10 @@ from scipy.special import gammaincinv
 from .aggregate import AGGREGATORS, Structure, aggregate
 from .countries import country_name, region_of
 from .errors import GCIError
-from .framework import Framework, load_framework
+from .framework import Framework
+from .framework_table import load_framework_any
 from .responses import MISSING_POLICIES, Responses, build_matrix, load_responses
-from .scoring import default_paths, node_weights, question_inputs
+from .scoring import fill_defaults, node_weights, question_inputs
 from .weights import Weights, WeightScheme, load_weights, resolve_scheme
 
 PathLike = str | os.PathLike
@@ -169,12 +170,8 @@ class UncertaintyModel:
         """
         choices = choices or Choices()
         choices.check()
-        if framework is None or responses is None or weights is None:
-            d = default_paths()
-            framework = d["framework"] if framework is None else framework
-            weights = d["weights"] if weights is None else weights
-            responses = d["responses"] if responses is None else responses
-        fw = framework if isinstance(framework, Framework) else load_framework(framework)
+        framework, weights, responses = fill_defaults(framework, weights, responses)
+        fw = framework if isinstance(framework, Framework) else load_framework_any(framework)
         if isinstance(weights, (str, os.PathLike)):
             weights = load_weights(weights, fw)
         base = resolve_scheme(weights, scheme, fw)

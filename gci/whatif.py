@@ -17,10 +17,11 @@ from typing import Any
 import pandas as pd
 
 from .errors import GCIError, Problem, ValidationError
-from .framework import Framework, answers_to_credit, load_framework, normalise_answer
+from .framework import Framework, answers_to_credit, normalise_answer
+from .framework_table import load_framework_any
 from .responses import Responses, load_responses
 from .result import ScoreResult
-from .scoring import default_paths, score
+from .scoring import fill_defaults, score
 
 PathLike = str | os.PathLike
 
@@ -85,12 +86,8 @@ def prepare_inputs(responses: Responses | PathLike | None, framework: Framework 
                    weights: Any, check_countries: bool = True
                    ) -> tuple[Responses, Framework, Any]:
     """Load responses and framework once (default: the shipped data); weights pass through."""
-    if framework is None or responses is None or weights is None:
-        d = default_paths()
-        framework = d["framework"] if framework is None else framework
-        weights = d["weights"] if weights is None else weights
-        responses = d["responses"] if responses is None else responses
-    fw = framework if isinstance(framework, Framework) else load_framework(framework)
+    framework, weights, responses = fill_defaults(framework, weights, responses)
+    fw = framework if isinstance(framework, Framework) else load_framework_any(framework)
     if not isinstance(responses, Responses):
         responses = load_responses(responses, check_countries=check_countries)
     return responses, fw, weights
