@@ -38,7 +38,8 @@ def _power(p: float) -> Callable:
     def agg(v: np.ndarray, a: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         wa = a * w
         den = wa.sum(axis=-1)
-        with np.errstate(divide="ignore", invalid="ignore"):
+        # over: for p < 0 a tiny value overflows to inf, and inf ** (1/p) = 0 is the right limit
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             zero = ((v <= 0) & a & (w > 0)).any(axis=-1)
             safe = np.where(a & (v > 0), v, 1.0)
             if p == 0:

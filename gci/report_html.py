@@ -353,7 +353,7 @@ def _then_applies(codes: str) -> str:
     """Note on the questions a full answer would make apply."""
     if not codes:
         return ""
-    return f'<div class="then-applies">then {html.escape(codes)} apply</div>'
+    return f'<div class="then-applies">then {html.escape(codes)} would apply</div>'
 
 
 def _fmt(x: object, decimals: int = 2) -> str:
