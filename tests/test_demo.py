@@ -53,3 +53,14 @@ def test_shipped_results_are_not_stale(tmp_path, root, default_result, name, mon
     new = pd.read_csv(tmp_path / name)
     old = pd.read_csv(root / "results" / name)
     pd.testing.assert_frame_equal(new, old, check_exact=False, rtol=1e-12)
+
+
+def test_shipped_manifest_matches_the_shipped_inputs(tmp_path, root, monkeypatch):
+    import json
+
+    monkeypatch.chdir(root)
+    gci.score().write(tmp_path)
+    new = json.loads((tmp_path / "manifest.json").read_text())
+    old = json.loads((root / "results" / "manifest.json").read_text())
+    for key in ("inputs", "options", "framework", "counts", "steps", "gci_version"):
+        assert new[key] == old[key], key
