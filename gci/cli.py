@@ -6,10 +6,12 @@ arguments or bad input files: the message lists every problem).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shlex
 import sys
 import traceback
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -101,12 +103,18 @@ def _inputs(framework: Path | None, weights: Path | None, responses: Path | None
     return fill_defaults(framework, weights, responses)
 
 
-def _progress(files: list[Path], quiet: bool, label: str):
-    if quiet or len(files) < 2:
-        return None, None
-    bar = click.progressbar(length=len(files), label=label, file=sys.stderr)
-    bar.__enter__()
-    return bar, (lambda _f: bar.update(1))
+@contextlib.contextmanager
+def progress_bar(total: int, quiet: bool, label: str) -> Iterator[Callable | None]:
+    """Yield a callback advancing a click progress bar on stderr (``None`` when quiet).
+
+    The callback takes a number of steps done (an int), or anything else for one step (e.g. the
+    name of the file just read).
+    """
+    if quiet or total < 2:
+        yield None
+        return
+    with click.progressbar(length=total, label=label, file=sys.stderr) as bar:
+        yield lambda done=1: bar.update(done if isinstance(done, int) else 1)
 
 
 @main.command()
@@ -130,14 +138,10 @@ def score(framework: Path | None, weights: Path | None, scheme: str | None,
     from .scoring import score as run
 
     framework, weights, responses = _inputs(framework, weights, responses)
-    bar, progress = _progress(response_files(responses), quiet, "Reading responses")
-    try:
+    with progress_bar(len(response_files(responses)), quiet, "Reading responses") as progress:
         result = run(responses, framework, weights, scheme=scheme, missing=missing, ties=ties,
                      tiers=None if tiers == "none" else tiers, groups=groups, progress=progress,
                      coverage=coverage)
-    finally:
-        if bar is not None:
-            bar.__exit__(None, None, None)
     written = result.write(output, fmt, protect=[responses, framework, weights],
                            command=_command_line())
     if not quiet:

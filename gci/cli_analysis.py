@@ -12,7 +12,6 @@ gci.uncertainty, gci.sensitivity).
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +24,7 @@ from .cli import (  # noqa: E402 - gci.cli imports this module back to register 
     _inputs,
     framework_opt,
     missing_opt,
+    progress_bar,
     quiet_opt,
     responses_opt,
     run_options,
@@ -265,14 +265,6 @@ def _choice_options(func: Any) -> Any:
     return func
 
 
-def _bar(total: int, quiet: bool, label: str) -> tuple[Any, Any]:
-    if quiet:
-        return None, None
-    bar = click.progressbar(length=total, label=label, file=sys.stderr)
-    bar.__enter__()
-    return bar, bar.update
-
-
 @click.command("uncertainty")
 @click.option("--draws", type=click.IntRange(min=1), default=1000, show_default=True,
               help="Monte Carlo draws.")
@@ -306,12 +298,8 @@ def uncertainty(draws: int, seed: int, noise: str, spread: float, concentration:
 
     model, protect = _model(framework, weights, scheme, responses, missing, noise, spread,
                             concentration, schemes, policies, aggregation)
-    bar, progress = _bar(draws, quiet, "Monte Carlo draws")
-    try:
+    with progress_bar(draws, quiet, "Monte Carlo draws") as progress:
         res = run_uncertainty(model, draws, seed, engine=engine, progress=progress)
-    finally:
-        if bar is not None:
-            bar.__exit__(None, None, None)
     table = res.table.head(top) if top else res.table
     if not quiet:
         s = res.settings
@@ -374,12 +362,8 @@ def sensitivity(samples: int, seed: int, noise: str, spread: float, concentratio
     model, protect = _model(framework, weights, scheme, responses, missing, noise, spread,
                             concentration, schemes, policies, aggregation)
     total = samples * (len(model.groups) + 2)
-    bar, progress = _bar(total, quiet, "Sobol samples")
-    try:
+    with progress_bar(total, quiet, "Sobol samples") as progress:
         res = rank_sensitivity(model, samples, seed, progress=progress)
-    finally:
-        if bar is not None:
-            bar.__exit__(None, None, None)
     if not quiet:
         click.echo(f"Sobol indices of the mean absolute rank shift (N={samples}, "
                    f"{total} scorings):")

@@ -20,8 +20,8 @@ COMMANDS: list[click.Command] = []
 from .cli import (  # noqa: E402 - gci.cli imports this module back to register COMMANDS
     _command_line,
     _inputs,
-    _progress,
     main,
+    progress_bar,
     quiet_opt,
     run_options,
 )
@@ -41,14 +41,10 @@ def _score(framework: Path | None, weights: Path | None, scheme: str | None,
     from .scoring import score as run
 
     framework, weights, responses = _inputs(framework, weights, responses)
-    bar, progress = _progress(response_files(responses), quiet, "Reading responses")
-    try:
+    with progress_bar(len(response_files(responses)), quiet, "Reading responses") as progress:
         result = run(responses, framework, weights, scheme=scheme, missing=missing, ties=ties,
                      tiers=None if tiers == "none" else tiers, groups=groups,
                      progress=progress)
-    finally:
-        if bar is not None:
-            bar.__exit__(None, None, None)
     protect = [p for p in (framework, weights, responses, groups) if p is not None]
     return result, protect
 
