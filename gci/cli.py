@@ -85,15 +85,18 @@ tiers_opt = click.option("--tiers", type=click.Choice([*TIER_SCHEMES, "none"]),
                          default="gci2024", show_default=True, help="Tier scheme.")
 
 
-def run_options(func: Any) -> Any:
-    """The options of a scoring run shared by every command that scores.
-
-    --framework, --weights, --scheme, --responses, --missing, --ties, --tiers and --groups.
-    """
-    for option in reversed((framework_opt, weights_opt, scheme_opt, responses_opt, missing_opt,
-                            ties_opt, tiers_opt, groups_opt)):
+def model_options(func: Any) -> Any:
+    """The inputs of a scoring model: --framework, --weights, --scheme, --responses, --missing."""
+    for option in reversed((framework_opt, weights_opt, scheme_opt, responses_opt, missing_opt)):
         func = option(func)
     return func
+
+
+def run_options(func: Any) -> Any:
+    """The options of a ranked scoring run: :func:`model_options`, --ties, --tiers, --groups."""
+    for option in reversed((ties_opt, tiers_opt, groups_opt)):
+        func = option(func)
+    return model_options(func)
 
 
 def _inputs(framework: Path | None, weights: Path | None, responses: Path | None

@@ -24,9 +24,9 @@ from .cli import (  # noqa: E402 - gci.cli imports this module back to register 
     _inputs,
     framework_opt,
     missing_opt,
+    model_options,
     progress_bar,
     quiet_opt,
-    responses_opt,
     run_options,
     scheme_opt,
     ties_opt,
@@ -275,11 +275,7 @@ def _choice_options(func: Any) -> Any:
 @click.option("--plot", "plot_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Also save the rank-interval plot (.png, .svg, .pdf).")
 @click.option("--top", type=click.IntRange(min=1), help="Show / plot only the N best.")
-@framework_opt
-@weights_opt
-@scheme_opt
-@responses_opt
-@missing_opt
+@model_options
 @output_opt
 @quiet_opt
 def uncertainty(draws: int, seed: int, noise: str, spread: float, concentration: float,
@@ -340,11 +336,7 @@ def _save_plot(res: Any, path: Path, top: int | None, protect: list[Path]) -> No
                    "times.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Random seed.")
 @_choice_options
-@framework_opt
-@weights_opt
-@scheme_opt
-@responses_opt
-@missing_opt
+@model_options
 @output_opt
 @quiet_opt
 def sensitivity(samples: int, seed: int, noise: str, spread: float, concentration: float,

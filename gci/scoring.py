@@ -184,11 +184,13 @@ def score(responses: Responses | PathLike | None = None,
                        f"{ws.scale:g}; choose --tiers none or a matching scheme")
     structure = Structure.of(framework)
     imp_groups = None
+    imputed = None  # question credit and availability after imputation, computed once
     if missing in IMPUTE_POLICIES:
         imp_groups = (group_series if impute_by is None else impute_by
                       if isinstance(impute_by, pd.Series) else load_grouping(impute_by))
-        _, filled, imp_problems = policy_inputs(matrix.credit, matrix.state, matrix.countries,
-                                                matrix.questions, missing, imp_groups)
+        imputed_credit, filled, imp_problems = policy_inputs(
+            matrix.credit, matrix.state, matrix.countries, matrix.questions, missing, imp_groups)
+        imputed = (imputed_credit, filled)
         matrix.problems.extend(imp_problems)
         log.append({"step": "impute", "method": missing, "fallback": "exclude",
                     "imputed": int((filled & (matrix.state == MISSING)).sum()),
@@ -198,7 +200,7 @@ def score(responses: Responses | PathLike | None = None,
                                                  coverage))
     value, avail, share = compute(framework, ws, matrix, missing=missing,
                                   aggregation=aggregation, structure=structure,
-                                  groups=imp_groups, coverage=coverage)
+                                  groups=imp_groups, coverage=coverage, inputs=imputed)
     log.append({"step": "aggregate", "missing": missing, "aggregation": aggregation})
     if coverage is not None:
         log.append({"step": "coverage", "minimum": coverage})
@@ -221,16 +223,19 @@ def compute(fw: Framework, ws: WeightScheme, matrix: AnswerMatrix, *, missing: s
             structure: Structure | None = None, weights: np.ndarray | None = None,
             groups: pd.Series | Mapping[str, str] | None = None,
             coverage: float | Mapping[str, float] | None = None,
+            inputs: tuple[np.ndarray, np.ndarray] | None = None,
             ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Aggregate an answer matrix (the numeric core of :func:`score`).
 
     ``weights`` may override the scheme with an array of relative node weights of shape
     ``(..., nodes)`` (root first, as :class:`~gci.aggregate.Structure`), e.g. Monte Carlo draws.
     ``groups`` is the grouping of the imputation policies (default ITU regions); ``coverage``
-    the minimum data coverage of aggregates (:mod:`gci.impute`).
+    the minimum data coverage of aggregates (:mod:`gci.impute`). ``inputs`` are the question
+    credit and availability when already computed (:func:`question_inputs`).
     """
     structure = structure or Structure.of(fw)
-    credit, available = question_inputs(matrix, missing, groups=groups)
+    credit, available = (inputs if inputs is not None
+                         else question_inputs(matrix, missing, groups=groups))
     if weights is None:
         weights = node_weights(ws, structure)
     drop = below_coverage(structure, matrix.state, coverage)
