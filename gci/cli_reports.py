@@ -168,10 +168,9 @@ def report(country: str | None, all_: bool, output: Path | None, framework: Path
 
         path = write_report_workbook(result, output, protect=protect, command=_command_line())
     else:
-        from .plots._common import match_country
         from .report_html import write_country_profile
 
-        iso3 = match_country(result, country)
+        iso3 = result.country_code(country)
         if output == Path("results") / f"{country.upper()}.html":
             output = Path("results") / f"{iso3}.html"
         path = write_country_profile(result, iso3, output, protect=protect,

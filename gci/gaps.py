@@ -21,7 +21,7 @@ from .framework import Framework, Node
 from .responses import ANSWERED, MISSING, NOT_APPLICABLE, Responses, build_matrix
 from .result import ScoreResult
 from .scoring import compute, score
-from .whatif import check_country, prepare_inputs
+from .whatif import prepare_inputs
 
 PathLike = str | os.PathLike
 
@@ -80,7 +80,7 @@ def result_gaps(base: ScoreResult, iso3: str, *, by_pillar: bool = True) -> pd.D
     is why a gain can be negative).
     """
     fw = base.framework
-    code = check_country(base, iso3)
+    code = base.country_code(iso3)
     m = base.matrix
     i = m.countries.index(code)
     qcodes = fw.question_codes

@@ -23,7 +23,6 @@ import numpy as np
 import pandas as pd
 
 from .fileio import write_text_atomic
-from .plots._common import match_country
 from .plots.colors import pillar_colors, tier_colors
 from .plots.radar import pillar_comparison
 from .responses import MISSING
@@ -54,7 +53,7 @@ def where_the_points_are(result: ScoreResult, country: str) -> pd.DataFrame:
     """
     from .gaps import result_gaps
 
-    iso3 = match_country(result, country)
+    iso3 = result.country_code(country)
     cols = ["question", "name", "pillar", "indicator", "answer", "state", "credit", "points",
             "gain", "now_applies", "evidence"]
     g = result_gaps(result, iso3, by_pillar=False)
@@ -97,7 +96,7 @@ def country_profile(result: ScoreResult, country: str, *, command: str | None = 
     str
         The page.
     """
-    iso3 = match_country(result, country)
+    iso3 = result.country_code(country)
     row = result.scores.loc[iso3]
     e = html.escape
     name = str(row["name"])

@@ -20,8 +20,8 @@ import numpy as np
 import pandas as pd
 
 from .aggregate import Structure
-from .countries import country_name
-from .errors import problems_frame
+from .countries import country_name, resolve_country
+from .errors import GCIError, problems_frame
 from .framework import Framework
 from .ranking import rank_scores, rank_within
 from .responses import AnswerMatrix
@@ -179,6 +179,26 @@ class ScoreResult:
     def country(self, iso3: str) -> pd.Series:
         """One country's row of :attr:`scores`."""
         return self.scores.loc[iso3]
+
+    def country_code(self, country: str) -> str:
+        """The code of a scored country given by its code or an unambiguous name.
+
+        Raises
+        ------
+        GCIError
+            Unknown or ambiguous name (the message lists candidates), or a known country with
+            no responses in this run (the message lists the scored ones).
+        """
+        text = str(country).strip()
+        if text in self.countries:
+            return text
+        iso3, err = resolve_country(text, set(self.countries))
+        if iso3 is not None:
+            return iso3
+        if resolve_country(text)[0] is not None:
+            shown = ", ".join(self.countries[:8]) + (" …" if len(self.countries) > 8 else "")
+            raise GCIError(f"country {country!r} has no responses; scored countries: {shown}")
+        raise GCIError(err)
 
     @property
     def plot(self) -> Any:

@@ -93,15 +93,6 @@ def prepare_inputs(responses: Responses | PathLike | None, framework: Framework 
     return responses, fw, weights
 
 
-def check_country(result: ScoreResult, iso3: str) -> str:
-    """``iso3`` upper-cased, or a :class:`GCIError` saying which countries were scored."""
-    code = str(iso3).strip().upper()
-    if code not in result.countries:
-        shown = ", ".join(result.countries[:8]) + (" …" if len(result.countries) > 8 else "")
-        raise GCIError(f"country {iso3!r} has no responses; scored countries: {shown}")
-    return code
-
-
 @dataclass
 class WhatIf:
     """Result of :func:`what_if`.
@@ -171,7 +162,7 @@ def what_if(iso3: str, answers: Mapping[str, Any] | Iterable[str],
         raise WhatIfError(problems, "what-if answers")
     before = base if base is not None else score(resp, fw, weights,
                                                  check_countries=check_countries, **options)
-    code = check_country(before, iso3)
+    code = before.country_code(iso3)
     after = score(resp.with_answers(code, answers), fw, weights,
                   check_countries=check_countries, **options)
     table = _compare(before, after, code)

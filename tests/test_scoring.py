@@ -165,3 +165,14 @@ def test_repr_html_and_csv(tiny_paths):
     assert first[:3] == ["DEU", "Germany", "87.5"]
     back = pd.read_csv(pd.io.common.StringIO(text))
     assert back["overall"].tolist() == pytest.approx([87.5, 50.0, 25.0])
+
+
+def test_country_code_accepts_codes_and_names_of_scored_countries(tiny_paths):
+    r = run(tiny_paths)
+    assert r.country_code("KEN") == "KEN"
+    assert r.country_code("kenya") == "KEN"
+    assert r.country_code("Germany") == "DEU"
+    with pytest.raises(gci.GCIError, match="'United States' has no responses; scored countries: DEU, FRA"):
+        r.country_code("United States")
+    with pytest.raises(gci.GCIError, match="unknown country 'Atlantis'"):
+        r.country_code("Atlantis")

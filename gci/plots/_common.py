@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from ..countries import resolve_country
 from ..errors import GCIError
 from .colors import tier_colors
 
@@ -34,14 +33,6 @@ def match_region(result: ScoreResult, region: str) -> str:
     raise GCIError(f"unknown region {region!r}; expected one of: {', '.join(names)}")
 
 
-def match_country(result: ScoreResult, country: str) -> str:
-    """The ISO3 code of ``country`` (a code or an unambiguous name) among the scored countries."""
-    iso3, err = resolve_country(country, set(result.countries))
-    if err:
-        raise GCIError(err)
-    return iso3
-
-
 def select_countries(result: ScoreResult, *, region: str | None = None, top: int | None = None,
                      countries: list[str] | None = None) -> list[str]:
     """ISO3 codes to plot, best overall score first (the order of ``result.scores``).
@@ -58,7 +49,7 @@ def select_countries(result: ScoreResult, *, region: str | None = None, top: int
     """
     order = list(result.scores.index)
     if countries is not None:
-        wanted = {match_country(result, c) for c in countries}
+        wanted = {result.country_code(c) for c in countries}
         order = [c for c in order if c in wanted]
     if region is not None:
         name = match_region(result, region)

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import GCIError
-from ._common import match_country, new_axes
+from ._common import new_axes
 from .colors import SERIES_COLORS, pillar_colors
 
 if TYPE_CHECKING:
@@ -27,7 +27,7 @@ def pillar_comparison(result: ScoreResult, iso3: str) -> pd.DataFrame:
         ``points``, ``max_points`` (the country's points and the pillar's nominal maximum).
         Means are over the scored countries with the pillar available.
     """
-    iso3 = match_country(result, iso3)
+    iso3 = result.country_code(iso3)
     codes = [p.code for p in result.framework.pillars]
     pct = result.credit(codes) * 100.0
     group = result.groups.reindex(result.countries)
@@ -65,7 +65,7 @@ def radar(result: ScoreResult, country: str, *, compare: tuple[str, ...] = ("reg
     -------
     Axes
     """
-    iso3 = match_country(result, country)
+    iso3 = result.country_code(country)
     if ax is None:
         ax = new_axes(6.0, 5.4, subplot_kw={"projection": "polar"})
     elif ax.name != "polar":
