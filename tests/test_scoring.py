@@ -172,7 +172,8 @@ def test_country_code_accepts_codes_and_names_of_scored_countries(tiny_paths):
     assert r.country_code("KEN") == "KEN"
     assert r.country_code("kenya") == "KEN"
     assert r.country_code("Germany") == "DEU"
-    with pytest.raises(gci.GCIError, match="'United States' has no responses; scored countries: DEU, FRA"):
+    with pytest.raises(gci.GCIError,
+                       match="'United States' has no responses; scored countries: DEU, FRA"):
         r.country_code("United States")
     with pytest.raises(gci.GCIError, match="unknown country 'Atlantis'"):
         r.country_code("Atlantis")
