@@ -208,14 +208,18 @@ class ScoreResult:
         return PlotAccessor(self)
 
     # --- output -----------------------------------------------------------------------------
-    def tables(self) -> dict[str, pd.DataFrame]:
-        """The tables written by :meth:`write`, by name."""
+    def weights_table(self) -> pd.DataFrame:
+        """:attr:`effective_weights` as a flat table with each node's name after its code."""
         ew = self.effective_weights.reset_index()
         ew.insert(1, "name", ew["code"].map(lambda c: self.framework.nodes[c].name))
+        return ew
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """The tables written by :meth:`write`, by name."""
         return {
             "scores": self.scores.reset_index(),
             "indicators": self.indicators,
-            "effective_weights": ew,
+            "effective_weights": self.weights_table(),
             "validation": self.validation,
         }
 

@@ -56,14 +56,12 @@ def report_tables(result: ScoreResult, *, command: str | None = None) -> dict[st
                                       na_position="last")
     by_region = by_region[[group_col, "regional_rank", "iso3", "name", "overall",
                            "global_rank"] + (["tier"] if "tier" in by_region.columns else [])]
-    weights = result.effective_weights.reset_index()
-    weights.insert(1, "name", weights["code"].map(lambda c: result.framework.nodes[c].name))
     return {
         "overall": overall,
         "pillars": pillars,
         "indicators": result.indicators,
         "ranks_by_region": by_region.reset_index(drop=True),
-        "weights": weights,
+        "weights": result.weights_table(),
         "validation": result.validation,
         "manifest": manifest_rows(result.manifest(command=command)),
     }
