@@ -111,15 +111,19 @@ def _param(text: str) -> object:
 def normalise_cmd(data: Path, method: str, param: tuple[str, ...], direction: tuple[str, ...],
                   index: str, output: Path) -> None:
     """Normalise every indicator column of DATA (countries in rows) with one method."""
+    from .errors import ValidationError
     from .normalise import normalise_frame
     from .output import write_table
-    from .responses import read_table
+    from .responses import duplicate_rows, has_columns, read_table
 
     _refuse_overwrite(output, data)
-    table = read_table(data)
+    table = read_table(data, is_table=has_columns(index))
     if index not in table.columns:
         raise GCIError(f"{data}: no column {index!r} naming the countries; columns are "
                        f"{', '.join(table.columns)} (use --index)")
+    dups = duplicate_rows(table[index], data)
+    if dups:
+        raise ValidationError(dups, str(data))
     values = table.set_index(index)
     bad = []
     for col in values.columns:

@@ -19,8 +19,7 @@ from importlib import resources
 
 import pandas as pd
 
-from .errors import GroupingError, InputError, Problem
-from .fileio import decode_text, read_bytes
+from .errors import GroupingError, Problem
 
 ISO3_RE = re.compile(r"^[A-Z]{3}$")
 
@@ -40,33 +39,70 @@ def region_of() -> dict[str, str]:
 
 
 def _fold(text: str) -> str:
+    """Fold a name for matching ("Bahamas, The" = "The Bahamas" = "bahamas").
+
+    Case, accents, punctuation, "&" / "and", "St." / "Saint" and the word "the" are ignored.
+    """
     text = unicodedata.normalize("NFKD", text)
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    text = re.sub(r"[^a-z0-9]+", " ", text.lower())
-    return " ".join(text.split())
+    text = re.sub(r"[^a-z0-9]+", " ", text.lower().replace("&", " and "))
+    return " ".join("saint" if w == "st" else w for w in text.split() if w != "the")
 
 
-_ALIASES = {
-    "united states": "USA", "us": "USA", "usa": "USA", "united kingdom": "GBR", "uk": "GBR",
-    "turkey": "TUR", "south korea": "KOR", "korea republic of": "KOR", "north korea": "PRK",
-    "russia": "RUS", "ivory coast": "CIV", "laos": "LAO", "vatican": "VAT", "holy see": "VAT",
-    "palestine": "PSE", "czech republic": "CZE", "swaziland": "SWZ", "macedonia": "MKD",
+#: Names that several economies are called by; refused with the candidates listed.
+AMBIGUOUS_NAMES: dict[str, tuple[str, ...]] = {
+    "congo": ("COG", "COD"),
+    "korea": ("KOR", "PRK"),
 }
+
+
+@lru_cache(maxsize=1)
+def country_names() -> pd.DataFrame:
+    """The shipped names table ``gci/data/country_names.csv``, one row per spelling.
+
+    Columns ``iso3``, ``name``, ``source`` (ITU, ISO 3166-1, UN M49, World Bank or common).
+    """
+    with resources.files("gci.data").joinpath("country_names.csv").open(
+            "r", encoding="utf-8") as fh:
+        return pd.read_csv(fh, dtype=str, keep_default_na=False)
 
 
 @lru_cache(maxsize=1)
 def _name_index() -> tuple[dict[str, str], dict[str, str]]:
     df = itu_regions()
-    exact = {_fold(n): c for c, n in zip(df["iso3"], df["name"])}
-    for alias, code in _ALIASES.items():
-        if code in set(df["iso3"]):
-            exact.setdefault(alias, code)
     names = dict(zip(df["iso3"], df["name"]))
+    exact: dict[str, str] = {}
+    table = country_names()
+    for code, name in zip(table["iso3"], table["name"]):
+        key = _fold(name)
+        if key in AMBIGUOUS_NAMES:
+            continue
+        if exact.setdefault(key, code) != code:  # the shipped table is checked by the tests
+            raise RuntimeError(f"country_names.csv: {name!r} names {exact[key]} and {code}")
     return exact, names
+
+
+def _suggest(folded: str, exact: dict[str, str], known: set[str]) -> str:
+    import difflib
+
+    keys = [k for k, c in exact.items() if c in known]
+    close = difflib.get_close_matches(folded, keys, n=3, cutoff=0.75)
+    if not close:
+        return ""
+    by_code = {}
+    for k in close:
+        by_code.setdefault(exact[k], k)
+    return "; did you mean " + " or ".join(
+        f"{country_name(c)} ({c})" for c in by_code) + "?"
 
 
 def resolve_country(text: object, known: set[str] | None = None) -> tuple[str | None, str | None]:
     """Resolve a country code or name to an ISO3 code.
+
+    A name matches when it equals (after :func:`_fold`) one spelling of the shipped names table
+    (:func:`country_names`: ITU, ISO 3166-1, UN M49, World Bank and common names of the 194
+    economies). Names of several economies ("Congo", "Korea") are refused with the candidates;
+    an unknown name gets the closest names as a suggestion. Nothing is guessed.
 
     Parameters
     ----------
@@ -90,18 +126,20 @@ def resolve_country(text: object, known: set[str] | None = None) -> tuple[str | 
     if raw.upper() in known and len(raw) == 3:
         return raw.upper(), None
     folded = _fold(raw)
-    if folded in exact and exact[folded] in known:
-        return exact[folded], None
-    words = set(folded.split())
-    candidates = sorted(c for c, n in names.items()
-                        if c in known and words and words <= set(_fold(n).split()))
-    if len(candidates) == 1:
-        return candidates[0], None
-    if len(candidates) > 1:
-        listed = ", ".join(f"{c} ({names[c]})" for c in candidates[:6])
+    if folded in AMBIGUOUS_NAMES:
+        listed = ", ".join(f"{c} ({names.get(c, c)})" for c in AMBIGUOUS_NAMES[folded])
         return None, f"country {raw!r} is ambiguous: it could be {listed}; use the ISO3 code"
+    code = exact.get(folded)
+    if code is None and len(raw) == 3 and raw.upper() in names:
+        code = raw.upper()
+    if code is not None:
+        if code in known:
+            return code, None
+        return None, (f"country {raw!r} ({code}) is not one of the {len(known)} countries "
+                      "accepted here")
     return None, (f"unknown country {raw!r}; expected an ISO 3166-1 alpha-3 code of one of the "
-                  f"{len(known)} economies (e.g. FRA) or an unambiguous name")
+                  f"{len(known)} economies (e.g. FRA) or an unambiguous name"
+                  f"{_suggest(folded, exact, known)}")
 
 
 def country_name(iso3: str) -> str:
@@ -109,8 +147,27 @@ def country_name(iso3: str) -> str:
     return _name_index()[1].get(iso3, iso3)
 
 
+def check_grouping(groups: pd.Series, countries: list[str], what: str = "the grouping"
+                   ) -> None:
+    """Refuse a grouping that leaves some scored countries without a group.
+
+    Raises
+    ------
+    GroupingError
+        Listing every scored country the grouping does not cover (a country without a group
+        would silently get no regional rank).
+    """
+    have = {k for k, v in groups.items() if isinstance(v, str) and v.strip()}
+    lacking = [c for c in countries if c not in have]
+    if lacking:
+        shown = ", ".join(lacking[:20]) + (" …" if len(lacking) > 20 else "")
+        raise GroupingError([Problem("ungrouped_country", f"{len(lacking)} scored "
+                                     f"country(ies) have no group in {what}: {shown}; add a "
+                                     "row for each (iso3,group)", what, None)], what)
+
+
 def load_grouping(path: str | os.PathLike) -> pd.Series:
-    """Read a country → group mapping CSV (columns ``iso3`` and ``group``).
+    """Read a country → group mapping CSV or XLSX (columns ``iso3`` and ``group``).
 
     Returns
     -------
@@ -122,14 +179,10 @@ def load_grouping(path: str | os.PathLike) -> pd.Series:
     GroupingError
         Unknown countries, duplicates, missing columns or empty groups (all listed together).
     """
-    name = str(path)
-    text = decode_text(read_bytes(path), path)
-    try:
-        from io import StringIO
+    from .responses import has_columns, read_table
 
-        df = pd.read_csv(StringIO(text), dtype=str, keep_default_na=False)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise InputError(f"cannot read the grouping as CSV: {exc}", name) from None
+    name = str(path)
+    df = read_table(path, is_table=has_columns("iso3", "country"))
     cols = {c.strip().lower(): c for c in df.columns}
     gcol = next((cols[c] for c in ("group", "itu_region", "region") if c in cols), None)
     ccol = next((cols[c] for c in ("iso3", "country") if c in cols), None)
@@ -138,6 +191,7 @@ def load_grouping(path: str | os.PathLike) -> pd.Series:
                                      f"'group'; found {list(df.columns)}", name, 1)], name)
     problems = []
     out: dict[str, str] = {}
+    first_row: dict[str, int] = {}
     for i, (c, g) in enumerate(zip(df[ccol], df[gcol]), start=2):
         iso, err = resolve_country(c)
         if err:
@@ -146,10 +200,12 @@ def load_grouping(path: str | os.PathLike) -> pd.Series:
         if not str(g).strip():
             problems.append(Problem("empty_group", "the group is empty", name, i, country=iso))
             continue
-        if iso in out:
-            problems.append(Problem("duplicate_country", f"{iso} appears twice", name, i,
-                                    country=iso))
+        if iso in first_row:
+            problems.append(Problem("duplicate_country", f"{iso} appears twice: rows "
+                                    f"{first_row[iso]} and {i}; keep one row per country",
+                                    name, i, country=iso))
             continue
+        first_row[iso] = i
         out[iso] = str(g).strip()
     if problems:
         raise GroupingError(problems, name)

@@ -38,7 +38,7 @@ from .errors import FrameworkError, InputError, Problem, raise_if_errors
 from .fileio import read_bytes, write_text_atomic
 from .framework import ROOT, Framework, NodeRecord, Scale, framework_from_records, load_framework
 from .output import write_table, write_workbook
-from .responses import read_table
+from .responses import has_columns, read_table
 from .weights import DEFAULT_SCALE, WeightScheme
 
 TABLE_SUFFIXES = (".csv", ".xlsx")
@@ -116,7 +116,7 @@ def read_framework_table(path: str | os.PathLike, *, scheme_name: str | None = N
     """
     p = Path(path)
     name = str(p)
-    df = read_table(p)
+    df = read_table(p, is_table=has_columns("code"))
     meta = _read_meta(p) if p.suffix.lower() == ".xlsx" else {}
     problems: list[Problem] = []
     cols = {c.lower(): c for c in df.columns}

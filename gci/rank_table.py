@@ -15,7 +15,7 @@ import pandas as pd
 from .countries import region_of, resolve_country
 from .errors import GCIError, Problem, ResponsesError, raise_if_errors
 from .ranking import DEFAULT_TIES, rank_scores, rank_within
-from .responses import read_table
+from .responses import has_columns, read_table
 from .tiers import TierScheme, get_tier_scheme
 
 
@@ -33,7 +33,7 @@ def read_scores(path: str | os.PathLike, *, check_countries: bool = True) -> pd.
         Missing columns, unknown or duplicate countries, scores that are not finite numbers >= 0.
     """
     name = str(path)
-    df = read_table(path)
+    df = read_table(path, is_table=has_columns("iso3", "country"))
     cols = {c.strip().lower(): c for c in df.columns}
     ccol = cols.get("iso3", cols.get("country"))
     scol = cols.get("score", cols.get("overall"))
@@ -42,6 +42,7 @@ def read_scores(path: str | os.PathLike, *, check_countries: bool = True) -> pd.
                                       f"{list(df.columns)}", name, 1)], name)
     problems: list[Problem] = []
     out: dict[str, float] = {}
+    first_row: dict[str, int] = {}
     for row, (c, s) in enumerate(zip(df[ccol], df[scol]), start=2):
         if check_countries:
             iso, err = resolve_country(c)
@@ -58,10 +59,12 @@ def read_scores(path: str | os.PathLike, *, check_countries: bool = True) -> pd.
             problems.append(Problem("bad_score", f"score {s!r} is not a finite number >= 0",
                                     name, row, country=iso))
             continue
-        if iso in out:
-            problems.append(Problem("duplicate_country", f"{iso} appears more than once", name,
-                                    row, country=iso))
+        if iso in first_row:
+            problems.append(Problem("duplicate_country", f"{iso} appears twice: rows "
+                                    f"{first_row[iso]} and {row}; keep one row per country",
+                                    name, row, country=iso))
             continue
+        first_row[iso] = row
         out[iso] = value
     if not out and not problems:
         problems.append(Problem("no_rows", "the table has no data rows", name, 2))

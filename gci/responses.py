@@ -46,6 +46,8 @@ SOURCES = ("questionnaire", "desk_research")
 MISSING_POLICIES = ("zero", "exclude", "group_mean", "group_median")
 RESPONSE_SUFFIXES = (".yaml", ".yml", ".json", ".csv", ".xlsx")
 COLUMNS = ["iso3", "country", "question", "answer", "evidence", "source", "file", "line"]
+#: Columns of :attr:`Responses.members`: every country read, where it was first written.
+MEMBER_COLUMNS = ["iso3", "country", "file", "line"]
 
 DOC_KEYS = frozenset({"country", "iso3", "name", "edition", "synthetic", "source", "answers",
                       "note", "respondent", "date"})
@@ -68,16 +70,23 @@ class Responses:
         Files read.
     problems : list of Problem
         Problems found while reading (before validation against a framework).
+    members : DataFrame or None
+        Every country read (:data:`MEMBER_COLUMNS`), also one whose submission holds no
+        answer: such a country is scored with all answers missing, never dropped.
     """
 
     table: pd.DataFrame
     files: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    members: pd.DataFrame | None = None
 
     @property
     def countries(self) -> list[str]:
-        """Resolved ISO3 codes, sorted."""
-        return sorted(c for c in self.table["iso3"].dropna().unique())
+        """Resolved ISO3 codes of every country read (with or without answers), sorted."""
+        codes = set(self.table["iso3"].dropna().unique())
+        if self.members is not None:
+            codes |= set(self.members["iso3"].dropna().unique())
+        return sorted(codes)
 
     def __len__(self) -> int:
         return len(self.table)
@@ -102,14 +111,20 @@ class Responses:
         Empty cells are missing answers.
         """
         problems: list[Problem] = []
-        return _wide_to_responses(df, name, problems, check_countries)
+        members: list[pd.DataFrame] = []
+        resp = _wide_to_responses(df, name, problems, check_countries, members)
+        resp.members = members[0]
+        problems += _member_problems(resp.table, resp.members)
+        return resp
 
     @classmethod
     def _from_long(cls, df: pd.DataFrame, name: str, *, check_countries: bool = True,
                    first_row: int = 2) -> Responses:
         problems: list[Problem] = []
-        table = _long_table(df, name, problems, first_row, check_countries)
-        return cls(table, [name], problems)
+        members: list[pd.DataFrame] = []
+        table = _long_table(df, name, problems, first_row, check_countries, members)
+        problems += _member_problems(table, members[0])
+        return cls(table, [name], problems, members[0])
 
     def to_long(self) -> pd.DataFrame:
         """The answers as a long table ``iso3, question, answer, evidence, source``."""
@@ -132,7 +147,7 @@ class Responses:
                             "evidence": None, "source": source, "file": "<what-if>",
                             "line": None})
         return Responses(pd.concat([t[keep], new], ignore_index=True), self.files,
-                         self.problems)
+                         self.problems, self.members)
 
     def validate(self, framework: Framework, missing: str = "zero") -> list[Problem]:
         """Every problem of these responses against ``framework`` (errors and warnings)."""
@@ -144,8 +159,13 @@ class Responses:
 # --------------------------------------------------------------------------------------------
 def load_responses(path: str | os.PathLike | Iterable[str | os.PathLike] = "responses",
                    framework: Framework | None = None, *, check_countries: bool = True,
-                   progress: Any = None) -> Responses:
+                   progress: Any = None, sheet: str | None = None) -> Responses:
     """Read responses from a folder, a file, or a list of files.
+
+    Every country read is either scored or named in a problem: a submission without answers
+    is kept (all answers missing) with an ``empty_submission`` warning; one country submitted
+    twice (two files, two rows of a wide table, two spellings in a long table) is a
+    ``duplicate_country`` error naming both places.
 
     Parameters
     ----------
@@ -160,6 +180,8 @@ def load_responses(path: str | os.PathLike | Iterable[str | os.PathLike] = "resp
         identifier (for other indices and benchmarks).
     progress : callable, optional
         Called with each file name as it is read (the CLI passes a progress bar).
+    sheet : str, optional
+        The sheet of every XLSX file to read (see :func:`read_table`).
 
     Raises
     ------
@@ -171,13 +193,17 @@ def load_responses(path: str | os.PathLike | Iterable[str | os.PathLike] = "resp
     files = response_files(path)
     frames: list[pd.DataFrame] = []
     problems: list[Problem] = []
+    members: list[pd.DataFrame] = []
     for f in files:
         if progress is not None:
             progress(f)
-        frames.append(_read_one(f, problems, check_countries))
+        frames.append(_read_one(f, problems, check_countries, members, sheet))
     table = (pd.concat(frames, ignore_index=True) if frames
              else pd.DataFrame(columns=COLUMNS))
-    resp = Responses(table[COLUMNS], [str(f) for f in files], problems)
+    member_table = (pd.concat([m for m in members if len(m)], ignore_index=True)
+                    if any(len(m) for m in members) else pd.DataFrame(columns=MEMBER_COLUMNS))
+    problems += _member_problems(table, member_table)
+    resp = Responses(table[COLUMNS], [str(f) for f in files], problems, member_table)
     if framework is not None:
         raise_if_errors(resp.validate(framework), ResponsesError, _what(files))
     else:
@@ -212,10 +238,11 @@ def response_files(path: Any) -> list[Path]:
     return out
 
 
-def _read_one(f: Path, problems: list[Problem], check_countries: bool) -> pd.DataFrame:
+def _read_one(f: Path, problems: list[Problem], check_countries: bool,
+              members: list[pd.DataFrame], sheet: str | None = None) -> pd.DataFrame:
     suffix = f.suffix.lower()
     if suffix in (".yaml", ".yml"):
-        return _country_doc(read_yaml(f), str(f), problems, check_countries)
+        return _country_doc(read_yaml(f), str(f), problems, check_countries, members)
     if suffix == ".json":
         text = decode_text(read_bytes(f), f)
         try:
@@ -225,21 +252,18 @@ def _read_one(f: Path, problems: list[Problem], check_countries: bool) -> pd.Dat
             raise InputError("JSON nested too deeply", f) from None
         except json.JSONDecodeError as exc:
             raise InputError(f"malformed JSON: {exc.msg}", f, exc.lineno) from None
-        return _country_doc(data, str(f), problems, check_countries)
+        return _country_doc(data, str(f), problems, check_countries, members)
     if suffix in (".csv", ".xlsx"):
-        df = read_table(f)
+        df = read_table(f, sheet=sheet, is_table=has_columns("iso3", "country"))
         if df.empty:
             problems.append(Problem("no_rows", "the table has a header row but no data rows; "
                                     "expected one row per answer (long) or per country (wide)",
                                     str(f), 2))
             return pd.DataFrame(columns=COLUMNS)
-        cols = {str(c).strip().lower() for c in df.columns}
-        if {"question", "answer"} <= cols:
-            return _long_table(df, str(f), problems, 2, check_countries)
+        cols = {fold_header(c) for c in df.columns}
         if "question" in cols or "answer" in cols:
-            raise InputError("a long table needs columns iso3 (or country), question and answer;"
-                             f" found {list(df.columns)[:8]}", f, 1)
-        return _wide_to_responses(df, str(f), problems, check_countries).table
+            return _long_table(df, str(f), problems, 2, check_countries, members)
+        return _wide_to_responses(df, str(f), problems, check_countries, members).table
     raise InputError(f"unsupported file type {suffix!r}; expected .yaml, .yml, .json, .csv or "
                      ".xlsx", f)
 
@@ -262,13 +286,84 @@ def _reject_constant(name: str):
     return hook
 
 
-def read_table(path: str | os.PathLike) -> pd.DataFrame:
+#: Documentation columns that ``gci template`` writes into a long responses table; read and
+#: ignored. Any other unknown column of a long table is an error.
+TEMPLATE_INFO_COLUMNS = ("pillar", "indicator", "question_text", "allowed_answers",
+                         "evidence_required", "applies_if", "unit")
+#: The columns a long responses table may have (besides :data:`TEMPLATE_INFO_COLUMNS`).
+LONG_COLUMNS = ("iso3", "country", "question", "answer", "evidence", "source", "note", "name")
+#: Extra columns of a wide table that are not questions.
+WIDE_INFO_COLUMNS = ("name", "country_name", "itu_region", "region", "edition", "note")
+
+# control characters (tab, line feed and carriage return allowed) and lone surrogates
+_BAD_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+
+
+def bad_text(text: str) -> str | None:
+    """Describe the first control character or lone surrogate of ``text`` (None when clean)."""
+    m = _BAD_CHARS.search(text)
+    if m is None:
+        return None
+    ch = m.group(0)
+    kind = "a lone surrogate" if "\ud800" <= ch <= "\udfff" else "a control character"
+    return (f"{kind} U+{ord(ch):04X} at position {m.start() + 1} of {text[:40]!r}; delete it "
+            "(it cannot be shown, plotted or written to a workbook)")
+
+
+def fold_header(name: object) -> str:
+    """A column name as gci compares it: case and surrounding/repeated spaces ignored."""
+    return " ".join(str(name).split()).lower()
+
+
+def has_columns(*names: str):
+    """A sheet test for :func:`read_table`: the header holds one of ``names`` (folded)."""
+    wanted = {fold_header(n) for n in names}
+    return lambda header: bool(wanted & {fold_header(h) for h in header})
+
+
+def suggest_column(name: str, expected: Iterable[str]) -> str:
+    """``"; did you mean 'iso3'?"`` for a near miss of an expected column name, else ``""``."""
+    import difflib
+
+    exp = list(expected)
+    folded = fold_header(name).replace(" ", "").replace("_", "")
+    keys = {e.replace("_", ""): e for e in exp}
+    close = difflib.get_close_matches(folded, list(keys), n=1, cutoff=0.7)
+    return f"; did you mean {keys[close[0]]!r}?" if close else ""
+
+
+def read_table(path: str | os.PathLike, *, sheet: str | None = None,
+               is_table: Any = None) -> pd.DataFrame:
     """Read a CSV (UTF-8) or XLSX table with every cell as text (empty cells as ``""``).
+
+    Header rules: names are stripped; two names equal once case and spaces are ignored
+    (``answer``/``Answer ``) are an error naming both; an empty header over a column with data
+    is an error (an empty column with an empty header is dropped: nothing is lost).
+
+    XLSX sheet rule: the sheet named by ``sheet`` (``--sheet`` on the command line), otherwise
+    the one sheet whose header row passes ``is_table`` (default: any non-empty header row).
+    Several such sheets, such a sheet hidden, or an unknown ``sheet`` name are an error that
+    lists the sheets with their visibility. XLSX cells: percent-formatted numbers, dates and
+    times, formulas without a saved result and merged cells are refused with the cell reference
+    (gci never guesses what such a cell means).
+
+    CSV: a file separated by ``;`` or tabs is refused with how to save it as comma-separated.
+    Control characters (other than tab and line breaks) and lone surrogates are refused in
+    every cell and header, with the row.
+
+    Parameters
+    ----------
+    path : path-like
+    sheet : str, optional
+        The XLSX sheet to read (ignored for CSV).
+    is_table : callable, optional
+        ``header (list of str) -> bool``: which sheets hold the table (see :func:`has_columns`).
 
     Raises
     ------
     InputError
-        Unreadable, empty, malformed, or (XLSX) openpyxl not installed.
+        Unreadable, empty, malformed, a header or cell rule broken, or (XLSX) openpyxl not
+        installed.
     """
     p = Path(path)
     data = read_bytes(p)
@@ -280,12 +375,10 @@ def read_table(path: str | os.PathLike) -> pd.DataFrame:
         except ImportError:
             raise InputError("reading .xlsx needs openpyxl: pip install 'gci[xlsx]'", p) from None
         _check_xlsx_archive(data, p)
-        try:
-            df = pd.read_excel(BytesIO(data), dtype=str, keep_default_na=False, na_values=[],
-                               engine="openpyxl", nrows=fileio.MAX_TABLE_ROWS + 1)
-        except Exception as exc:  # openpyxl raises many types for broken workbooks
-            raise InputError(f"cannot read the workbook: {type(exc).__name__}: {exc}", p) \
-                from None
+        header, rows, first = _read_xlsx(data, p, sheet, is_table)
+        width = len(header)
+        df = pd.DataFrame([r + [""] * (width - len(r)) for r in rows], columns=range(width),
+                          dtype=object) if rows else pd.DataFrame(columns=range(width))
     else:
         text = decode_text(data, p)
         try:  # newline=None: also old Mac files whose lines end in a lone CR
@@ -296,11 +389,18 @@ def read_table(path: str | os.PathLike) -> pd.DataFrame:
             raise InputError(f"the header row has {len(header):,} columns, over the limit of "
                              f"{fileio.MAX_TABLE_COLUMNS:,} (gci.fileio.MAX_TABLE_COLUMNS)",
                              p, 1)
+        if len(header) == 1 and (";" in header[0] or "\t" in header[0]):
+            sep = "';'" if ";" in header[0] else "tabs"
+            raise InputError(f"the columns are separated by {sep}; gci reads comma-separated "
+                             "CSV and does not guess the separator (in Excel: File > Save As > "
+                             "'CSV UTF-8 (Comma delimited)'; in LibreOffice: field delimiter ',')",
+                             p, 1)
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("error", pd.errors.ParserWarning)
                 df = pd.read_csv(StringIO(text), dtype=str, keep_default_na=False, na_values=[],
-                                 skipinitialspace=True, index_col=False,
+                                 skipinitialspace=True, index_col=False, header=None,
+                                 skiprows=1, names=range(len(header)),
                                  nrows=fileio.MAX_TABLE_ROWS + 1)
         except pd.errors.ParserWarning:
             raise _long_rows_error(text, p) from None
@@ -315,24 +415,198 @@ def read_table(path: str | os.PathLike) -> pd.DataFrame:
             raise InputError(f"malformed CSV: {exc}", p,
                              int(line.group(1)) if line else None) from None
         except pd.errors.EmptyDataError:
-            raise InputError("the file is empty; expected a header row and data rows", p) \
-                from None
-        if len(df.columns) == 1 and (";" in df.columns[0] or "\t" in df.columns[0]):
-            sep = "';'" if ";" in df.columns[0] else "tabs"
-            raise InputError(f"the columns are separated by {sep}; gci reads comma-separated "
-                             "CSV (in Excel: save as 'CSV UTF-8 (Comma delimited)')", p, 1)
+            df = pd.DataFrame(columns=range(len(header)))
+        if not header:
+            raise InputError("the file is empty; expected a header row and data rows", p)
+        df = df.fillna("")
+        first = 2
     if len(df) > fileio.MAX_TABLE_ROWS or len(df.columns) > fileio.MAX_TABLE_COLUMNS:
         raise InputError(f"the table has more than {fileio.MAX_TABLE_ROWS:,} rows or "
                          f"{fileio.MAX_TABLE_COLUMNS:,} columns (gci.fileio.MAX_TABLE_ROWS, "
                          "MAX_TABLE_COLUMNS); split it", p)
-    df.columns = [str(c).strip() for c in df.columns]
-    dup = [c for c in df.columns if list(df.columns).count(c) > 1 or c.endswith(".1")]
-    if len(set(df.columns)) != len(df.columns) or dup:
-        seen = pd.Index(df.columns)
-        dups = sorted(set(seen[seen.duplicated()]) | {c[:-2] for c in dup if c.endswith(".1")})
-        if dups:
-            raise InputError(f"duplicate column(s) {', '.join(dups)} in the header row", p, 1)
+    df = _apply_header(df, [str(h).strip() for h in header], p)
+    _check_cells_text(df, p, first)
     return df
+
+
+def duplicate_rows(keys: pd.Series, file: str | os.PathLike, *, first_row: int = 2,
+                   what: str = "unit") -> list[Problem]:
+    """One ``duplicate_country`` error per key written in two rows of a table, naming both rows.
+
+    Keys are compared as written after stripping spaces and ignoring case; blank keys are
+    skipped (a blank key is its own error).
+    """
+    k = keys.astype(str).str.strip().str.upper()
+    k = k[k != ""]
+    dup = k[k.duplicated(keep=False).to_numpy()]
+    out = []
+    rows = pd.Series(np.arange(first_row, first_row + len(keys)), index=keys.index)
+    for _key, g in dup.groupby(dup, sort=True):
+        ln = rows.loc[g.index].tolist()
+        shown = str(keys.loc[g.index[0]]).strip()
+        out.append(Problem("duplicate_country", f"{what} {shown!r} is in {len(ln)} rows ("
+                           f"{', '.join(map(str, ln[:5]))}); keep one row per {what}",
+                           str(file), ln[1], shown))
+    return out
+
+
+def _apply_header(df: pd.DataFrame, header: list[str], p: Path) -> pd.DataFrame:
+    """Name the columns; refuse empty names over data and names equal once folded."""
+    problems = []
+    keep = []
+    for j, h in enumerate(header):
+        col = df[j] if j in df.columns else pd.Series([], dtype=object)
+        if h == "":
+            if col.astype(str).str.strip().ne("").any():
+                problems.append(f"column {_col_letter(j)} has data but no header; name it")
+            continue
+        keep.append(j)
+    seen: dict[str, int] = {}
+    for j in keep:
+        k = fold_header(header[j])
+        if k in seen:
+            i = seen[k]
+            problems.append(f"columns {header[i]!r} ({_col_letter(i)}) and {header[j]!r} "
+                            f"({_col_letter(j)}) have the same name once case and spaces are "
+                            "ignored; keep one")
+        else:
+            seen[k] = j
+    for j in keep:
+        why = bad_text(header[j])
+        if why:
+            problems.append(f"the header of column {_col_letter(j)} holds {why}")
+    if problems:
+        raise InputError("; ".join(problems), p, 1)
+    out = df[keep].copy() if len(df.columns) else pd.DataFrame(columns=keep)
+    out.columns = [header[j] for j in keep]
+    return out.reset_index(drop=True)
+
+
+def _check_cells_text(df: pd.DataFrame, p: Path, first: int) -> None:
+    """Refuse control characters and lone surrogates in cells (vectorised per column)."""
+    bad = []
+    for c in df.columns:
+        col = df[c].astype(str)
+        hit = col.str.contains(_BAD_CHARS, regex=True).to_numpy()
+        for r in np.nonzero(hit)[0][:5]:
+            bad.append(f"row {first + int(r)}, column {c!r}: {bad_text(col.iloc[r])}")
+    if bad:
+        raise InputError("; ".join(bad[:10]), p, int(re.search(r"row (\d+)", bad[0]).group(1)))
+
+
+def _col_letter(j: int) -> str:
+    """Spreadsheet column letter of 0-based index ``j`` (0 -> A, 26 -> AA)."""
+    s = ""
+    j += 1
+    while j:
+        j, r = divmod(j - 1, 26)
+        s = chr(65 + r) + s
+    return s
+
+
+def _read_xlsx(data: bytes, p: Path, sheet: str | None,
+               is_table: Any) -> tuple[list[str], list[list[str]], int]:
+    """Header, data rows (as text) and first data row number of the chosen sheet."""
+    import openpyxl
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            wb = openpyxl.load_workbook(BytesIO(data), data_only=True)
+    except Exception as exc:  # openpyxl raises many types for broken workbooks
+        raise InputError(f"cannot read the workbook: {type(exc).__name__}: {exc}", p) from None
+    test = is_table or (lambda header: any(str(h).strip() for h in header))
+
+    def header_of(ws: Any) -> list[str]:
+        row = next(ws.iter_rows(min_row=1, max_row=1, values_only=True), ())
+        return ["" if v is None else str(v) for v in row]
+
+    def listing() -> str:
+        return ", ".join(f"{ws.title!r} ({ws.sheet_state})" for ws in wb.worksheets)
+
+    if sheet is not None:
+        if sheet not in wb.sheetnames:
+            raise InputError(f"no sheet {sheet!r} in the workbook; its sheets are {listing()}",
+                             p)
+        ws = wb[sheet]
+    else:
+        tables = [ws for ws in wb.worksheets if test(header_of(ws))]
+        hidden = [ws for ws in tables if ws.sheet_state != "visible"]
+        if hidden:
+            raise InputError(f"the sheet {hidden[0].title!r} holds a table but is "
+                             f"{hidden[0].sheet_state}; gci does not read hidden sheets "
+                             f"unless named: pass --sheet (sheets: {listing()})", p)
+        if len(tables) > 1:
+            raise InputError(f"{len(tables)} sheets hold a table ({listing()}); gci does not "
+                             "guess which one: pass --sheet NAME", p)
+        if not tables:
+            raise InputError(f"no sheet holds the expected table (sheets: {listing()}); pass "
+                             "--sheet NAME or check the header row", p)
+        ws = tables[0]
+    title = ws.title
+    ref = f"'{title}'" if not re.fullmatch(r"\w+", title) else title
+    problems: list[str] = []
+    for rng in ws.merged_cells.ranges:
+        problems.append(f"{ref}!{rng.coord} are merged cells; unmerge them and fill every cell")
+    formulas = _formula_cells(data, title, p) if _has_formulas(data) else {}
+    rows: list[list[str]] = []
+    header: list[str] = []
+    for i, cells in enumerate(ws.iter_rows(), start=1):
+        texts = []
+        for cell in cells:
+            v = cell.value
+            where = f"{ref}!{cell.coordinate}"
+            if v is None:
+                if cell.coordinate in formulas:
+                    problems.append(f"{where} holds the formula {formulas[cell.coordinate]} "
+                                    "with no saved result; open and save the file in Excel "
+                                    "(or type the value)")
+                texts.append("")
+            elif cell.is_date:
+                problems.append(f"{where} holds a date or time ({v}); expected a number or "
+                                "text: format the cell as text or as a plain number")
+                texts.append("")
+            elif isinstance(v, bool):
+                texts.append("TRUE" if v else "FALSE")
+            elif isinstance(v, (int, float)):
+                if "%" in str(cell.number_format):
+                    problems.append(f"{where} shows {v * 100:g}% but holds {v:g}; format the "
+                                    "cell as a plain number (type the value you mean)")
+                texts.append(str(int(v)) if isinstance(v, float) and v.is_integer()
+                             and abs(v) < 1e15 else str(v))
+            else:
+                texts.append(str(v))
+        if i == 1:
+            header = texts
+        else:
+            rows.append(texts)
+        if len(problems) > 20:
+            break
+    if problems:
+        raise InputError("; ".join(problems[:20]), p)
+    while rows and not any(t.strip() for t in rows[-1]):
+        rows.pop()  # trailing empty rows of a used range
+    if not header:
+        raise InputError(f"the sheet {title!r} is empty; expected a header row", p)
+    return header, rows, 2
+
+
+def _has_formulas(data: bytes) -> bool:
+    with zipfile.ZipFile(BytesIO(data)) as zf:
+        return any(b"<f>" in zf.read(n) or b"<f " in zf.read(n) for n in zf.namelist()
+                   if n.startswith("xl/worksheets/") and n.endswith(".xml"))
+
+
+def _formula_cells(data: bytes, title: str, p: Path) -> dict[str, str]:
+    """Coordinate -> formula of the formula cells of sheet ``title``."""
+    import openpyxl
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        wb = openpyxl.load_workbook(BytesIO(data), data_only=False)
+    ws = wb[title]
+    return {c.coordinate: str(c.value) for row in ws.iter_rows() for c in row
+            if c.data_type == "f"}
 
 
 def _check_xlsx_archive(data: bytes, p: Path) -> None:
@@ -366,7 +640,8 @@ def _long_rows_error(text: str, p: Path) -> InputError:
 
 
 def _country_doc(data: Any, name: str, problems: list[Problem],
-                 check_countries: bool) -> pd.DataFrame:
+                 check_countries: bool, members: list[pd.DataFrame] | None = None
+                 ) -> pd.DataFrame:
     if not isinstance(data, dict):
         raise InputError("expected a mapping with 'country' and 'answers'", name, 1)
     country_raw = data.get("country", data.get("iso3"))
@@ -378,6 +653,11 @@ def _country_doc(data: Any, name: str, problems: list[Problem],
                                     country=iso3, severity="warning"))
     default_source = data.get("source", "questionnaire")
     answers = data.get("answers")
+    if members is not None and iso3 is not None:
+        members.append(pd.DataFrame([(iso3, str(country_raw), name,
+                                      line_of(data, "country") or 1)], columns=MEMBER_COLUMNS))
+    if "answers" in data and answers is None:
+        answers = {}  # "answers:" with nothing under it: an empty submission (warned below)
     if not isinstance(answers, dict):
         problems.append(Problem("no_answers", "expected 'answers': a mapping of question code to "
                                 "answer", name, line_of(data, "answers") or 1,
@@ -421,12 +701,28 @@ def _resolve(raw: Any, name: str, line: int | None, problems: list[Problem],
 
 
 def _long_table(df: pd.DataFrame, name: str, problems: list[Problem], first_row: int,
-                check_countries: bool) -> pd.DataFrame:
-    cols = {str(c).strip().lower(): c for c in df.columns}
+                check_countries: bool, members: list[pd.DataFrame] | None = None
+                ) -> pd.DataFrame:
+    cols = {fold_header(c): c for c in df.columns}
     ccol = cols.get("iso3", cols.get("country"))
-    if ccol is None or "question" not in cols or "answer" not in cols:
-        raise InputError("a long table needs columns iso3 (or country), question, answer; found "
-                         f"{list(df.columns)}", name, 1)
+    unknown = [c for k, c in cols.items()
+               if k not in LONG_COLUMNS and k not in TEMPLATE_INFO_COLUMNS]
+    missing = [c for c in ("iso3", "question", "answer")
+               if c not in cols and not (c == "iso3" and ccol is not None)]
+    if missing or unknown:
+        parts = []
+        for m in missing:
+            near = [u for u in unknown if suggest_column(u, [m])]
+            parts.append(f"missing column {m!r}"
+                         + (f" (is {near[0]!r} meant to be {m!r}?)" if near else ""))
+        for u in unknown:
+            if not any(suggest_column(u, [m]) for m in missing):
+                parts.append(f"unknown column {u!r}"
+                             + (suggest_column(u, LONG_COLUMNS + TEMPLATE_INFO_COLUMNS)
+                                or f"; expected some of {', '.join(LONG_COLUMNS)} (or the "
+                                   "template's documentation columns)"))
+        raise InputError("a long table has columns iso3 (or country), question, answer and "
+                         f"optionally evidence, source, note: {'; '.join(parts)}", name, 1)
     n = len(df)
     lines = np.arange(first_row, first_row + n)
     countries = df[ccol]
@@ -442,6 +738,8 @@ def _long_table(df: pd.DataFrame, name: str, problems: list[Problem], first_row:
         "file": name,
         "line": lines,
     })
+    if members is not None:
+        members.append(_table_members(out, name, problems, wide=False))
     # an empty answer cell is a missing answer, not an answer
     blank = out["answer"].map(lambda v: isinstance(v, str) and v == "") | out["answer"].isna()
     return out[~blank.to_numpy()].reset_index(drop=True)
@@ -465,21 +763,28 @@ def _resolve_column(countries: pd.Series, name: str, lines: np.ndarray, problems
 
 
 def _wide_to_responses(df: pd.DataFrame, name: str, problems: list[Problem],
-                       check_countries: bool) -> Responses:
+                       check_countries: bool, members: list[pd.DataFrame] | None = None
+                       ) -> Responses:
     cols = {str(c).strip().lower(): c for c in df.columns}
     ccol = cols.get("iso3", cols.get("country"))
     df = df.copy()
     if ccol is None:
         if df.index.name is None and isinstance(df.index, pd.RangeIndex):
+            near = next((f" (is {c!r} meant to be 'iso3'?)" for c in df.columns
+                         if suggest_column(str(c), ["iso3", "country"])), "")
             raise InputError("a wide table needs a column iso3 (or country) and one column per "
-                             f"question; found {list(df.columns)[:8]}", name, 1)
+                             f"question; found {list(df.columns)[:8]}{near}", name, 1)
         df = df.reset_index()
         ccol = df.columns[0]
     qcols = [c for c in df.columns if c != ccol and str(c).strip().lower() not in
-             ("name", "country_name", "itu_region", "region", "edition", "note")]
+             WIDE_INFO_COLUMNS]
     n = len(df)
     lines = np.arange(2, 2 + n)
     iso = _resolve_column(df[ccol], name, lines, problems, check_countries)
+    if members is not None:
+        members.append(_table_members(pd.DataFrame({
+            "iso3": iso, "country": df[ccol].astype(str).to_numpy(), "file": name,
+            "line": lines}), name, problems, wide=True))
     answers = df[qcols].to_numpy(dtype=object)
     long = pd.DataFrame({
         "iso3": np.repeat(iso, len(qcols)),
@@ -497,6 +802,55 @@ def _wide_to_responses(df: pd.DataFrame, name: str, problems: list[Problem],
     long["answer"] = pd.Series([normalise_answer(u) for u in uniq],
                                dtype=object).to_numpy()[codes]
     return Responses(long[COLUMNS], [name], problems)
+
+
+def _table_members(rows: pd.DataFrame, name: str, problems: list[Problem], *,
+                   wide: bool) -> pd.DataFrame:
+    """The countries of one table (first row of each); a country written twice is an error.
+
+    Wide tables: one row per country, so a second row of a country (however spelled) is an
+    error. Long tables: many rows per country, but one country spelled two ways ("FRA" and
+    "France") is a sign of two submissions pasted together, and an error.
+    """
+    rows = rows[rows["iso3"].notna()]
+    if wide:
+        twice = rows[rows["iso3"].duplicated(keep=False).to_numpy()]
+        what = "one row per country"
+    else:  # first row of each spelling, then the countries with two spellings
+        key = rows["country"].map(lambda c: str(c).strip().upper())
+        firsts = rows[~pd.DataFrame({"i": rows["iso3"], "k": key}).duplicated().to_numpy()]
+        twice = firsts[firsts["iso3"].duplicated(keep=False).to_numpy()]
+        what = "one spelling per country; two spellings look like two submissions"
+    for iso, g in twice.groupby("iso3", sort=True):
+        where = " and ".join(f"row {int(ln)} ({str(c).strip()!r})"
+                             for ln, c in list(zip(g["line"], g["country"]))[:3])
+        problems.append(Problem("duplicate_country", f"{iso} is given twice in this table: "
+                                f"{where}; keep {what}", name, int(g["line"].iloc[1]), iso))
+    first = rows.drop_duplicates("iso3")
+    return pd.DataFrame({"iso3": first["iso3"].to_numpy(), "country": first["country"].to_numpy(),
+                         "file": name, "line": first["line"].to_numpy()}, columns=MEMBER_COLUMNS)
+
+
+def _member_problems(table: pd.DataFrame, members: pd.DataFrame) -> list[Problem]:
+    """Countries submitted in two files (error) and countries read without answers (warning)."""
+    out: list[Problem] = []
+    if members is None or members.empty:
+        return out
+    m = members.dropna(subset=["iso3"])
+    per_file = m.drop_duplicates(["iso3", "file"])
+    for iso, g in per_file[per_file.duplicated("iso3", keep=False)].groupby("iso3", sort=True):
+        where = " and ".join(f"{f}:{_int(ln)}" if _int(ln) else str(f)
+                             for f, ln in zip(g["file"], g["line"]))
+        out.append(Problem("duplicate_country", f"{iso} is submitted {len(g)} times: {where}; "
+                           "keep one submission per country (merge the answers into one file)",
+                           str(g["file"].iloc[1]), _int(g["line"].iloc[1]), iso))
+    answered = set(table["iso3"].dropna().unique())
+    for r in m.drop_duplicates("iso3").itertuples():
+        if r.iso3 not in answered:
+            out.append(Problem("empty_submission", f"{r.iso3} has no answers; it is scored with "
+                               "every answer missing (see the missing-answers policy)",
+                               r.file, _int(r.line), r.iso3, severity="warning"))
+    return out
 
 
 # --------------------------------------------------------------------------------------------
@@ -660,6 +1014,9 @@ def build_matrix(responses: Responses, fw: Framework, missing: str = "zero") -> 
             credit[:, qindex[node.code]] = normalised_credit(node, credit[:, qindex[node.code]])
     # missing answers and evidence: one warning per country, naming its (first) file
     first_file = dict(zip(t["iso3"].iloc[::-1], t["file"].iloc[::-1]))  # first row wins
+    if responses.members is not None:
+        for iso, f in zip(responses.members["iso3"], responses.members["file"]):
+            first_file.setdefault(iso, f)
     miss = state == MISSING
     for i in np.nonzero(miss.any(axis=1))[0]:
         qs = [qcodes[j] for j in np.nonzero(miss[i])[0]]

@@ -16,8 +16,8 @@ import pandas as pd
 
 from ._version import __version__
 from .aggregate import AGGREGATORS, Structure, aggregate
-from .countries import load_grouping, region_of
-from .errors import GCIError, ResponsesError, raise_if_errors
+from .countries import check_grouping, load_grouping, region_of
+from .errors import GCIError, Problem, ResponsesError, raise_if_errors
 from .fileio import sha256_file
 from .framework import Framework
 from .framework_table import load_framework_any, read_framework_table
@@ -177,6 +177,16 @@ def score(responses: Responses | PathLike | None = None,
     else:
         group_series, group_name = load_grouping(groups), "group"
         inputs["groups"] = _file_entry(groups)
+    if groups is not None:  # a user grouping must cover every scored country
+        check_grouping(group_series, matrix.countries,
+                       str(groups) if not isinstance(groups, pd.Series) else "the grouping")
+    else:  # other units (check_countries=False) have no ITU region: said, never silent
+        for c in matrix.countries:
+            if c not in group_series.index:
+                matrix.problems.append(Problem(
+                    "ungrouped_country", "no ITU region for this unit; it gets no regional "
+                    "rank (pass groups= / --groups to give it one)", None, None, c,
+                    severity="warning"))
     tier_scheme = get_tier_scheme(tiers)
     if tier_scheme is not None and not tier_scheme.fits(ws.scale):
         raise GCIError(f"tier scheme {tier_scheme.name!r} is for scores out of "

@@ -34,10 +34,10 @@ def read_ranks(path: str | os.PathLike) -> pd.Series:
         their row numbers).
     """
     from ..ranking import rank_scores
-    from ..responses import read_table
+    from ..responses import has_columns, read_table
 
     name = str(path)
-    df = read_table(path)
+    df = read_table(path, is_table=has_columns("iso3", "country"))
     cols = {str(c).strip().lower(): c for c in df.columns}
     ccol = next((cols[c] for c in ("iso3", "country") if c in cols), None)
     rcol = next((cols[c] for c in RANK_COLUMNS if c in cols), None)
@@ -46,16 +46,18 @@ def read_ranks(path: str | os.PathLike) -> pd.Series:
         raise InputError(f"expected columns iso3 and one of {', '.join(RANK_COLUMNS)}, score, "
                          f"overall; found {', '.join(map(str, df.columns))}", name)
     vcol = rcol if rcol is not None else scol
-    problems, codes, values = [], [], []
+    problems, codes, values, first_row = [], [], [], {}
     for row, (c, v) in enumerate(zip(df[ccol], df[vcol]), start=2):
         iso3, err = resolve_country(c)
         if err:
             problems.append(Problem("unknown_country", err, name, row, country=str(c)))
             continue
-        if iso3 in codes:
-            problems.append(Problem("duplicate_country", f"{iso3} appears twice", name, row,
-                                    country=iso3))
+        if iso3 in first_row:
+            problems.append(Problem("duplicate_country", f"{iso3} appears twice: rows "
+                                    f"{first_row[iso3]} and {row}; keep one row per country",
+                                    name, row, country=iso3))
             continue
+        first_row[iso3] = row
         try:
             num = float(str(v).strip())
             if not np.isfinite(num):
