@@ -72,6 +72,16 @@ weights_opt = click.option("--weights", type=click.Path(dir_okay=False, path_typ
 scheme_opt = click.option("--scheme", help="Weight scheme name (default: the file's default).")
 responses_opt = click.option("--responses", type=click.Path(path_type=Path),
                              help="Responses folder or file (default: responses/).")
+def _sheet_callback(ctx: click.Context, _param: Any, value: str | None) -> None:
+    from .responses import sheet_context
+
+    if value is not None:
+        ctx.with_resource(sheet_context(value))
+
+
+sheet_opt = click.option("--sheet", expose_value=False, callback=_sheet_callback,
+                         help="XLSX responses: the sheet to read (needed when several sheets "
+                              "hold a responses table, or it is hidden).")
 missing_opt = click.option("--missing", type=click.Choice(MISSING_POLICIES), default="zero",
                            show_default=True,
                            help="Missing answers: zero (as the GCI), exclude (re-weight), or "
@@ -87,7 +97,8 @@ tiers_opt = click.option("--tiers", type=click.Choice([*TIER_SCHEMES, "none"]),
 
 def model_options(func: Any) -> Any:
     """The inputs of a scoring model: --framework, --weights, --scheme, --responses, --missing."""
-    for option in reversed((framework_opt, weights_opt, scheme_opt, responses_opt, missing_opt)):
+    for option in reversed((framework_opt, weights_opt, scheme_opt, responses_opt, sheet_opt,
+                            missing_opt)):
         func = option(func)
     return func
 
@@ -162,6 +173,7 @@ def score(framework: Path | None, weights: Path | None, scheme: str | None,
 @framework_opt
 @weights_opt
 @responses_opt
+@sheet_opt
 @missing_opt
 @click.option("--strict", is_flag=True, help="Treat warnings as errors (exit 2).")
 @click.option("--report", type=click.Path(dir_okay=False, path_type=Path),

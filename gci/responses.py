@@ -21,13 +21,15 @@ missing where required (warning), and missing answers (counted per country; warn
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import csv
 import json
 import os
 import re
 import warnings
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from io import BytesIO, StringIO
 from pathlib import Path
@@ -51,6 +53,24 @@ MEMBER_COLUMNS = ["iso3", "country", "file", "line"]
 
 DOC_KEYS = frozenset({"country", "iso3", "name", "edition", "synthetic", "source", "answers",
                       "note", "respondent", "date"})
+
+# the XLSX sheet of responses named on the command line (--sheet); see sheet_context
+_SHEET: contextvars.ContextVar[str | None] = contextvars.ContextVar("gci_sheet", default=None)
+
+
+@contextlib.contextmanager
+def sheet_context(sheet: str | None) -> Iterator[None]:
+    """Within the block, :func:`load_responses` reads this XLSX sheet when none is passed.
+
+    The command line's ``--sheet`` uses it, so that every command reading responses honours
+    the option without passing it through each function.
+    """
+    token = _SHEET.set(sheet)
+    try:
+        yield
+    finally:
+        _SHEET.reset(token)
+
 
 # answer states in the matrix
 ANSWERED, MISSING, NOT_APPLICABLE = 0, 1, 2
@@ -191,6 +211,7 @@ def load_responses(path: str | os.PathLike | Iterable[str | os.PathLike] = "resp
         Problems in the files (all of them, from all files).
     """
     files = response_files(path)
+    sheet = sheet if sheet is not None else _SHEET.get()
     frames: list[pd.DataFrame] = []
     problems: list[Problem] = []
     members: list[pd.DataFrame] = []
@@ -537,8 +558,9 @@ def _read_xlsx(data: bytes, p: Path, sheet: str | None,
                              f"{hidden[0].sheet_state}; gci does not read hidden sheets "
                              f"unless named: pass --sheet (sheets: {listing()})", p)
         if len(tables) > 1:
-            raise InputError(f"{len(tables)} sheets hold a table ({listing()}); gci does not "
-                             "guess which one: pass --sheet NAME", p)
+            names = " and ".join(repr(ws.title) for ws in tables)
+            raise InputError(f"sheets {names} each hold a table (sheets: {listing()}); gci "
+                             "does not guess which one: pass --sheet NAME", p)
         if not tables:
             raise InputError(f"no sheet holds the expected table (sheets: {listing()}); pass "
                              "--sheet NAME or check the header row", p)
@@ -644,6 +666,7 @@ def _country_doc(data: Any, name: str, problems: list[Problem],
                  ) -> pd.DataFrame:
     if not isinstance(data, dict):
         raise InputError("expected a mapping with 'country' and 'answers'", name, 1)
+    _refuse_bad_text(data, name, None, None)
     country_raw = data.get("country", data.get("iso3"))
     iso3 = _resolve(country_raw, name, line_of(data, "country") or 1, problems, check_countries)
     for key in data:
@@ -683,6 +706,23 @@ def _country_doc(data: Any, name: str, problems: list[Problem],
         rows.append((iso3, str(country_raw), str(q), normalise_answer(a), evidence, source,
                      name, ln))
     return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def _refuse_bad_text(obj: Any, name: str, line: int | None, key: str | None) -> None:
+    """Refuse control characters and lone surrogates anywhere in a document (with the line)."""
+    if isinstance(obj, str):
+        why = bad_text(obj)
+        if why:
+            raise InputError(f"{'the value of ' + repr(key) if key else 'a value'} holds {why}",
+                             name, line)
+    elif isinstance(obj, dict):
+        for k, v in obj.items():
+            ln = line_of(obj, k) or line
+            _refuse_bad_text(k, name, ln, None)
+            _refuse_bad_text(v, name, ln, str(k))
+    elif isinstance(obj, list):
+        for v in obj:
+            _refuse_bad_text(v, name, line, key)
 
 
 def _resolve(raw: Any, name: str, line: int | None, problems: list[Problem],
