@@ -2,7 +2,8 @@
 
 * Every file is written atomically (temporary file + rename).
 * Text cells that a spreadsheet would run as a formula (starting with ``=``, ``+``, ``-``,
-  ``@``, tab or carriage return) are prefixed with ``'`` so they open as text.
+  ``@``, tab or carriage return) are prefixed with ``'`` so they open as text; control
+  characters and lone surrogates are made visible (:mod:`gci.sanitise`).
 * Refuses to write where an input lives: an output folder that is (or is inside) a responses
   folder, or an output file that is an input file.
 """
@@ -22,18 +23,22 @@ import pandas as pd
 
 from .errors import GCIError, InputError
 from .fileio import atomic_write, sha256_file, write_json_atomic
+from .sanitise import FORMULA_START as _FORMULA_START
+from .sanitise import for_cell
 
 if TYPE_CHECKING:
     from .result import ScoreResult
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_START = _FORMULA_START  # re-exported; defined in gci.sanitise
 
 
 def neutralise(value: Any) -> Any:
-    """Prefix a text cell that a spreadsheet would read as a formula with ``'``."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
+    r"""A table cell made safe to write (:func:`gci.sanitise.for_cell`).
+
+    Text a spreadsheet would read as a formula is prefixed with ``'``; control characters a
+    workbook cannot hold are written visibly as ``\xNN``; lone surrogates become U+FFFD.
+    """
+    return for_cell(value)
 
 
 def safe_frame(df: pd.DataFrame) -> pd.DataFrame:

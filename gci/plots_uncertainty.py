@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .sanitise import for_plot
 from .uncertainty import UncertaintyResult
 
 INTERVAL_COLOUR = "#4c72b0"
@@ -59,7 +60,7 @@ def plot_rank_intervals(result: UncertaintyResult | pd.DataFrame, ax: Any = None
     ax.plot(t["nominal_rank"].to_numpy(float), y, "|", color=NOMINAL_COLOUR, markersize=10,
             markeredgewidth=2, label="nominal rank")
     ax.set_yticks(y)
-    ax.set_yticklabels(t.index if label == "iso3" else t["name"])
+    ax.set_yticklabels([for_plot(s) for s in (t.index if label == "iso3" else t["name"])])
     ax.invert_yaxis()
     ax.set_xlabel("rank (1 = best)")
     ax.set_title("Rank uncertainty over modelling choices")

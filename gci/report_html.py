@@ -13,7 +13,6 @@ manifest of the run.
 
 from __future__ import annotations
 
-import html
 import json
 import os
 from pathlib import Path
@@ -26,6 +25,7 @@ from .fileio import write_text_atomic
 from .plots.colors import pillar_colors, tier_colors
 from .plots.radar import pillar_comparison
 from .responses import MISSING
+from .sanitise import for_html
 
 if TYPE_CHECKING:
     from .result import ScoreResult
@@ -98,7 +98,7 @@ def country_profile(result: ScoreResult, country: str, *, command: str | None = 
     """
     iso3 = result.country_code(country)
     row = result.scores.loc[iso3]
-    e = html.escape
+    e = for_html
     name = str(row["name"])
     group_col = result.options["groups"]
     region = row.get(group_col)
@@ -177,7 +177,7 @@ def _pillar_section(result: ScoreResult, iso3: str, region_text: str) -> str:
     from .plots import figure_to_svg
     from .plots.radar import radar
 
-    e = html.escape
+    e = for_html
     table = pillar_comparison(result, iso3)
     colors = pillar_colors(result.framework)
     fig = Figure(figsize=(5.4, 4.8), layout="constrained")
@@ -209,7 +209,7 @@ def _pillar_section(result: ScoreResult, iso3: str, region_text: str) -> str:
 
 
 def _indicator_section(result: ScoreResult, iso3: str) -> str:
-    e = html.escape
+    e = for_html
     ind = result.indicators
     cred = ind.pivot(index="iso3", columns="indicator", values="credit")
     groups = result.groups.reindex(cred.index)
@@ -240,7 +240,7 @@ def _indicator_section(result: ScoreResult, iso3: str) -> str:
 
 
 def _points_section(result: ScoreResult, iso3: str, n_missing: int, n_na: int) -> str:
-    e = html.escape
+    e = for_html
     table = where_the_points_are(result, iso3)
     nodes = result.framework.nodes
     max_points = result.effective_weights["max_points"]
@@ -275,7 +275,7 @@ def _points_section(result: ScoreResult, iso3: str, n_missing: int, n_na: int) -
 
 
 def _evidence_section(result: ScoreResult, iso3: str) -> str:
-    e = html.escape
+    e = for_html
     ev = result.matrix.evidence.loc[iso3]
     raw = result.matrix.raw.loc[iso3]
     nodes = result.framework.nodes
@@ -304,7 +304,7 @@ def _head(title: str) -> str:
 <html lang="en"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="{CSP}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{html.escape(title)}</title>
+<title>{for_html(title)}</title>
 <style>{_CSS}</style></head>"""
 
 
@@ -352,7 +352,7 @@ def _then_applies(codes: str) -> str:
     """Note on the questions a full answer would make apply."""
     if not codes:
         return ""
-    return f'<div class="then-applies">then {html.escape(codes)} would apply</div>'
+    return f'<div class="then-applies">then {for_html(codes)} would apply</div>'
 
 
 def _fmt(x: object, decimals: int = 2) -> str:

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import GCIError
+from ..sanitise import for_plot
 from ._common import draw_tier_bands, new_axes, region_names
 from .colors import tier_colors
 
@@ -63,7 +64,8 @@ def score_distribution(result: ScoreResult, *, kind: str = "box", tiers: bool = 
         ax.scatter(x, y, s=12, color="#0072B2", alpha=0.7, lw=0, zorder=3, gid=f"strip-{r}")
     if tiers and result.tier_scheme is not None:
         draw_tier_bands(ax, result.tier_scheme, axis="y", alpha=0.3)
-    ax.set_xticks(pos, labels=[f"{r}\n(n={len(data[r])})" for r in regions], fontsize=8)
+    ax.set_xticks(pos, labels=[f"{for_plot(r)}\n(n={len(data[r])})" for r in regions],
+                  fontsize=8)
     ax.set_xlim(0.4, len(regions) + 0.6)
     ax.set_ylim(0, result.scale)
     ax.set_ylabel(f"Overall score (of {result.scale:g})")
@@ -104,7 +106,7 @@ def tier_counts(result: ScoreResult, *, ax: Axes | None = None) -> Axes:
         ax.bar_label(bars, labels=[f"{v:g}" if v else "" for v in h], label_type="center",
                      fontsize=7)
         bottom += h
-    ax.set_xticks(pos, labels=list(table.index), fontsize=8)
+    ax.set_xticks(pos, labels=[for_plot(r) for r in table.index], fontsize=8)
     ax.set_ylabel("Countries")
     ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
     ax.set_title("Tiers by region", loc="left")

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from ..sanitise import for_plot
 from ._common import label_fontsize, new_axes, row_height, select_countries
 from .colors import pillar_colors
 
@@ -57,11 +58,11 @@ def indicator_heatmap(result: ScoreResult, *, region: str | None = None, top: in
     image = ax.imshow(data, aspect="auto", cmap=cmap, vmin=0.0, vmax=1.0,
                       interpolation="nearest")
     image.set_gid("indicator-heatmap")
-    names = result.scores.loc[order, "name"].tolist()
+    names = [for_plot(n) for n in result.scores.loc[order, "name"]]
     ax.set_yticks(np.arange(n), labels=names, fontsize=label_fontsize(n))
     ax.set_xticks(np.arange(table.shape[1]),
-                  labels=[fw.nodes[c].name for c in table.columns], rotation=60, ha="right",
-                  rotation_mode="anchor", fontsize=8)
+                  labels=[for_plot(fw.nodes[c].name) for c in table.columns], rotation=60,
+                  ha="right", rotation_mode="anchor", fontsize=8)
     ax.tick_params(length=0)
     colors = pillar_colors(fw)
     pillar_of = [fw.pillar_of(c) for c in table.columns]
@@ -73,7 +74,7 @@ def indicator_heatmap(result: ScoreResult, *, region: str | None = None, top: in
             if i < len(pillar_of):
                 ax.axvline(i - 0.5, color="white", lw=2.5)
             ax.add_patch(_band(start - 0.5, i - start, colors[code], trans, code))
-            ax.text((start + i - 1) / 2, 1.025, fw.nodes[code].name, transform=trans,
+            ax.text((start + i - 1) / 2, 1.025, for_plot(fw.nodes[code].name), transform=trans,
                     ha="center", va="bottom", fontsize=7, color=colors[code],
                     fontweight="bold", clip_on=False)
             start = i

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ..sanitise import for_plot
 from ._common import (
     draw_tier_bands,
     label_fontsize,
@@ -52,14 +53,14 @@ def pillar_bars(result: ScoreResult, *, region: str | None = None, top: int | No
     fw = result.framework
     colors = pillar_colors(fw)
     points = result.pillars.loc[order]
-    names = result.scores.loc[order, "name"].tolist()
+    names = [for_plot(n) for n in result.scores.loc[order, "name"]]
     y = np.arange(n)
     left = np.zeros(n)
     height = 0.8 if n <= 60 else 0.9
     for pillar in fw.pillars:
         width = nan_to_zero(points[pillar.code])
         ax.barh(y, width, left=left, height=height, color=colors[pillar.code],
-                label=pillar.name, gid=f"pillar-{pillar.code}", zorder=2)
+                label=for_plot(pillar.name), gid=f"pillar-{pillar.code}", zorder=2)
         left = left + width
     if tiers and result.tier_scheme is not None:
         draw_tier_bands(ax, result.tier_scheme, axis="x")
@@ -72,5 +73,5 @@ def pillar_bars(result: ScoreResult, *, region: str | None = None, top: int | No
     title = "Pillar breakdown"
     if region:
         title += f" — {result.groups.get(order[0], region)}"
-    ax.set_title(title, loc="left", pad=14)
+    ax.set_title(for_plot(title), loc="left", pad=14)
     return ax

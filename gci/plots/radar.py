@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import GCIError
+from ..sanitise import for_plot
 from ._common import new_axes
 from .colors import SERIES_COLORS, pillar_colors
 
@@ -78,8 +79,8 @@ def radar(result: ScoreResult, country: str, *, compare: tuple[str, ...] = ("reg
     ax.set_theta_direction(-1)
     closed = np.append(theta, theta[0])
     region = result.groups.get(iso3)
-    labels = {"country": result.scores.loc[iso3, "name"],
-              "region": f"{region} mean" if isinstance(region, str) else "region mean",
+    labels = {"country": for_plot(result.scores.loc[iso3, "name"]),
+              "region": for_plot(f"{region} mean") if isinstance(region, str) else "region mean",
               "world": "World mean"}
     for key in compare:
         if key not in ("region", "world"):
@@ -94,7 +95,7 @@ def radar(result: ScoreResult, country: str, *, compare: tuple[str, ...] = ("reg
     ax.set_ylim(0, 100)
     ax.set_yticks([20, 40, 60, 80, 100], labels=["20", "40", "60", "80", "100%"], fontsize=7,
                   color="#666666")
-    ax.set_xticks(theta, labels=[_wrap(s) for s in table["name"]], fontsize=9)
+    ax.set_xticks(theta, labels=[_wrap(for_plot(s)) for s in table["name"]], fontsize=9)
     colors = pillar_colors(result.framework)
     for tick, code in zip(ax.get_xticklabels(), table.index):
         tick.set_color(colors[code])

@@ -11,6 +11,7 @@ import pandas as pd
 from ..countries import country_name, resolve_country
 from ..errors import GCIError, InputError, Problem, ValidationError
 from ..published import published_ranks  # noqa: F401 - re-exported for gci.plots
+from ..sanitise import for_plot
 from ._common import label_fontsize, new_axes, row_height
 from .colors import CHANGE_COLORS
 
@@ -149,13 +150,13 @@ def rank_change(before: Any, after: Any, *, labels: tuple[str, str] = ("before",
         # countries tied on a rank share one label, so labels never overprint
         tied = both.groupby(col, sort=True).groups
         for r, codes in tied.items():
-            name = ", ".join(country_name(c) for c in codes)
+            name = for_plot(", ".join(country_name(c) for c in codes))
             ax.text(x + pad, r, f"{name} ({r:g})" if ha == "left" else f"({r:g}) {name}",
                     ha=ha, va="center", fontsize=fs)
     lo, hi = float(np.nanmin(both.to_numpy())), float(np.nanmax(both.to_numpy()))
     ax.set_ylim(hi + 0.5, lo - 0.5)
     ax.set_xlim(-0.6, 1.6)
-    ax.set_xticks([0, 1], labels=list(labels))
+    ax.set_xticks([0, 1], labels=[for_plot(t) for t in labels])
     ax.xaxis.tick_top()
     ax.set_yticks([])
     for side in ("left", "right", "bottom", "top"):
