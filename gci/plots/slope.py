@@ -58,7 +58,6 @@ def read_ranks(path: str | os.PathLike) -> pd.Series:
                                     f"{first_row[iso3]} and {row}; keep one row per country",
                                     name, row, country=iso3))
             continue
-        first_row[iso3] = row
         try:
             num = float(str(v).strip())
             if not np.isfinite(num):
@@ -68,6 +67,7 @@ def read_ranks(path: str | os.PathLike) -> pd.Series:
                                     country=iso3, item=str(vcol)))
             continue
         codes.append(iso3)
+        first_row[iso3] = row
         values.append(num)
     if problems:
         raise ValidationError(problems, name)
