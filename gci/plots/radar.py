@@ -102,7 +102,7 @@ def radar(result: ScoreResult, country: str, *, compare: tuple[str, ...] = ("reg
         tick.set_fontweight("bold")
     ax.tick_params(axis="x", pad=16)
     ax.legend(loc="upper right", bbox_to_anchor=(1.25, 1.12), fontsize=8, frameon=False)
-    ax.set_title(f"{labels['country']} ({iso3}): pillar scores, % of maximum", pad=26,
+    ax.set_title(f"{labels['country']} ({for_plot(iso3)}): pillar scores, % of maximum", pad=26,
                  fontsize=11)
     return ax
 
