@@ -60,7 +60,7 @@ def read_scores(path: str | os.PathLike, *, check_countries: bool = True) -> pd.
                                     name, row, country=iso))
             continue
         if iso in first_row:
-            problems.append(Problem("duplicate_country", f"{iso} appears twice: rows "
+            problems.append(Problem("duplicate_country", f"{iso} appears more than once: rows "
                                     f"{first_row[iso]} and {row}; keep one row per country",
                                     name, row, country=iso))
             continue
