@@ -533,7 +533,7 @@ def _read_xlsx(data: bytes, p: Path, sheet: str | None,
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            wb = openpyxl.load_workbook(BytesIO(data), data_only=True)
+            wb = openpyxl.load_workbook(BytesIO(data), data_only=True, read_only=True)
     except Exception as exc:  # openpyxl raises many types for broken workbooks
         raise InputError(f"cannot read the workbook: {type(exc).__name__}: {exc}", p) from None
     test = is_table or (lambda header: any(str(h).strip() for h in header))
@@ -568,32 +568,40 @@ def _read_xlsx(data: bytes, p: Path, sheet: str | None,
     title = ws.title
     ref = f"'{title}'" if not re.fullmatch(r"\w+", title) else title
     problems: list[str] = []
-    for rng in ws.merged_cells.ranges:
+    has_merged, has_formulas = _sheet_markers(data)
+    extra = _full_sheet(data, title, formulas=False) if has_merged else None
+    for rng in (extra.merged_cells.ranges if extra is not None else ()):
         problems.append(f"{ref}!{rng.coord} are merged cells; unmerge them and fill every cell")
-    formulas = _formula_cells(data, title, p) if _has_formulas(data) else {}
+    formulas: dict[str, str] = {}
+    if has_formulas:
+        fws = _full_sheet(data, title, formulas=True)
+        formulas = {c.coordinate: str(c.value) for row in fws.iter_rows() for c in row
+                    if c.data_type == "f"}
     rows: list[list[str]] = []
     header: list[str] = []
     for i, cells in enumerate(ws.iter_rows(), start=1):
         texts = []
-        for cell in cells:
+        for j, cell in enumerate(cells):
             v = cell.value
-            where = f"{ref}!{cell.coordinate}"
             if v is None:
-                if cell.coordinate in formulas:
-                    problems.append(f"{where} holds the formula {formulas[cell.coordinate]} "
-                                    "with no saved result; open and save the file in Excel "
-                                    "(or type the value)")
+                if formulas and f"{_col_letter(j)}{i}" in formulas:
+                    problems.append(f"{ref}!{_col_letter(j)}{i} holds the formula "
+                                    f"{formulas[f'{_col_letter(j)}{i}']} with no saved result; "
+                                    "open and save the file in Excel (or type the value)")
                 texts.append("")
+            elif isinstance(v, str):
+                texts.append(v)
             elif cell.is_date:
-                problems.append(f"{where} holds a date or time ({v}); expected a number or "
-                                "text: format the cell as text or as a plain number")
+                problems.append(f"{ref}!{_col_letter(j)}{i} holds a date or time ({v}); expected "
+                                "a number or text: format the cell as text or as a plain number")
                 texts.append("")
             elif isinstance(v, bool):
                 texts.append("TRUE" if v else "FALSE")
             elif isinstance(v, (int, float)):
                 if "%" in str(cell.number_format):
-                    problems.append(f"{where} shows {v * 100:g}% but holds {v:g}; format the "
-                                    "cell as a plain number (type the value you mean)")
+                    problems.append(f"{ref}!{_col_letter(j)}{i} shows {v * 100:g}% but holds "
+                                    f"{v:g}; format the cell as a plain number (type the value "
+                                    "you mean)")
                 texts.append(str(int(v)) if isinstance(v, float) and v.is_integer()
                              and abs(v) < 1e15 else str(v))
             else:
@@ -613,22 +621,26 @@ def _read_xlsx(data: bytes, p: Path, sheet: str | None,
     return header, rows, 2
 
 
-def _has_formulas(data: bytes) -> bool:
+def _sheet_markers(data: bytes) -> tuple[bool, bool]:
+    """Whether any worksheet of the archive has merged cells, and formulas (a quick scan)."""
+    merged = formulas = False
     with zipfile.ZipFile(BytesIO(data)) as zf:
-        return any(b"<f>" in zf.read(n) or b"<f " in zf.read(n) for n in zf.namelist()
-                   if n.startswith("xl/worksheets/") and n.endswith(".xml"))
+        for n in zf.namelist():
+            if n.startswith("xl/worksheets/") and n.endswith(".xml"):
+                xml = zf.read(n)
+                merged = merged or b"<mergeCell " in xml
+                formulas = formulas or b"<f>" in xml or b"<f " in xml
+    return merged, formulas
 
 
-def _formula_cells(data: bytes, title: str, p: Path) -> dict[str, str]:
-    """Coordinate -> formula of the formula cells of sheet ``title``."""
+def _full_sheet(data: bytes, title: str, *, formulas: bool) -> Any:
+    """Sheet ``title`` loaded in full (merged ranges; formulas as text when ``formulas``)."""
     import openpyxl
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        wb = openpyxl.load_workbook(BytesIO(data), data_only=False)
-    ws = wb[title]
-    return {c.coordinate: str(c.value) for row in ws.iter_rows() for c in row
-            if c.data_type == "f"}
+        wb = openpyxl.load_workbook(BytesIO(data), data_only=not formulas)
+    return wb[title]
 
 
 def _check_xlsx_archive(data: bytes, p: Path) -> None:
