@@ -339,8 +339,11 @@ def write_text_atomic(path: str | os.PathLike, text: str) -> None:
 
 
 def write_json_atomic(path: str | os.PathLike, data: Any) -> None:
-    """Write JSON (sorted keys, indented, UTF-8) atomically."""
-    write_text_atomic(path, json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
+    """Write JSON (sorted keys, indented, UTF-8) atomically; lone surrogates become U+FFFD."""
+    from .sanitise import for_json
+
+    write_text_atomic(path, json.dumps(for_json(data), indent=2, sort_keys=True,
+                                       ensure_ascii=False) + "\n")
 
 
 def plain(obj: Any) -> Any:

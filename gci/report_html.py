@@ -25,7 +25,7 @@ from .fileio import write_text_atomic
 from .plots.colors import pillar_colors, tier_colors
 from .plots.radar import pillar_comparison
 from .responses import MISSING
-from .sanitise import for_html
+from .sanitise import for_html, for_json
 
 if TYPE_CHECKING:
     from .result import ScoreResult
@@ -141,7 +141,8 @@ def country_profile(result: ScoreResult, country: str, *, command: str | None = 
     parts.append(_points_section(result, iso3, int(row["missing_answers"]),
                                  int(row["not_applicable"])))
     parts.append(_evidence_section(result, iso3))
-    manifest = json.dumps(result.manifest(command=command), indent=2, ensure_ascii=False,
+    manifest = json.dumps(for_json(result.manifest(command=command)), indent=2,
+                          ensure_ascii=False,
                           default=str)
     parts.append('<section id="manifest"><h2>Manifest of the run</h2><p class="note">What went '
                  "in and how: versions, options, input files with their SHA-256, steps.</p>"

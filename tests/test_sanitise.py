@@ -143,3 +143,12 @@ def test_html_report_with_hostile_text_renders_in_chromium(hostile, tmp_path):
     assert done.returncode == 0, done.stderr[-2000:]
     assert 'id="country-name">$y$' in done.stdout
     assert "$x$ law" in done.stdout and "sur\ufffdB" in done.stdout
+
+
+def test_json_writer_replaces_lone_surrogates(tmp_path):
+    from gci.fileio import write_json_atomic
+
+    path = tmp_path / "m.json"
+    write_json_atomic(path, {"command": "gci score --responses r\udcff.csv"})
+    assert json.loads(path.read_text(encoding="utf-8")) == {
+        "command": "gci score --responses r\ufffd.csv"}
