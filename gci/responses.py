@@ -39,6 +39,7 @@ import numpy as np
 import pandas as pd
 
 from . import fileio
+from .countries import _fold as fold_name
 from .countries import resolve_country
 from .errors import InputError, Problem, ResponsesError, raise_if_errors
 from .fileio import LineDict, decode_text, line_of, read_bytes, read_yaml
@@ -869,7 +870,7 @@ def _table_members(rows: pd.DataFrame, name: str, problems: list[Problem], *,
         twice = rows[rows["iso3"].duplicated(keep=False).to_numpy()]
         what = "one row per country"
     else:  # first row of each spelling, then the countries with two spellings
-        key = rows["country"].map(lambda c: str(c).strip().upper())
+        key = rows["country"].map(lambda c: fold_name(str(c)))  # case, accents, punctuation
         firsts = rows[~pd.DataFrame({"i": rows["iso3"], "k": key}).duplicated().to_numpy()]
         twice = firsts[firsts["iso3"].duplicated(keep=False).to_numpy()]
         what = "one spelling per country; two spellings look like two submissions"
