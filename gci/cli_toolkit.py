@@ -106,10 +106,11 @@ def _param(text: str) -> object:
 @click.option("--direction", "-d", multiple=True,
               help="COLUMN=-1 for a lower-is-better indicator (default 1).")
 @click.option("--index", default="iso3", show_default=True, help="Column naming the countries.")
+@click.option("--sheet", help="XLSX: the sheet to read (needed when several sheets hold a table).")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="Table to write (.csv, .xlsx or .json).")
 def normalise_cmd(data: Path, method: str, param: tuple[str, ...], direction: tuple[str, ...],
-                  index: str, output: Path) -> None:
+                  index: str, sheet: str | None, output: Path) -> None:
     """Normalise every indicator column of DATA (countries in rows) with one method."""
     from .errors import ValidationError
     from .normalise import normalise_frame
@@ -117,7 +118,7 @@ def normalise_cmd(data: Path, method: str, param: tuple[str, ...], direction: tu
     from .responses import duplicate_rows, has_columns, read_table
 
     _refuse_overwrite(output, data)
-    table = read_table(data, is_table=has_columns(index))
+    table = read_table(data, sheet=sheet, is_table=has_columns(index))
     if index not in table.columns:
         raise GCIError(f"{data}: no column {index!r} naming the countries; columns are "
                        f"{', '.join(table.columns)} (use --index)")

@@ -120,3 +120,24 @@ def test_units_without_region_are_warned(tmp_path):
     r = gci.score(tmp_path, TINY_FW, TINY_W, check_countries=False)
     got = sorted(p.country for p in r.matrix.problems if p.kind == "ungrouped_country")
     assert got == ["U1", "U2"]
+
+
+def test_normalise_sheet_option(tmp_path):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    wb.active.title = "2023"
+    wb.active.append(["iso3", "x"])
+    wb.active.append(["FRA", 1])
+    new = wb.create_sheet("2024")
+    for row in (["iso3", "x"], ["FRA", 2], ["DEU", 4]):
+        new.append(row)
+    src = tmp_path / "d.xlsx"
+    wb.save(src)
+    res = CliRunner().invoke(main, ["normalise", str(src), "-o", str(tmp_path / "o.csv")])
+    assert res.exit_code == 2 and "sheets '2023' and '2024' each hold a table" in res.output
+    res = CliRunner().invoke(main, ["normalise", str(src), "--sheet", "2024", "-o",
+                                    str(tmp_path / "o.csv")])
+    assert res.exit_code == 0, res.output
+    out = pd.read_csv(tmp_path / "o.csv")
+    assert out.set_index("iso3")["x"].to_dict() == {"FRA": 0.0, "DEU": 100.0}  # minmax 0-100
