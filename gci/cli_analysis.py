@@ -136,9 +136,10 @@ def gaps(iso3: str, top: int | None, flat: bool, framework: Path | None, weights
 
 @click.command("compare")
 @click.option("--edition", "editions", multiple=True, metavar="LABEL=PATH",
-              help="An edition: its label and responses folder/file, or LABEL=published for "
-                   "ITU's published results of that year. Repeat; consecutive editions are "
-                   "compared.")
+              help="An edition: its label and responses folder/file, a table of scores as "
+                   "published (e.g. 2018=gci2018.csv with Country, Score), or LABEL=published "
+                   "for ITU's published results of that year. Repeat; consecutive editions "
+                   "are compared.")
 @click.option("--published", "published", metavar="YEAR",
               help="Compare the last --edition (default: the shipped responses) with ITU's "
                    "published results of YEAR.")
@@ -189,6 +190,9 @@ def compare(editions: tuple[str, ...], published: str | None, top: int,
     tables = score_editions(pairs, fw, w, scheme=scheme, missing=missing, ties=ties,
                             tiers=None)
     labels = list(tables)
+    for label, table in tables.items():
+        for problem in table.attrs.get("problems", []):
+            click.echo(f"gci: {label}: {problem}", err=True)
     comparisons = [compare_editions(tables[a], tables[b], labels=(a, b), top=top)
                    for a, b in zip(labels, labels[1:])]
     if published is not None:

@@ -34,6 +34,7 @@ from .published import (  # noqa: F401 - re-exported
     published_results,
     published_tiers,
 )
+from .rank_table import edition_from_table, is_score_table
 from .result import ScoreResult
 from .scoring import score
 from .tiers import TierScheme
@@ -62,7 +63,10 @@ def score_editions(editions: Mapping[Any, Any], framework: Any = None, weights: 
     ----------
     editions : mapping label → responses
         Responses object or path per edition, or ``"published"`` for ITU's published results
-        of the edition named by the label (e.g. ``{2018: "published", 2020: "responses/"}``).
+        of the edition named by the label (e.g. ``{2018: "published", 2020: "responses/"}``),
+        or a table of overall scores as published (country and score columns, read by
+        :func:`gci.rank_table.read_score_table`; in a wide multi-year table the label picks
+        the year).
     framework, weights, **options
         As :func:`gci.score`.
 
@@ -78,6 +82,9 @@ def score_editions(editions: Mapping[Any, Any], framework: Any = None, weights: 
     for label, resp in editions.items():
         if isinstance(resp, str) and resp.strip().lower() == PUBLISHED:
             out[label] = published_results(label)
+            continue
+        if isinstance(resp, (str, os.PathLike)) and is_score_table(resp):
+            out[label] = edition_from_table(resp, label)  # a published-style score table
             continue
         resp, fw_loaded, w = prepare_inputs(resp, fw if fw is not None else framework, weights,
                                             check_countries)

@@ -498,3 +498,56 @@ def _rank_differences(out: pd.DataFrame, source: str | None, subset: bool) -> li
                     f"{int(r.global_rank)} (score {r.score:g}){hint if i == 0 else ''}",
                     source, country=r.iso3, severity="warning")
             for i, r in enumerate(diff.itertuples())]
+
+
+def is_score_table(path: str | os.PathLike) -> bool:
+    """Whether ``path`` is a published-style score table rather than responses.
+
+    True for a CSV/XLSX file whose headers name a country and a score column and no
+    ``question``/``answer`` column; False for anything else, including an unreadable file
+    (the responses loader then reports what is wrong with it).
+    """
+    from pathlib import Path
+
+    p = Path(path)
+    if not p.is_file() or p.suffix.lower() not in (".csv", ".xlsx"):
+        return False
+    try:
+        columns = list(read_table(p).columns)
+    except GCIError:
+        return False
+    folded = {_fold(c) for c in columns}
+    if folded & {"question", "answer", "code answer"}:
+        return False
+    kinds = _classify(columns)
+    return bool((kinds["code"] or kinds["name"]) and kinds["score"])
+
+
+def edition_from_table(path: str | os.PathLike, label: object = None, *,
+                       ties: str = DEFAULT_TIES) -> pd.DataFrame:
+    """An edition table (for :func:`gci.editions.compare_editions`) from a published-style table.
+
+    In a wide multi-year table, ``label`` names the year (``2018`` picks ``GCI 2018``).
+
+    Returns
+    -------
+    DataFrame
+        Indexed by iso3: name, overall (0–100; a table on 0–1 is multiplied by 100),
+        global_rank (ranked within the table), itu_region, regional_rank; ``attrs["problems"]``
+        holds the warnings of :func:`rank_table`.
+    """
+    from .countries import country_name
+
+    kinds = _classify(list(read_table(path).columns))
+    years = {y for y, _ in kinds["score"] if y is not None}
+    year = int(str(label)) if str(label).strip().isdigit() and len(years) > 1 else None
+    ranked = rank_table(path, ties=ties, year=year)
+    t = ranked.set_index("iso3")
+    factor = 100.0 if infer_scale(t["score"]) == 1.0 else 1.0
+    out = pd.DataFrame({"name": [country_name(c) for c in t.index],
+                        "overall": t["score"] * factor,
+                        "global_rank": t["global_rank"],
+                        "itu_region": t["itu_region"],
+                        "regional_rank": t["regional_rank"]}, index=t.index)
+    out.attrs["problems"] = ranked.attrs.get("problems", [])
+    return out

@@ -80,3 +80,27 @@ def test_cli_compare_published_2024(tmp_path):
         assert (t[f"{p}_change"] - (t[f"{p}_new"] - t[f"{p}_old"])).abs().max() < 1e-9
     assert t.loc["EST", "legal_old"] == pytest.approx(20.0)
     assert t["tier_old"].value_counts()[GCI2024.labels[0]] == 46
+
+
+def test_compare_reads_published_tables_as_people_have_them(tmp_path):
+    # a wide table in ITU's spellings and headers gives the same comparison as the shipped data
+    p18, p20 = published.published_results(2018), published.published_results(2020)
+    names = {"TUR": "Turkey", "USA": "United States", "CZE": "Czech Republic"}
+    src = tmp_path / "gci_wide.csv"
+    pd.DataFrame({
+        "Member State": [names.get(c, p18.loc[c, "name"]) for c in p18.index],
+        "GCI 2018": p18["published_score"].map(lambda v: f"{v:.3f}"),
+        "GCI 2020": p20["published_score"].reindex(p18.index).map(lambda v: f"{v:.2f}"),
+    }).to_csv(src, index=False)
+    runner = CliRunner()
+    from_file = runner.invoke(main, ["compare", "--edition", f"2018={src}", "--edition",
+                                     f"2020={src}", "-o", str(tmp_path / "a.csv")])
+    shipped = runner.invoke(main, ["compare", "--edition", "2018=published", "--edition",
+                                   "2020=published", "-o", str(tmp_path / "b.csv")])
+    assert from_file.exit_code == 0 and shipped.exit_code == 0, from_file.output
+    a = pd.read_csv(tmp_path / "a.csv").set_index("iso3")
+    b = pd.read_csv(tmp_path / "b.csv").set_index("iso3")
+    cols = ["overall_old", "overall_new", "rank_old", "rank_new", "rank_change"]
+    pd.testing.assert_frame_equal(a[cols].sort_index(), b[cols].sort_index())
+    # Brazil: 2018 rank 70 (0.577), 2020 rank 18 (96.6): 52 places up
+    assert a.loc["BRA", ["rank_old", "rank_new", "rank_change"]].tolist() == [70, 18, 52]
