@@ -104,3 +104,11 @@ def test_compare_reads_published_tables_as_people_have_them(tmp_path):
     pd.testing.assert_frame_equal(a[cols].sort_index(), b[cols].sort_index())
     # Brazil: 2018 rank 70 (0.577), 2020 rank 18 (96.6): 52 places up
     assert a.loc["BRA", ["rank_old", "rank_new", "rank_change"]].tolist() == [70, 18, 52]
+
+
+def test_slope_plot_with_2024_says_tiers_not_ranks(tmp_path):
+    out = tmp_path / "slope.png"
+    res = CliRunner().invoke(main, ["plot", "slope", "--edition", "2024", "-o", str(out)])
+    assert res.exit_code == 2
+    assert "GCI 2024 publishes tiers, not ranks" in res.output
+    assert not out.exists()
