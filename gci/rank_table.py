@@ -17,7 +17,9 @@ listing the rows, or with ``drop_missing=True`` the rows are left out and named 
 A number with a comma (``55,2``) is refused, never read as 552 or 55.2.
 
 Output: ``iso3, score, global_rank, itu_region, regional_rank``, ``tier`` when a tier scheme that
-fits the scale is named, and ``published_rank, rank_difference`` when the table has ranks.
+fits the scale is named (or the scores are of GCI 2024, which publishes tiers: its tiers are
+added and a warning says the ranks are gci's, not ITU's), and ``published_rank,
+rank_difference`` when the table has ranks.
 Warnings (a subset of an edition, rows dropped, ranks that differ) are ``Problem`` objects in
 ``table.attrs["problems"]``; ``gci rank`` prints them.
 """
@@ -463,6 +465,15 @@ def rank_table(scores: pd.Series | str | os.PathLike, *, ties: str = DEFAULT_TIE
     out[group_col] = region.reindex(scores.index).to_numpy()
     out["regional_rank"] = regional.to_numpy()
     scheme = get_tier_scheme(tiers)
+    from .published import TIER_EDITIONS
+
+    if edition in TIER_EDITIONS:
+        # GCI 2024 publishes tiers, not ranks: add its tiers and say whose the ranks are
+        if scheme is None and TIER_EDITIONS[edition].fits(scale):
+            scheme = TIER_EDITIONS[edition]
+        problems.append(Problem("ranks_not_published", f"GCI {edition} publishes tiers, not "
+                                "ranks: these ranks are computed by gci from the scores, they "
+                                "are not ITU's", source, severity="warning"))
     if scheme is not None:
         if not scheme.fits(scale):
             raise GCIError(f"tier scheme {scheme.name!r} is for scores out of {scheme.scale:g}, "

@@ -210,3 +210,24 @@ def test_world_bank_and_itu_abbreviated_spellings(tmp_path):
     frame.to_csv(path, index=False)
     t = rank_table(path).set_index("iso3")
     assert sorted(t.index) == ["COD", "EGY", "GMB", "IRN", "KOR"]
+
+
+def test_a_2024_table_gets_tiers_and_a_note_that_ranks_are_not_itus(tmp_path):
+    s24 = published.scores(2024)["overall"]
+    src = tmp_path / "gci2024.csv"
+    s24.rename("GCI 2024").rename_axis("ISO3").to_csv(src)
+    table, err, code = _run([str(src)])
+    assert code == 0
+    assert "GCI 2024 publishes tiers, not ranks" in err and "not ITU's" in err
+    counts = table["tier"].value_counts()
+    assert [int(counts[label]) for label in published.TIER_EDITIONS[2024].labels] == [
+        46, 29, 49, 56, 14]
+    assert table.loc["EST", "tier"].startswith("Tier 1")
+    # a region of 2024 inside the full edition: Estonia (95.04) among Europe's 46
+    eu = s24[[region_of()[c] == "Europe" for c in s24.index]]
+    within = rank_table(eu, within=2024).set_index("iso3")
+    assert within["tier"].notna().all()
+    assert within.loc["DNK", "global_rank"] == 1  # 100.00, first with the 11 others at 100
+    assert (s24.round(2) == 100.0).sum() == 12
+    kinds = {p.kind for p in within.attrs["problems"]}
+    assert {"subset", "ranks_not_published"} <= kinds
