@@ -107,7 +107,15 @@ def _parse_rank(text: object) -> int:
 
 
 def _is_missing(text: object) -> bool:
+    if text is None or (isinstance(text, float) and math.isnan(text)):
+        return True  # an XLSX error cell (#N/A) or empty cell, as read by pandas
     return str(text).strip().lower() in MISSING_MARKERS
+
+
+def _shown(text: object) -> str:
+    if text is None or (isinstance(text, float) and math.isnan(text)):
+        return "an empty or error cell such as #N/A"
+    return repr(str(text)) if str(text).strip() else "empty"
 
 
 @dataclass
@@ -291,7 +299,7 @@ def read_score_table(path: str | os.PathLike, *, year: int | None = None,
                                     row, country=iso))
             continue
         if _is_missing(s):
-            shown = repr(str(s)) if str(s).strip() else "empty"
+            shown = _shown(s)
             if drop_missing:
                 missing_rows.append(iso)
                 problems.append(Problem("missing_score", f"no score ({shown}) in column "

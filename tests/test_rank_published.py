@@ -231,3 +231,25 @@ def test_a_2024_table_gets_tiers_and_a_note_that_ranks_are_not_itus(tmp_path):
     assert (s24.round(2) == 100.0).sum() == 12
     kinds = {p.kind for p in within.attrs["problems"]}
     assert {"subset", "ranks_not_published"} <= kinds
+
+
+def test_xlsx_with_an_na_error_cell_and_within(tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Economy", "ISO3", "GCI Score", "Global Rank"])
+    for row in (["France", "FRA", 97.6, 9], ["Kenya", "KEN", "#N/A", None],
+                ["Germany", "DEU", 97.41, 13], ["Italy", "ITA", 96.13, 20]):
+        ws.append(row)
+    src = tmp_path / "gci2020_part.xlsx"
+    wb.save(src)
+    _, err, code = _run([str(src)])
+    assert code == 2 and "gci2020_part.xlsx:3: error: no score" in err and "KEN" in err
+    table, err, code = _run([str(src), "--drop-missing", "--within", "2020"])
+    assert code == 0
+    # GCI 2020 ranks: France 9, Germany 13, Italy 20; Europe: 5, 7, 13
+    assert table["global_rank"].to_dict() == {"FRA": 9, "DEU": 13, "ITA": 20}
+    assert table["regional_rank"].to_dict() == {"FRA": 5, "DEU": 7, "ITA": 13}
+    assert (table["rank_difference"] == 0).all()
+    assert "gci2020_part.xlsx:3: warning: no score" in err
+    assert "3 of the 194 economies of GCI 2020" in err
