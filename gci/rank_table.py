@@ -444,8 +444,9 @@ def rank_table(scores: pd.Series | str | os.PathLike, *, ties: str = DEFAULT_TIE
     ranked = scores
     if within_year is not None:
         full = published_scores(within_year) * (scale / _edition_scale(within_year))
-        differ = [(c, v, full[c]) for c, v in scores.items()
-                  if c in full.index and not math.isclose(v, full[c], abs_tol=1e-9)]
+        common = scores.index.intersection(full.index)
+        off = (scores[common] - full[common]).abs() > 1e-9
+        differ = [(c, scores[c], full[c]) for c in common[off.to_numpy()]]
         if differ:
             problems.append(Problem("score_differs", f"{len(differ)} score(s) differ from GCI "
                                     f"{within_year} as published (the table's are used): "
@@ -454,14 +455,15 @@ def rank_table(scores: pd.Series | str | os.PathLike, *, ties: str = DEFAULT_TIE
                                     + (" ..." if len(differ) > 20 else ""), source,
                                     severity="warning"))
         ranked = pd.concat([scores, full.drop(scores.index, errors="ignore")])
-        total = len(full)
+        members = full.index
     else:
-        size = _edition_size(edition) if edition is not None else 0
-        edition = edition if size else None
-        total = size or len(itu_regions())
+        members = _edition_members(edition) if edition is not None else pd.Index([])
+        edition = edition if len(members) else None
+        if not len(members):
+            members = pd.Index(itu_regions()["iso3"])
     if check_countries:
-        sub = _subset_problem(int(scores.index.isin(list(region_of())).sum()), edition,
-                              within_year, total, source)
+        sub = _subset_problem(int(scores.index.isin(members).sum()), edition, within_year,
+                              len(members), source)
         if sub is not None:
             problems.append(sub)
     region = (groups if groups is not None else pd.Series(region_of())).reindex(ranked.index)
@@ -499,11 +501,13 @@ def rank_table(scores: pd.Series | str | os.PathLike, *, ties: str = DEFAULT_TIE
     return out
 
 
-def _edition_size(edition: int) -> int:
-    """Economies in a published edition (0 when the edition is not shipped)."""
+def _edition_members(edition: int) -> pd.Index:
+    """ISO3 codes of the economies of a published edition (empty when it is not shipped)."""
     from .published import published_editions, published_scores
 
-    return len(published_scores(edition)) if edition in published_editions() else 0
+    if edition not in published_editions():
+        return pd.Index([])
+    return published_scores(edition).index
 
 
 def _rank_differences(out: pd.DataFrame, source: str | None, subset: bool) -> list[Problem]:

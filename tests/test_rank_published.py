@@ -253,3 +253,13 @@ def test_xlsx_with_an_na_error_cell_and_within(tmp_path):
     assert (table["rank_difference"] == 0).all()
     assert "gci2020_part.xlsx:3: warning: no score" in err
     assert "3 of the 194 economies of GCI 2020" in err
+
+
+def test_within_reports_scores_that_differ_from_the_published_ones():
+    # GCI 2018 (0-1): France 0.918 (rank 3), Germany 0.849 (rank 22); a table with 0.85
+    s = pd.Series({"FRA": 0.918, "DEU": 0.85})
+    t = rank_table(s, within=2018).set_index("iso3")
+    assert t.loc["FRA", "global_rank"] == 3
+    differ = [p for p in t.attrs["problems"] if p.kind == "score_differs"]
+    assert len(differ) == 1 and "DEU 0.85 (published 0.849)" in differ[0].message
+    assert "FRA" not in differ[0].message
