@@ -112,3 +112,11 @@ def test_slope_plot_with_2024_says_tiers_not_ranks(tmp_path):
     assert res.exit_code == 2
     assert "GCI 2024 publishes tiers, not ranks" in res.output
     assert not out.exists()
+
+
+def test_rank_change_plot_refuses_a_table_of_tiers():
+    from gci.errors import GCIError
+    from gci.plots import rank_change
+
+    with pytest.raises(GCIError, match="tiers, not ranks"):
+        rank_change(published.published_results(2024), published.published_results(2020))
