@@ -326,9 +326,11 @@ def read_score_table(path: str | os.PathLike, *, year: int | None = None,
         out[iso] = value
     if not out and not problems:
         problems.append(Problem("no_rows", "the table has no data rows", name, 2))
-    if kinds["unknown"]:
+    unused = kinds["unknown"] + [c for _, c in kinds["score"] + kinds["rank"]
+                                 if c not in (scol, rcol)]
+    if unused:
         problems.append(Problem("ignored_columns", "columns not used: " + ", ".join(
-            repr(str(c)) for c in kinds["unknown"]), name, 1, severity="warning"))
+            repr(str(c)) for c in unused), name, 1, severity="warning"))
     raise_if_errors(problems, ResponsesError, name)
     scores = pd.Series(out, name="score", dtype=float).rename_axis("iso3")
     published_rank = (pd.Series(ranks, name="published_rank", dtype="Int64").rename_axis("iso3")
