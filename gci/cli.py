@@ -213,9 +213,22 @@ def validate(framework: Path | None, weights: Path | None, responses: Path | Non
 @click.option("--scale", type=float, help="Maximum score (default: 1 if all scores <= 1, "
               "else 100).")
 @groups_opt
+@click.option("--year", type=int, help="Wide multi-year table: rank this year's column "
+              "(e.g. 'GCI 2018' or '2018').")
+@click.option("--column", help="The score column, by header (e.g. 'GCI Score').")
+@click.option("--drop-missing", is_flag=True, help="Leave out rows with no score (#N/A, N/A, "
+              "-, .., empty) and list them, instead of stopping with an error.")
+@click.option("--within", metavar="YEAR", help="Rank the table's countries inside the full "
+              "published edition YEAR (for a region's table or a top-10).")
 def rank(scores: Path, output: Path | None, ties: str, decimals: int | None, tiers: str | None,
-         scale: float | None, groups: Path | None) -> None:
-    """Rank already computed overall scores (CSV/XLSX with iso3, score)."""
+         scale: float | None, groups: Path | None, year: int | None, column: str | None,
+         drop_missing: bool, within: str | None) -> None:
+    """Rank overall scores from a table as published (CSV/XLSX).
+
+    Reads country codes or names (ISO3, Code, Country, Member State, Economy) and a score
+    (Score, GCI, GCI Score, Overall score, or a year column with --year); a published rank
+    column (Rank, Global Rank) is checked against the computed rank.
+    """
     from .countries import load_grouping
     from .output import frame_to_csv_text, refuse_input_target, write_table
     from .rank_table import rank_table
@@ -223,7 +236,10 @@ def rank(scores: Path, output: Path | None, ties: str, decimals: int | None, tie
     if output is not None:
         refuse_input_target(output, [scores, groups])
     table = rank_table(scores, ties=ties, decimals=decimals, tiers=tiers, scale=scale,
-                       groups=load_grouping(groups) if groups else None)
+                       groups=load_grouping(groups) if groups else None, year=year,
+                       column=column, drop_missing=drop_missing, within=within)
+    for problem in table.attrs.get("problems", []):
+        click.echo(f"gci: {problem}", err=True)
     if output is None:
         click.echo(frame_to_csv_text(table), nl=False)
     else:

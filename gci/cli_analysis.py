@@ -136,9 +136,10 @@ def gaps(iso3: str, top: int | None, flat: bool, framework: Path | None, weights
 
 @click.command("compare")
 @click.option("--edition", "editions", multiple=True, metavar="LABEL=PATH",
-              help="An edition: its label and responses folder/file, or LABEL=published for "
-                   "ITU's published results of that year. Repeat; consecutive editions are "
-                   "compared.")
+              help="An edition: its label and responses folder/file, a table of scores as "
+                   "published (e.g. 2018=gci2018.csv with Country, Score), or LABEL=published "
+                   "for ITU's published results of that year. Repeat; consecutive editions "
+                   "are compared.")
 @click.option("--published", "published", metavar="YEAR",
               help="Compare the last --edition (default: the shipped responses) with ITU's "
                    "published results of YEAR.")
@@ -157,7 +158,8 @@ def compare(editions: tuple[str, ...], published: str | None, top: int,
     """Compare editions: score and rank changes per country, movers up and down.
 
     Examples: gci compare --edition 2018=published --edition 2020=published;
-    gci compare --published 2020 (the shipped responses against GCI 2020).
+    gci compare --published 2020 (the shipped responses against GCI 2020);
+    gci compare --published 2024 (pillar by pillar, and tiers: GCI 2024 has no ranks).
     """
     import pandas as pd
 
@@ -188,6 +190,9 @@ def compare(editions: tuple[str, ...], published: str | None, top: int,
     tables = score_editions(pairs, fw, w, scheme=scheme, missing=missing, ties=ties,
                             tiers=None)
     labels = list(tables)
+    for label, table in tables.items():
+        for problem in table.attrs.get("problems", []):
+            click.echo(f"gci: {label}: {problem}", err=True)
     comparisons = [compare_editions(tables[a], tables[b], labels=(a, b), top=top)
                    for a, b in zip(labels, labels[1:])]
     if published is not None:
@@ -197,17 +202,40 @@ def compare(editions: tuple[str, ...], published: str | None, top: int,
         old, new = c.labels
         if not quiet:
             s = c.stats
+            ranks = (f"mean |rank change| {s['rank_mean_abs_change']:.2f}"
+                     if s["rank_mean_abs_change"] == s["rank_mean_abs_change"] else
+                     "no rank change (GCI 2024 publishes tiers, not ranks)")
             click.echo(f"\n{old} -> {new}: {s['n']} countries in both; Spearman "
                        f"{s['spearman']:.3f}, Kendall {s['kendall']:.3f} (scores); "
-                       f"mean |score change| {s['mean_abs_diff']:.2f}, mean |rank change| "
-                       f"{s['rank_mean_abs_change']:.2f}")
+                       f"mean |score change| {s['mean_abs_diff']:.2f}, {ranks}")
+            _echo_pillars(c.table)
             for name, movers in (("Up", c.up), ("Down", c.down)):
                 if len(movers):
                     click.echo(f"{name}:")
                     click.echo(_show(movers))
+            if c.tiers is not None:
+                click.echo(f"Tiers ({old} down, {new} across): {s['tier_agreement']:.0%} of "
+                           f"{s['tier_n']} in the same tier")
+                short = c.tiers.rename(index=_tier_short, columns=_tier_short)
+                click.echo(short.to_string())
         frames.append(c.table.reset_index().assign(old=str(old), new=str(new)))
     protect = [framework, weights, *[v for v in pairs.values() if isinstance(v, Path)]]
     _write(pd.concat(frames, ignore_index=True), output, protect, quiet)
+
+
+def _tier_short(label: str) -> str:
+    return str(label).split(" - ")[0]
+
+
+def _echo_pillars(table: Any) -> None:
+    """One line: mean |change| and mean change of each pillar both editions have."""
+    cols = [c[: -len("_change")] for c in table.columns
+            if c.endswith("_change") and c not in ("overall_change", "rank_change",
+                                                   "tier_change")]
+    if cols:
+        click.echo("Pillars, mean |change| (mean change): " + ", ".join(
+            f"{p} {table[p + '_change'].abs().mean():.2f} ({table[p + '_change'].mean():+.2f})"
+            for p in cols))
 
 
 def _split(values: tuple[str, ...]) -> tuple[str, ...]:

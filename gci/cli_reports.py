@@ -59,8 +59,8 @@ def _score(framework: Path | None, weights: Path | None, scheme: str | None,
               help="Country (ISO3 or name); repeat for several. Required for radar.")
 @click.option("--previous", type=click.Path(dir_okay=False, path_type=Path),
               help="slope: earlier ranks, a CSV/XLSX with iso3 and global_rank (or score).")
-@click.option("--edition", help="slope: compare with this published GCI edition "
-              "(2014, 2017, 2018, 2020).")
+@click.option("--edition", help="slope: compare with the ranks of this published GCI "
+              "edition (2014, 2017, 2018, 2020; GCI 2024 publishes tiers, not ranks).")
 @click.option("--style", type=click.Choice(["box", "strip"]), default="box",
               show_default=True, help="distribution: box plot or dots only.")
 @click.option("--dpi", type=click.IntRange(min=30, max=600), default=150, show_default=True,
@@ -101,6 +101,10 @@ def plot(kind: str, output: Path, region: str | None, top: int | None,
     if output.suffix.lower().lstrip(".") not in plots.FIGURE_FORMATS:
         raise click.UsageError(f"--output {output}: the file name must end in .png, .svg or "
                                ".pdf")
+    if edition is not None:
+        from .published import published_ranks
+
+        published_ranks(edition)  # fails before scoring: unknown edition, or GCI 2024 (tiers)
     result, protect = _score(framework, weights, scheme, responses, missing, ties, tiers,
                              groups, quiet)
     refuse_input_target(result, output, protect + ([previous] if previous else []))

@@ -49,9 +49,11 @@ def _fold(text: str) -> str:
     return " ".join("saint" if w == "st" else w for w in text.split() if w != "the")
 
 
-#: Names that several economies are called by; refused with the candidates listed.
+#: Names that several economies are called by; refused with the candidates listed. ("Congo"
+#: alone is not here: ITU, ISO 3166-1 and UN M49 all use it for COG, and ITU's published
+#: tables write it so; the other Congo is always "Democratic Republic of the Congo" or a
+#: short form of it.)
 AMBIGUOUS_NAMES: dict[str, tuple[str, ...]] = {
-    "congo": ("COG", "COD"),
     "korea": ("KOR", "PRK"),
 }
 

@@ -6,7 +6,9 @@
 * :func:`compare_editions` compares two editions per country: overall score and rank change
   (and pillar changes when both have pillars), movers up and down, and how well the two
   agree (Spearman's rho and Kendall's tau of the scores, via scipy).
-* :func:`compare_published` compares a computed result with a published edition.
+* :func:`compare_published` compares a computed result with a published edition; with GCI
+  2024, which publishes pillar scores and tiers instead of ranks, pillar by pillar and with a
+  tier agreement table (:func:`tier_agreement`).
 
 Published scores of 2014, 2017 and 2018 are on a 0–1 scale; they are multiplied by 100 here so
 that every edition is on the 0–100 scale of GCI 2020 and of gci's default. Published ranks are
@@ -26,9 +28,16 @@ from scipy import stats
 
 from .countries import country_name
 from .errors import GCIError
-from .published import published_editions, published_results  # noqa: F401 - re-exported
+from .published import (  # noqa: F401 - re-exported
+    TIER_EDITIONS,
+    published_editions,
+    published_results,
+    published_tiers,
+)
+from .rank_table import edition_from_table, is_score_table
 from .result import ScoreResult
 from .scoring import score
+from .tiers import TierScheme
 from .whatif import prepare_inputs
 
 PathLike = str | os.PathLike
@@ -54,7 +63,10 @@ def score_editions(editions: Mapping[Any, Any], framework: Any = None, weights: 
     ----------
     editions : mapping label → responses
         Responses object or path per edition, or ``"published"`` for ITU's published results
-        of the edition named by the label (e.g. ``{2018: "published", 2020: "responses/"}``).
+        of the edition named by the label (e.g. ``{2018: "published", 2020: "responses/"}``),
+        or a table of overall scores as published (country and score columns, read by
+        :func:`gci.rank_table.read_score_table`; in a wide multi-year table the label picks
+        the year).
     framework, weights, **options
         As :func:`gci.score`.
 
@@ -70,6 +82,9 @@ def score_editions(editions: Mapping[Any, Any], framework: Any = None, weights: 
     for label, resp in editions.items():
         if isinstance(resp, str) and resp.strip().lower() == PUBLISHED:
             out[label] = published_results(label)
+            continue
+        if isinstance(resp, (str, os.PathLike)) and is_score_table(resp):
+            out[label] = edition_from_table(resp, label)  # a published-style score table
             continue
         resp, fw_loaded, w = prepare_inputs(resp, fw if fw is not None else framework, weights,
                                             check_countries)
@@ -119,6 +134,9 @@ class EditionComparison:
         The biggest movers up and down (by places gained, then score change).
     stats : dict
         :func:`agreement` of the overall scores of the countries in both.
+    tiers : DataFrame or None
+        For a published edition with tiers (GCI 2024): :func:`tier_agreement` of the published
+        and the computed tiers.
     """
 
     labels: tuple
@@ -126,6 +144,7 @@ class EditionComparison:
     up: pd.DataFrame
     down: pd.DataFrame
     stats: dict
+    tiers: pd.DataFrame | None = None
 
 
 def compare_editions(old: ScoreResult | pd.DataFrame, new: ScoreResult | pd.DataFrame, *,
@@ -168,12 +187,53 @@ def compare_editions(old: ScoreResult | pd.DataFrame, new: ScoreResult | pd.Data
     return EditionComparison(tuple(labels), t.sort_values(["rank_new", "name"]), up, down, st)
 
 
+def tier_agreement(old: pd.Series, new: pd.Series, scheme: TierScheme) -> pd.DataFrame:
+    """How many countries are in each (old tier, new tier) pair.
+
+    Returns
+    -------
+    DataFrame
+        Rows: old tier, columns: new tier (every label of ``scheme``, best first), counts of the
+        countries tiered in both; the diagonal counts the countries whose tier agrees.
+    """
+    both = pd.concat([old.rename("old"), new.rename("new")], axis=1, join="inner").dropna()
+    labels = list(scheme.labels)
+    table = pd.crosstab(pd.Categorical(both["old"], labels), pd.Categorical(both["new"], labels),
+                        dropna=False)
+    table.index.name, table.columns.name = "old tier", "new tier"
+    return table.astype(int)
+
+
 def compare_published(result: ScoreResult | pd.DataFrame, edition: int | str = 2020, *,
                       top: int = 10) -> EditionComparison:
     """Compare computed results (as "new") with ITU's published ``edition`` (as "old").
 
     ``table["overall_change"]`` is computed minus published; ``stats`` holds the rank
-    correlations (Spearman, Kendall) and score differences.
+    correlations (Spearman, Kendall) and score differences. For an edition with pillar scores
+    (GCI 2024) ``table`` has ``<pillar>_old/_new/_change`` for each pillar both have. For an
+    edition with tiers instead of ranks (GCI 2024), ``table`` has ``tier_old``, ``tier_new``
+    and ``tier_change`` (tiers moved up: old tier number - new), ``tiers`` the
+    :func:`tier_agreement` table and ``stats["tier_agreement"]`` the share in the same tier.
     """
-    return compare_editions(published_results(edition), result,
-                            labels=(f"published {edition}", "computed"), top=top)
+    year = int(str(edition).strip()) if str(edition).strip().isdigit() else edition
+    c = compare_editions(published_results(year), result,
+                         labels=(f"published {edition}", "computed"), top=top)
+    scheme = TIER_EDITIONS.get(year)
+    if scheme is None:
+        return c
+    if isinstance(result, ScoreResult) and not scheme.fits(result.scale):
+        raise GCIError(f"GCI {year} tiers are for scores out of {scheme.scale:g}; the computed "
+                       f"scores are out of {result.scale:g}")
+    old = published_tiers(year)
+    new = scheme.assign(edition_table(result)["overall"].astype(float))
+    number = {label: i + 1 for i, label in enumerate(scheme.labels)}
+    t = c.table
+    t["tier_old"] = old.reindex(t.index)
+    t["tier_new"] = new.reindex(t.index)
+    t["tier_change"] = (t["tier_old"].map(number) - t["tier_new"].map(number)).astype("Int64")
+    c.tiers = tier_agreement(old, new, scheme)
+    both = int(c.tiers.to_numpy().sum())
+    c.stats["tier_n"] = both
+    c.stats["tier_agreement"] = (float(np.trace(c.tiers.to_numpy())) / both if both
+                                 else np.nan)
+    return c

@@ -13,6 +13,11 @@ tier   name              score ≥
 5      Building          0
 ====== ================= =========
 
+Rounding: a scheme compares scores **rounded to** ``decimals`` **places** (2 for GCI 2024, as the
+scores are published and as ranks are compared), so a score that prints as 95.00 is Tier 1 and
+float noise cannot move a country across a bound: 94.999999999 → 95.00 → Tier 1, 94.994 → 94.99
+→ Tier 2. The bounds are inclusive (``score >= bound``). ``decimals=None`` compares exact values.
+
 Other schemes are :class:`TierScheme` objects or mappings ``{name: lower_bound}``.
 """
 
@@ -37,12 +42,19 @@ class TierScheme:
         Lower bound of each tier (inclusive), best first, strictly decreasing.
     scale : float
         The maximum score the bounds refer to (100 for GCI 2024).
+    decimals : int or None
+        Scores are rounded to this many decimals before they are compared with the bounds
+        (2: as published); ``None`` compares exact values.
+    edition : str or None
+        The edition whose scheme this is (e.g. ``"GCI 2024"``), for labels and messages.
     """
 
     name: str
     labels: tuple[str, ...]
     lower: tuple[float, ...]
     scale: float = 100.0
+    decimals: int | None = 2
+    edition: str | None = None
 
     def __post_init__(self) -> None:
         if len(self.labels) != len(self.lower) or not self.labels:
@@ -52,8 +64,13 @@ class TierScheme:
                              f"got {self.lower}")
 
     def assign(self, scores: pd.Series) -> pd.Series:
-        """Tier label of each score (missing for NaN and for scores below the lowest bound)."""
+        """Tier label of each score (missing for NaN and for scores below the lowest bound).
+
+        Scores are rounded to :attr:`decimals` first; a score equal to a bound is in that tier.
+        """
         s = scores.astype(float).to_numpy()
+        if self.decimals is not None:
+            s = np.round(s, self.decimals)
         bounds = np.asarray(self.lower)
         # number of bounds a score reaches, counted from the best tier down
         idx = (s[:, None] < bounds[None, :]).sum(axis=1)
@@ -73,6 +90,8 @@ GCI2024 = TierScheme(
      "Tier 4 - Evolving", "Tier 5 - Building"),
     (95.0, 85.0, 55.0, 20.0, 0.0),
     100.0,
+    decimals=2,
+    edition="GCI 2024",
 )
 
 TIER_SCHEMES: dict[str, TierScheme] = {"gci2024": GCI2024}

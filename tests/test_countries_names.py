@@ -61,8 +61,6 @@ def test_every_itu_name_and_every_alias_resolves_to_its_own_code():
     assert len(regions) == 194
     for code, name in zip(regions["iso3"], regions["name"]):
         assert resolve_country(code) == (code, None)
-        if _fold(name) in AMBIGUOUS_NAMES:  # "Congo" (COG) is refused: see below
-            continue
         assert resolve_country(name) == (code, None), name
     table = country_names()
     assert set(table["iso3"]) == set(regions["iso3"])  # every economy, nothing else
@@ -75,13 +73,19 @@ def test_every_itu_name_and_every_alias_resolves_to_its_own_code():
             assert resolve_country(name) == (code, None), name
 
 
-def test_only_congo_of_the_itu_names_is_ambiguous():
+def test_no_itu_name_is_ambiguous():
     names = itu_regions()["name"]
-    assert [n for n in names if _fold(n) in AMBIGUOUS_NAMES] == ["Congo"]
+    assert [n for n in names if _fold(n) in AMBIGUOUS_NAMES] == []
 
 
-@pytest.mark.parametrize("text,codes", [("Congo", ("COG", "COD")), ("the Congo", ("COG", "COD")),
-                                        ("Korea", ("KOR", "PRK")), ("KOREA", ("KOR", "PRK"))])
+@pytest.mark.parametrize("text", ["Congo", "CONGO", "Republic of the Congo", "Congo, Rep."])
+def test_congo_is_cog_as_itu_iso_and_un_write_it(text):
+    # ITU's member list, ISO 3166-1 and UN M49 call COG "Congo"; ITU's published tables too
+    assert resolve_country(text) == ("COG", None)
+    assert resolve_country("Democratic Republic of the Congo") == ("COD", None)
+
+
+@pytest.mark.parametrize("text,codes", [("Korea", ("KOR", "PRK")), ("KOREA", ("KOR", "PRK"))])
 def test_ambiguous_names_list_the_candidates(text, codes):
     code, err = resolve_country(text)
     assert code is None

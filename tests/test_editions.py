@@ -96,7 +96,7 @@ def test_published_2018_vs_2020():
 
 
 def test_published_results_scale_and_errors():
-    assert published_editions() == [2014, 2017, 2018, 2020]
+    assert published_editions() == [2014, 2017, 2018, 2020, 2024]
     p17 = published_results("2017")
     assert p17.loc["USA", "overall"] == pytest.approx(91.9)      # 0.919 on 0-1
     assert p17.loc["USA", "published_score"] == pytest.approx(0.919)

@@ -91,7 +91,11 @@ def as_ranks(obj: Any) -> pd.Series:
         df = obj.set_index("iso3") if "iso3" in obj.columns else obj
         for col in RANK_COLUMNS:
             if col in df.columns:
-                return pd.to_numeric(df[col], errors="coerce").astype(float)
+                ranks = pd.to_numeric(df[col], errors="coerce").astype(float)
+                if ranks.isna().all() and "tier" in df.columns:
+                    raise GCIError("the table has tiers, not ranks (GCI 2024 publishes tiers "
+                                   "only); compare tiers with gci.editions.compare_published")
+                return ranks
         raise GCIError(f"cannot find ranks in the table: expected a column named one of "
                        f"{', '.join(RANK_COLUMNS)}; found {', '.join(map(str, df.columns))}")
     raise GCIError(f"cannot read ranks from a {type(obj).__name__}; pass a ScoreResult, a "
