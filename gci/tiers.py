@@ -37,12 +37,16 @@ class TierScheme:
         Lower bound of each tier (inclusive), best first, strictly decreasing.
     scale : float
         The maximum score the bounds refer to (100 for GCI 2024).
+    edition : str, optional
+        The edition whose tiers these are, as shown to readers (``"GCI 2024"``); an edition
+        that publishes tiers presents them before ranks.
     """
 
     name: str
     labels: tuple[str, ...]
     lower: tuple[float, ...]
     scale: float = 100.0
+    edition: str | None = None
 
     def __post_init__(self) -> None:
         if len(self.labels) != len(self.lower) or not self.labels:
@@ -73,6 +77,7 @@ GCI2024 = TierScheme(
      "Tier 4 - Evolving", "Tier 5 - Building"),
     (95.0, 85.0, 55.0, 20.0, 0.0),
     100.0,
+    edition="GCI 2024",
 )
 
 TIER_SCHEMES: dict[str, TierScheme] = {"gci2024": GCI2024}
