@@ -145,18 +145,24 @@ def plot(kind: str, output: Path, region: str | None, top: int | None,
               help="Every country: write the Excel workbook instead of one profile.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
               help="Output file (default results/ISO3.html, or results/report.xlsx with --all).")
+@click.option("--published", metavar="EDITION", default=None,
+              help="Show ITU's published scores of this edition beside the computed ones "
+                   "(2024: overall and pillars; 2014-2020: overall).")
 @run_options
 @quiet_opt
-def report(country: str | None, all_: bool, output: Path | None, framework: Path | None,
-           weights: Path | None, scheme: str | None, responses: Path | None, missing: str,
-           ties: str, tiers: str, groups: Path | None, quiet: bool) -> None:
+def report(country: str | None, all_: bool, output: Path | None, published: str | None,
+           framework: Path | None, weights: Path | None, scheme: str | None,
+           responses: Path | None, missing: str, ties: str, tiers: str, groups: Path | None,
+           quiet: bool) -> None:
     """Write a country profile (HTML) or, with --all, the workbook of every table (XLSX).
 
-    The profile is one self-contained HTML file: overall score, tier, global and regional rank,
-    pillars against the region and the world, indicators, the questions where points are
-    missing, evidence links and the run's manifest.
+    The profile is one self-contained HTML file: tier, overall score, global and regional rank,
+    pillars against the region and the world with areas of relative strength and of potential
+    growth, tier peers in the region, indicators, the questions where points are missing,
+    evidence links, validation warnings and the run's manifest.
 
-    Examples: gci report KEN -o kenya.html; gci report --all -o results/report.xlsx
+    Examples: gci report KEN -o kenya.html --published 2024;
+    gci report --all -o results/report.xlsx
     """
     if all_ == (country is not None):
         raise click.UsageError("give either a COUNTRY (ISO3 or name) or --all")
@@ -165,6 +171,12 @@ def report(country: str | None, all_: bool, output: Path | None, framework: Path
     want = ".xlsx" if all_ else ".html"
     if output.suffix.lower() not in ((".xlsx",) if all_ else (".html", ".htm")):
         raise click.UsageError(f"--output {output}: the file name must end in {want}")
+    if published is not None and all_:
+        raise click.UsageError("--published goes with a COUNTRY profile, not --all")
+    if published is not None:
+        from .report_html import published_pillars
+
+        published_pillars(published)  # an unknown edition fails before scoring (exit 2)
     result, protect = _score(framework, weights, scheme, responses, missing, ties, tiers,
                              groups, quiet)
     if all_:
@@ -178,7 +190,7 @@ def report(country: str | None, all_: bool, output: Path | None, framework: Path
         if output == Path("results") / f"{country.upper()}.html":
             output = Path("results") / f"{iso3}.html"
         path = write_country_profile(result, iso3, output, protect=protect,
-                                     command=_command_line())
+                                     command=_command_line(), published=published)
     if not quiet:
         click.echo(f"  wrote {path}")
 

@@ -1,11 +1,21 @@
-"""Synthetic demo responses calibrated to published GCI scores.
+"""Synthetic demo responses calibrated to ITU's published GCI 2024 pillar scores.
 
 **Everything this module makes is synthetic.** It is not ITU data and not any country's real
 answers. For each country it draws answers to the shipped framework from a simple latent model
-(country ability vs question difficulty, seeded per country), then adjusts answers one step at a
-time until the country's overall score under the given framework and weights is within
-``tolerance`` points of a target — by default the country's published GCI 2020 score — so that
-rankings computed from the demo look like the real ones.
+(one ability per pillar against question difficulty, seeded per country), then improves them one
+answer at a time until
+
+* each of the five **pillar** scores under the given framework and weights is within
+  ``tolerance`` (0.5) points of the country's published GCI 2024 pillar score
+  (``gci/data/gci2024_published_pillars.csv``), and
+* the country's **tier** (GCI 2024 thresholds 95/85/55/20 on the overall score, rounded to 2
+  decimals as gci ranks and tiers) is exactly its published 2024 tier.
+
+Answers look like a questionnaire's: a question whose ``applies_if`` is false is not answered;
+scale questions use partial levels; numeric answers are whole numbers; every credited answer to a
+question that requires evidence carries a placeholder link clearly marked synthetic
+(``https://example.org/synthetic/ISO3/Qnn``); a few countries leave a few "no" answers blank
+(missing answers score zero under the GCI rule, so this does not change any score).
 
 The generator is deterministic: the random stream of a country depends only on ``seed`` and its
 ISO3 code, so regenerating a subset gives the same files.
@@ -17,40 +27,59 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
+from . import published
 from .aggregate import Structure, aggregate
 from .countries import country_name
 from .framework import Framework, Node
 from .published import published_scores
+from .tiers import GCI2024
 from .weights import WeightScheme
 
-DEFAULT_SEED = 2020
+DEFAULT_SEED = 2024
+EDITION = 2024
+PILLAR_COLUMNS = ("legal", "technical", "organizational", "capacity_development", "cooperation")
+EVIDENCE_URL = "https://example.org/synthetic/{iso3}/{question}"
+
+__all__ = ["DEFAULT_SEED", "DemoCountry", "country_yaml", "generate_country", "generate_demo",
+           "published_scores"]
 
 
 @dataclass
 class DemoCountry:
-    """Synthetic answers of one country and how well they hit the target."""
+    """Synthetic answers of one country and how well they hit the targets."""
 
     iso3: str
-    target: float
-    score: float
+    target: float                 # published overall
+    score: float                  # overall of these answers
     answers: dict[str, dict]
     source: str = "questionnaire"
+    pillar_targets: dict[str, float] | None = None
+    pillar_scores: dict[str, float] | None = None
+    tier: str | None = None       # published tier (the answers reach the same one)
 
 
-def _levels(node: Node) -> list[tuple[str, float]]:
-    """Answer options of a question with their credit, worst first."""
+def _levels(node: Node) -> list[tuple[object, float]]:
+    """Answer options of a question with their credit, worst first.
+
+    Numeric questions: every whole number between the goalposts (at most 101 options).
+    """
     if node.type == "binary":
         return [("no", 0.0), ("yes", 1.0)]
     if node.type == "scale":
         return sorted(node.levels.items(), key=lambda kv: kv[1])  # type: ignore[union-attr]
     lo, hi = node.goalposts  # type: ignore[misc]
-    steps = np.linspace(0, 1, 6)
-    return [(f"{lo + s * (hi - lo):g}", float(s)) for s in steps]
+    a, b = sorted((float(lo), float(hi)))
+    step = max(1.0, np.ceil((b - a) / 100))
+    values = np.arange(a, b + step / 2, step)
+    out = [(int(v) if float(v).is_integer() else float(v),
+            float(np.clip((v - lo) / (hi - lo), 0, 1))) for v in values]
+    return sorted(out, key=lambda kv: kv[1])
 
 
 class _Scorer:
-    """Score one country's option choices quickly (conditions and redistribution included)."""
+    """Score many option choices of one country at once (conditions and redistribution)."""
 
     def __init__(self, fw: Framework, ws: WeightScheme):
         self.fw = fw
@@ -60,38 +89,63 @@ class _Scorer:
         self.scale = ws.scale
         self.questions = fw.questions
         self.options = [_levels(q) for q in self.questions]
+        self.n_options = np.array([len(o) for o in self.options])
+        self.credit_of = [np.array([c for _, c in o]) for o in self.options]
         self.index = {q.code: i for i, q in enumerate(self.questions)}
-
-    def applies(self, choice: np.ndarray) -> np.ndarray:
-        ok = np.ones(len(self.questions), dtype=bool)
+        self.pillars = [p.code for p in fw.pillars]
+        self.pillar_cols = [self.structure.codes.index(p) for p in self.pillars]
+        self.pillar_of_q = np.array([self.pillars.index(fw.pillar_of(q.code))
+                                     for q in self.questions])
+        # applies_if as vectorised tests: (question, condition question, hit per option)
+        self.conds: list[tuple[int, int, np.ndarray]] = []
         for i, q in enumerate(self.questions):
             cond = q.applies_if
             if cond is None:
                 continue
             k = self.index[cond.question]
-            name, credit = self.options[k][choice[k]]
-            target = self.questions[k]
-            if target.type == "numeric":
-                value = float(name)
-                hit = {"==": value == cond.value, "!=": value != cond.value,
-                       "<": value < cond.value, "<=": value <= cond.value,
-                       ">": value > cond.value, ">=": value >= cond.value}[cond.op]
-            else:
-                hit = (name == cond.value) == (cond.op == "==")
-            ok[i] = ok[k] and hit
+            hit = np.array([_holds(self.questions[k], name, cond.op, cond.value)
+                            for name, _ in self.options[k]])
+            self.conds.append((i, k, hit))
+        self.numeric = np.array([q.type == "numeric" for q in self.questions])
+
+    def credits(self, choice: np.ndarray) -> np.ndarray:
+        out = np.empty(choice.shape, dtype=float)
+        for j, cr in enumerate(self.credit_of):
+            out[:, j] = cr[choice[:, j]]
+        return out
+
+    def applies(self, choice: np.ndarray) -> np.ndarray:
+        ok = np.ones(choice.shape, dtype=bool)
+        for i, k, hit in self.conds:  # conditions come after the questions they refer to
+            ok[:, i] = ok[:, k] & hit[choice[:, k]]
         return ok
 
-    def score(self, choice: np.ndarray) -> float:
-        credit = np.array([self.options[i][c][1] for i, c in enumerate(choice)])
-        avail = self.applies(choice)
-        value, _, _ = aggregate(self.structure, credit[None, :], avail[None, :], self.weights)
-        return float(value[0, 0] * self.scale)
+    def pillar_points(self, choice: np.ndarray) -> np.ndarray:
+        """Pillar points of each row of choices (rows × pillars)."""
+        choice = np.atleast_2d(choice)
+        value, avail, share = aggregate(self.structure, self.credits(choice),
+                                        self.applies(choice), self.weights)
+        cols = self.pillar_cols
+        return np.where(avail[:, cols], value[:, cols] * share[:, cols], 0.0) * self.scale
 
 
-def generate_country(fw: Framework, ws: WeightScheme, iso3: str, target: float, *,
-                     seed: int = DEFAULT_SEED, tolerance: float = 0.5,
-                     scorer: _Scorer | None = None) -> DemoCountry:
-    """Synthetic answers of one country whose overall score is close to ``target``.
+def _holds(node: Node, name: object, op: str, value: object) -> bool:
+    """Whether answer option ``name`` of ``node`` satisfies ``op value``."""
+    if node.type == "numeric":
+        x, v = float(name), float(value)  # type: ignore[arg-type]
+        return {"==": x == v, "!=": x != v, "<": x < v, "<=": x <= v, ">": x > v,
+                ">=": x >= v}[op]
+    return (str(name) == str(value)) == (op == "==")
+
+
+def _tier(overall: float) -> str | None:
+    return GCI2024.assign(pd.Series([round(float(overall), 2)])).iloc[0]
+
+
+def generate_country(fw: Framework, ws: WeightScheme, iso3: str,
+                     targets: dict[str, float] | float, *, seed: int = DEFAULT_SEED,
+                     tolerance: float = 0.5, scorer: _Scorer | None = None) -> DemoCountry:
+    """Synthetic answers of one country whose pillar scores are close to ``targets``.
 
     Parameters
     ----------
@@ -99,82 +153,140 @@ def generate_country(fw: Framework, ws: WeightScheme, iso3: str, target: float, 
         What the answers are scored with.
     iso3 : str
         Country code (also seeds its random stream).
-    target : float
-        Overall score to aim at (0 … ``ws.scale``).
+    targets : dict or float
+        Pillar code → points to aim at (each 0 … the pillar's maximum); a single number is an
+        overall target spread over the pillars in proportion to their maximum.
     seed : int
         Base seed.
     tolerance : float
-        Stop adjusting once within this many points of the target.
+        Largest accepted |pillar score - target| in points.
+
+    Raises
+    ------
+    RuntimeError
+        When no answers within ``tolerance`` of every pillar target (and in the target's tier)
+        are found — a bug or an unreachable target, never silently accepted.
     """
-    scorer = scorer or _Scorer(fw, ws)
+    sc = scorer or _Scorer(fw, ws)
+    pmax = ws.effective(fw)["max_points"].reindex(sc.pillars).to_numpy(float)
+    if not isinstance(targets, dict):
+        targets = dict(zip(sc.pillars, float(targets) * pmax / pmax.sum()))
+    tgt = np.array([float(targets[p]) for p in sc.pillars])
+    want_tier = _tier(tgt.sum())
     rng = np.random.default_rng([seed, *[ord(ch) for ch in iso3]])
-    qrng = np.random.default_rng(seed)  # question difficulty: same for every country
-    difficulty = qrng.normal(0.0, 1.0, len(scorer.questions))
-    t = min(max(target / ws.scale, 1e-3), 1 - 1e-3)
-    # ability such that the mean success probability matches the target share
-    lo, hi = -8.0, 8.0
-    for _ in range(50):
-        mid = (lo + hi) / 2
-        p = 1 / (1 + np.exp(-1.7 * (mid - difficulty)))
-        lo, hi = (mid, hi) if p.mean() < t else (lo, mid)
-    p = 1 / (1 + np.exp(-1.7 * (lo - difficulty)))
-    latent = np.clip(p + rng.normal(0, 0.15, len(p)), 0, 1)
-    choice = np.array([int(np.argmin([abs(c - x) for _, c in opts]))
-                       for opts, x in zip(scorer.options, latent)])
-    current = scorer.score(choice)
-    for _ in range(400):
-        gap = target - current
-        if abs(gap) <= tolerance:
+    difficulty = np.random.default_rng(seed).normal(0.0, 1.0, len(sc.questions))
+    share = np.clip(tgt / pmax, 0.0, 1.0)
+
+    # 1. a first draw: one latent ability per pillar, answers nearest to a noisy success chance
+    choice = np.zeros(len(sc.questions), dtype=int)
+    for p in range(len(sc.pillars)):
+        qs = np.flatnonzero(sc.pillar_of_q == p)
+        if share[p] >= 1 - 1e-12:
+            choice[qs] = sc.n_options[qs] - 1
+            continue
+        if share[p] <= 1e-12:
+            continue
+        lo, hi = -8.0, 8.0
+        for _ in range(50):
+            mid = (lo + hi) / 2
+            prob = 1 / (1 + np.exp(-1.7 * (mid - difficulty[qs])))
+            lo, hi = (mid, hi) if prob.mean() < share[p] else (lo, mid)
+        prob = 1 / (1 + np.exp(-1.7 * (lo - difficulty[qs])))
+        latent = np.clip(prob + rng.normal(0, 0.15, len(qs)), 0, 1)
+        for q, x in zip(qs, latent):
+            choice[q] = int(np.argmin(np.abs(sc.credit_of[q] - x)))
+
+    # 2. improve one answer at a time (best of all single moves, scored as one batch)
+    steps = [1, -1]
+    big = [5, -5, 20, -20]
+
+    def cost(points: np.ndarray) -> np.ndarray:
+        err = points - tgt
+        total = points.sum(axis=1)
+        tiers = GCI2024.assign(pd.Series(np.round(total, 2))).to_numpy(object)
+        wrong = tiers != want_tier
+        over = np.clip(np.abs(err) - (tolerance - 0.05), 0, None).sum(axis=1)
+        return ((err ** 2).sum(axis=1) + (total - tgt.sum()) ** 2
+                + 1000.0 * wrong + 1000.0 * over)
+
+    current = cost(sc.pillar_points(choice[None, :]))[0]
+    for _ in range(600):
+        cands = []
+        for j in range(len(choice)):
+            for s in (steps + big if sc.numeric[j] else steps):
+                c = choice[j] + s
+                if 0 <= c < sc.n_options[j]:
+                    cands.append((j, c))
+        rows = np.repeat(choice[None, :], len(cands), axis=0)
+        js = np.array([j for j, _ in cands])
+        rows[np.arange(len(cands)), js] = [c for _, c in cands]
+        costs = cost(sc.pillar_points(rows))
+        best = int(np.argmin(costs))
+        if costs[best] >= current - 1e-12:
+            err = sc.pillar_points(choice[None, :])[0] - tgt
+            if np.abs(err).max() <= tolerance / 2 and _tier(tgt.sum() + err.sum()) == want_tier:
+                break  # a local optimum well within the constraints: done
+            # stuck outside the constraints: try two moves at once (e.g. up here, down there)
+            a, b = np.triu_indices(len(cands), 1)
+            keep = js[a] != js[b]
+            a, b = a[keep], b[keep]
+            if len(a) > 20000:
+                pick = rng.choice(len(a), 20000, replace=False)
+                a, b = a[np.sort(pick)], b[np.sort(pick)]
+            rows = rows[a].copy()
+            rows[np.arange(len(b)), js[b]] = [cands[k][1] for k in b]
+            costs = cost(sc.pillar_points(rows))
+            best = int(np.argmin(costs))
+            if costs[best] >= current - 1e-12:
+                break
+        choice, current = rows[best], costs[best]
+        err = sc.pillar_points(choice[None, :])[0] - tgt
+        if (np.abs(err).max() <= 0.1 and abs(err.sum()) <= 0.1
+                and _tier(tgt.sum() + err.sum()) == want_tier):
             break
-        step = 1 if gap > 0 else -1
-        movable = [i for i, c in enumerate(choice) if 0 <= c + step < len(scorer.options[i])]
-        if not movable:
-            break
-        best, best_err = None, abs(gap)
-        for i in rng.permutation(movable)[:12]:
-            trial = choice.copy()
-            trial[i] += step
-            s = scorer.score(trial)
-            if abs(target - s) < best_err:
-                best, best_err = (i, s), abs(target - s)
-        if best is None:
-            i = int(rng.choice(movable))
-            choice[i] += step
-            current = scorer.score(choice)
-        else:
-            choice[best[0]] += step
-            current = best[1]
-    avail = scorer.applies(choice)
+    points = sc.pillar_points(choice[None, :])[0]
+    if np.abs(points - tgt).max() > tolerance or _tier(points.sum()) != want_tier:
+        raise RuntimeError(f"{iso3}: no synthetic answers found within {tolerance} points of "
+                           f"every pillar target and in {want_tier}: got {points.round(2)}, "
+                           f"targets {tgt.round(2)}")
+
+    avail = sc.applies(choice[None, :])[0]
     desk = rng.random() < 0.3
     answers: dict[str, dict] = {}
-    for i, q in enumerate(scorer.questions):
+    for i, q in enumerate(sc.questions):
         if not avail[i]:
             continue
-        name, credit = scorer.options[i][choice[i]]
+        name, credit = sc.options[i][choice[i]]
         entry: dict = {"answer": name}
         if q.evidence_required and credit > 0:
-            entry["evidence"] = f"https://evidence.example/{iso3}/{q.code}"
+            entry["evidence"] = EVIDENCE_URL.format(iso3=iso3, question=q.code)
         answers[q.code] = entry
-    # a few countries leave a few "no" answers blank (missing: scored 0 under the GCI policy)
+    # a few countries leave a few "no" answers blank (missing: scored 0 under the GCI rule)
     if rng.random() < 0.15:
-        zeros = [q for q, e in answers.items() if e["answer"] in ("no", "none", "0")]
+        zeros = [q for q, e in answers.items() if sc.credit_of[sc.index[q]][
+            choice[sc.index[q]]] == 0 and sc.questions[sc.index[q]].type != "numeric"]
         for q in rng.permutation(zeros)[: int(rng.integers(1, 4))] if zeros else []:
             del answers[q]
-    return DemoCountry(iso3, float(target), float(current), answers,
-                       "desk_research" if desk else "questionnaire")
+    return DemoCountry(iso3, float(tgt.sum()), float(points.sum()), answers,
+                       "desk_research" if desk else "questionnaire",
+                       dict(zip(sc.pillars, tgt.tolist())),
+                       dict(zip(sc.pillars, points.tolist())), want_tier)
 
 
-def country_yaml(c: DemoCountry, *, seed: int, edition: str, framework_file: str,
-                 scheme: str) -> str:
+def country_yaml(c: DemoCountry, *, seed: int, edition: str | int = EDITION,
+                 framework_file: str = "indicators.yaml", scheme: str = "equal") -> str:
     """The YAML text of one synthetic country file (with its provenance header)."""
+    pt, ps = c.pillar_targets or {}, c.pillar_scores or {}
     lines = [
         "# SYNTHETIC DEMO DATA - not ITU data and not this country's real answers.",
-        f"# Generated by scripts/make_demo.py (gci.demo, seed {seed}) so that its overall score "
-        f"under {framework_file}",
-        f"# with weight scheme '{scheme}' is close to the country's published GCI {edition} score"
-        " (gci/data/gci_published_scores.csv):",
-        f"# target {c.target:.2f}, this file scores {c.score:.2f}. Evidence links are "
-        "placeholders.",
+        f"# Generated by scripts/make_demo.py (gci.demo, seed {seed}): calibrated to ITU's "
+        f"published GCI {edition} pillar scores, seed {seed}",
+        f"# (gci/data/gci{edition}_published_pillars.csv) under {framework_file} with weight "
+        f"scheme '{scheme}': each pillar within 0.5 points, same tier.",
+        "# pillar targets:  " + ", ".join(f"{k} {v:.2f}" for k, v in pt.items()),
+        "# this file scores: " + ", ".join(f"{k} {v:.2f}" for k, v in ps.items()),
+        f"# overall target {c.target:.2f}, this file {c.score:.2f} ({c.tier}). Evidence links "
+        "are synthetic placeholders.",
         f"country: {c.iso3}",
         f"name: \"{country_name(c.iso3)}\"",
         f"edition: \"demo-{edition}\"",
@@ -183,7 +295,8 @@ def country_yaml(c: DemoCountry, *, seed: int, edition: str, framework_file: str
         "answers:",
     ]
     for q, e in c.answers.items():
-        parts = [f"answer: \"{e['answer']}\""]
+        a = e["answer"]
+        parts = [f"answer: {a}" if isinstance(a, (int, float)) else f"answer: \"{a}\""]
         if "evidence" in e:
             parts.append(f"evidence: \"{e['evidence']}\"")
         lines.append(f"  {q}: {{{', '.join(parts)}}}")
@@ -191,23 +304,23 @@ def country_yaml(c: DemoCountry, *, seed: int, edition: str, framework_file: str
 
 
 def generate_demo(fw: Framework, ws: WeightScheme, out_dir: str | Path | None = None, *,
-                  seed: int = DEFAULT_SEED, edition: int = 2020,
-                  countries: list[str] | None = None, tolerance: float = 0.5,
+                  seed: int = DEFAULT_SEED, countries: list[str] | None = None,
+                  tolerance: float = 0.5,
                   framework_file: str = "indicators.yaml") -> dict[str, DemoCountry]:
-    """Generate synthetic responses for every country with a published score of ``edition``.
+    """Generate synthetic responses for the 194 economies of GCI 2024.
 
     Parameters
     ----------
     fw, ws : Framework, WeightScheme
+        The framework's pillars must be those of GCI 2024 (legal, technical, organizational,
+        capacity_development, cooperation), each worth 20 points under ``ws``.
     out_dir : path, optional
         When given, one ``ISO3.yaml`` per country is written there (atomically).
     seed : int
-    edition : int
-        Published edition whose scores are the targets (2020: scale 0–100).
     countries : list of str, optional
         Only these countries.
     tolerance : float
-        Points within which each country's score must come to its target.
+        Points within which each pillar score must come to its published value.
 
     Returns
     -------
@@ -216,19 +329,21 @@ def generate_demo(fw: Framework, ws: WeightScheme, out_dir: str | Path | None = 
     """
     from .fileio import write_text_atomic
 
-    targets = published_scores(edition)
-    if float(targets.max()) <= 1.0:
-        targets = targets * ws.scale
+    table = published.scores(2024)
     if countries is not None:
-        targets = targets[targets.index.isin(countries)]
+        table = table[table.index.isin(countries)]
     scorer = _Scorer(fw, ws)
+    missing = [p for p in scorer.pillars if p not in table.columns]
+    if missing:
+        raise ValueError(f"framework pillars {missing} have no published GCI 2024 score; "
+                         f"expected pillars {', '.join(PILLAR_COLUMNS)}")
     out: dict[str, DemoCountry] = {}
-    for iso3, target in targets.sort_index().items():
-        c = generate_country(fw, ws, iso3, float(target), seed=seed, tolerance=tolerance,
-                             scorer=scorer)
-        out[iso3] = c
+    for iso3, row in table.sort_index().iterrows():
+        c = generate_country(fw, ws, str(iso3), {p: float(row[p]) for p in scorer.pillars},
+                             seed=seed, tolerance=tolerance, scorer=scorer)
+        out[str(iso3)] = c
         if out_dir is not None:
             write_text_atomic(Path(out_dir) / f"{iso3}.yaml",
-                              country_yaml(c, seed=seed, edition=str(edition),
+                              country_yaml(c, seed=seed, edition=EDITION,
                                            framework_file=framework_file, scheme=ws.name))
     return out

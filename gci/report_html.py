@@ -5,10 +5,14 @@ The page needs no other file and no network: styles are inline, the radar chart 
 text that comes from inputs (country and question names, answers, evidence, paths, the
 manifest) is HTML-escaped; evidence is a link only when it is an ``http(s)`` URL.
 
-It shows the overall score, tier, global and regional rank; the pillar scores against the
-region's and the world's mean; the indicator table; the questions not at full credit with the
-points each would add to the overall score ("where the points are"); the evidence given; and the
-manifest of the run.
+Like ITU's GCI 2024 country profiles it leads with the tier (when the run's tier scheme names an
+edition, e.g. "GCI 2024"), then the overall score and, as ITU did up to 2020, global and regional
+rank; the pillar scores against the region's and the world's mean, each pillar labelled an **area
+of relative strength** or an **area of potential growth** (:func:`pillar_areas`); the tier peers
+in the region; optionally ITU's published scores beside the computed ones; the indicator table;
+the questions not at full credit with the points each would add to the overall score ("where the
+points are"); the evidence given; the run's validation warnings for the country; and the
+manifest of the run. A banner marks synthetic answers (response files with ``synthetic: true``).
 """
 
 from __future__ import annotations
@@ -80,7 +84,75 @@ def where_the_points_are(result: ScoreResult, country: str) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
-def country_profile(result: ScoreResult, country: str, *, command: str | None = None) -> str:
+STRENGTH = "relative strength"
+GROWTH = "potential growth"
+AREA_RULE = ("A pillar is an area of relative strength when its score, as a share of the "
+             "pillar's maximum, is at or above the country's own mean over its pillars; the other "
+             "pillars are areas of potential growth. (This reproduces the labels ITU's GCI 2024 "
+             "profiles give where they are publicly quoted, e.g. India: organizational measures "
+             "the one area of potential growth; ITU does not publish its rule.)")
+
+
+def pillar_areas(result: ScoreResult, country: str) -> pd.DataFrame:
+    """Each pillar of one country labelled an area of relative strength or of potential growth.
+
+    Rule (:data:`AREA_RULE`): strength when the pillar's score share (% of its maximum) is at or
+    above the mean of the country's pillar shares (to 1e-9), growth otherwise. A country at the
+    same share on every pillar has strengths only.
+
+    Returns
+    -------
+    DataFrame
+        Index: pillar codes; ``name``, ``country`` (score %), ``country_mean`` (mean share %),
+        ``region``, ``world`` (means %), ``points``, ``max_points``, ``area``.
+    """
+    iso3 = result.country_code(country)
+    table = pillar_comparison(result, iso3)
+    share = table["country"].astype(float)
+    mean = float(share.mean())
+    table["country_mean"] = mean
+    table["area"] = np.where(share.fillna(-np.inf) >= mean - 1e-9, STRENGTH, GROWTH)
+    return table
+
+
+def tier_peers(result: ScoreResult, country: str) -> pd.DataFrame:
+    """Other countries of the same tier in the same region (group), best first.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by iso3: ``name``, ``overall``; empty without tiers or without a region.
+    """
+    iso3 = result.country_code(country)
+    scores = result.scores
+    group_col = result.options["groups"]
+    if "tier" not in scores or not isinstance(scores.loc[iso3, "tier"], str) or \
+            not isinstance(scores.loc[iso3].get(group_col), str):
+        return pd.DataFrame(columns=["name", "overall"])
+    row = scores.loc[iso3]
+    same = (scores["tier"] == row["tier"]) & (scores[group_col] == row[group_col])
+    peers = scores.loc[same & (scores.index != iso3), ["name", "overall"]]
+    return peers.sort_values(["overall", "name"], ascending=[False, True])
+
+
+def published_pillars(edition: int | str) -> pd.DataFrame:
+    """ITU's published overall (and, for 2024, pillar) scores of one edition, by ISO3.
+
+    The table of :func:`gci.published.scores`: 2024 has the overall and the five pillar scores;
+    2014–2020 the overall score on 0–100 only.
+
+    Raises
+    ------
+    GCIError
+        For an edition gci does not ship (the message lists those it does).
+    """
+    from .published import scores
+
+    return scores(edition)
+
+
+def country_profile(result: ScoreResult, country: str, *, command: str | None = None,
+                    published: int | str | None = None) -> str:
     """The HTML profile of one country (a complete, self-contained page).
 
     Parameters
@@ -90,6 +162,9 @@ def country_profile(result: ScoreResult, country: str, *, command: str | None = 
         ISO3 code or unambiguous name.
     command : str, optional
         The command line, recorded in the manifest section.
+    published : int or str, optional
+        An edition of ITU's published GCI (2024: with pillar scores) to show beside the
+        computed scores.
 
     Returns
     -------
@@ -113,22 +188,25 @@ def country_profile(result: ScoreResult, country: str, *, command: str | None = 
                   if result.tier_scheme is not None else "#eeeeee")
     parts = [_head(f"GCI profile: {name} ({iso3})")]
     parts.append("<body><main>")
-    if _is_demo(result):
+    if iso3 in synthetic_countries(result) or _is_demo(result):
         parts.append('<p class="banner" id="synthetic-note">SYNTHETIC DEMO DATA — these answers '
-                     "were generated for demonstration; they are not ITU data and not this "
-                     "country's real answers.</p>")
+                     "were generated for demonstration (their files say <code>synthetic: true"
+                     "</code>); they are not ITU data and not this country's real answers.</p>")
     parts.append(f'<header><h1 id="country-name">{e(name)} <span class="iso">{e(iso3)}</span>'
                  f'</h1><p class="sub">{e(result.framework.title or result.framework.code)}'
                  f" · weight scheme <b>{e(result.scheme.name)}</b> · missing answers "
                  f"{e(result.options['missing'])} · gci {e(result.version)}</p></header>")
     rank = _fmt_int(row.get("global_rank"))
     rrank = _fmt_int(row.get("regional_rank"))
+    edition = getattr(result.tier_scheme, "edition", None)
+    tier_label = f"{edition} tier" if edition else "Tier"
     parts.append('<section class="cards">'
+                 f'<div class="card tier-card" style="border-top-color:{tier_color}">'
+                 f'<div class="label" id="tier-label">{e(tier_label)}</div>'
+                 f'<div class="mid" id="tier">{e(tier_text)}</div></div>'
                  f'<div class="card"><div class="label">Overall score</div><div class="big">'
                  f'<span id="overall-score">{_fmt(row["overall"])}</span></div>'
                  f'<div class="small">out of {result.scale:g}</div></div>'
-                 f'<div class="card" style="border-top-color:{tier_color}"><div class="label">'
-                 f'Tier</div><div class="mid" id="tier">{e(tier_text)}</div></div>'
                  f'<div class="card"><div class="label">Global rank</div><div class="big">'
                  f'<span id="global-rank">{rank}</span></div><div class="small">of '
                  f'<span id="global-count">{n_scored}</span> economies</div></div>'
@@ -137,10 +215,15 @@ def country_profile(result: ScoreResult, country: str, *, command: str | None = 
                  f'<span id="regional-count">{n_region}</span> in <span id="region">'
                  f'{e(region_text)}</span></div></div></section>')
     parts.append(_pillar_section(result, iso3, region_text))
+    parts.append(_areas_section(result, iso3))
+    parts.append(_peers_section(result, iso3, region_text, tier_text))
+    if published is not None:
+        parts.append(_published_section(result, iso3, published))
     parts.append(_indicator_section(result, iso3))
     parts.append(_points_section(result, iso3, int(row["missing_answers"]),
                                  int(row["not_applicable"])))
     parts.append(_evidence_section(result, iso3))
+    parts.append(_warnings_section(result, iso3))
     manifest = json.dumps(for_json(result.manifest(command=command)), indent=2,
                           ensure_ascii=False,
                           default=str)
@@ -154,11 +237,13 @@ def country_profile(result: ScoreResult, country: str, *, command: str | None = 
 
 def write_country_profile(result: ScoreResult, country: str, path: str | os.PathLike, *,
                           protect: list[str | os.PathLike] | None = None,
-                          command: str | None = None) -> Path:
+                          command: str | None = None,
+                          published: int | str | None = None) -> Path:
     """Write :func:`country_profile` to ``path`` atomically (never over an input file)."""
     path = Path(path)
     refuse_input_target(result, path, protect)
-    write_text_atomic(path, country_profile(result, country, command=command))
+    write_text_atomic(path, country_profile(result, country, command=command,
+                                            published=published))
     return path
 
 
@@ -180,6 +265,7 @@ def _pillar_section(result: ScoreResult, iso3: str, region_text: str) -> str:
 
     e = for_html
     table = pillar_comparison(result, iso3)
+    areas = pillar_areas(result, iso3)["area"]
     colors = pillar_colors(result.framework)
     fig = Figure(figsize=(5.4, 4.8), layout="constrained")
     ax = fig.add_subplot(projection="polar")
@@ -197,16 +283,94 @@ def _pillar_section(result: ScoreResult, iso3: str, region_text: str) -> str:
             f'<td class="barcell"><div class="bar" style="width:{pct:.1f}%;background:'
             f'{colors[code]}"></div></td>'
             f'<td class="num region-mean">{_fmt(r["region"], 1)}</td>'
-            f'<td class="num world-mean">{_fmt(r["world"], 1)}</td></tr>')
+            f'<td class="num world-mean">{_fmt(r["world"], 1)}</td>'
+            f'<td class="area {_AREA_CLASS[areas[code]]}">{e(areas[code])}</td></tr>')
     return ('<section id="pillars"><h2>Pillars</h2><div class="two"><div class="chart" '
             f'role="img" aria-label="Radar chart of pillar scores">{svg}</div><div>'
             '<table class="data"><thead><tr><th>Pillar</th><th>Points</th><th>of</th>'
             '<th>Score %</th><th></th>'
-            f'<th>{e(region_text)} mean %</th><th>World mean %</th></tr></thead><tbody>'
+            f'<th>{e(region_text)} mean %</th><th>World mean %</th><th>Area</th></tr></thead>'
+            '<tbody>'
             + "".join(rows) + "</tbody></table>"
             '<p class="note">Points are the pillar\'s contribution to the overall score; '
             "score % is the share of the pillar's maximum reached. Means are over the "
             "economies scored in this run.</p></div></div></section>")
+
+
+_AREA_CLASS = {STRENGTH: "strength", GROWTH: "growth"}
+
+
+def _areas_section(result: ScoreResult, iso3: str) -> str:
+    e = for_html
+    t = pillar_areas(result, iso3)
+    strong = [str(n) for n, a in zip(t["name"], t["area"]) if a == STRENGTH]
+    grow = [str(n) for n, a in zip(t["name"], t["area"]) if a == GROWTH]
+    return ('<section id="areas"><h2>Areas of relative strength and of potential growth</h2>'
+            '<div class="two"><div class="card strength-card"><div class="label">Areas of '
+            'relative strength</div><ul id="strengths">'
+            + "".join(f"<li>{e(n)}</li>" for n in strong) + "</ul></div>"
+            '<div class="card growth-card"><div class="label">Areas of potential growth</div>'
+            '<ul id="growth">' + ("".join(f"<li>{e(n)}</li>" for n in grow) or "<li>none</li>")
+            + f'</ul></div></div><p class="note" id="area-rule">{e(AREA_RULE)} Here the '
+            f"country's mean pillar share is {_fmt(t['country_mean'].iloc[0], 1)} %.</p>"
+            "</section>")
+
+
+def _peers_section(result: ScoreResult, iso3: str, region_text: str, tier_text: str) -> str:
+    e = for_html
+    peers = tier_peers(result, iso3)
+    if "tier" not in result.scores:
+        return ""
+    items = "".join(f'<li data-peer="{e(str(c))}">{e(str(r["name"]))} ({e(str(c))}, '
+                    f'{_fmt(r["overall"])})</li>' for c, r in peers.iterrows())
+    body = (f'<ul id="tier-peers" class="peers">{items}</ul>' if items else
+            '<p id="tier-peers">No other economy of the region is in this tier.</p>')
+    return (f'<section id="peers"><h2>Tier peers in {e(region_text)}</h2><p class="note">'
+            f"Economies of {e(region_text)} in the same tier ({e(tier_text)}) in this run: "
+            f'<span id="peer-count">{len(peers)}</span>.</p>{body}</section>')
+
+
+def _published_section(result: ScoreResult, iso3: str, edition: int | str) -> str:
+    e = for_html
+    table = published_pillars(edition)
+    if iso3 not in table.index:
+        return (f'<section id="published"><h2>Published GCI {e(str(edition))}</h2><p>No '
+                f"published score for {e(iso3)}.</p></section>")
+    pub = table.loc[iso3]
+    row = result.scores.loc[iso3]
+    codes = ["overall"] + [p.code for p in result.framework.pillars]
+    names = {"overall": "Overall", **{p.code: p.name for p in result.framework.pillars}}
+    rows = []
+    for c in codes:
+        p = pub.get(c, np.nan)
+        diff = float(row[c]) - float(p) if pd.notna(p) else np.nan
+        rows.append(f'<tr data-published="{e(c)}"><td>{e(names[c])}</td>'
+                    f'<td class="num computed">{_fmt(row[c])}</td>'
+                    f'<td class="num published">{_fmt(p)}</td>'
+                    f'<td class="num diff">{_signed(diff)}</td></tr>')
+    note = ""
+    if result.tier_scheme is not None and pd.notna(pub.get("overall", np.nan)):
+        ptier = result.tier_scheme.assign(pd.Series([round(float(pub["overall"]), 2)])).iloc[0]
+        note = (f'<p class="note">Published tier: <b id="published-tier">{e(str(ptier))}</b>'
+                f" (from the published overall score).</p>")
+    return (f'<section id="published"><h2>Computed and published GCI {e(str(edition))}</h2>'
+            '<table class="data"><thead><tr><th></th><th>Computed (this run)</th>'
+            f"<th>Published by ITU ({e(str(edition))})</th><th>Difference</th></tr></thead>"
+            "<tbody>" + "".join(rows) + "</tbody></table>" + note + "</section>")
+
+
+def _warnings_section(result: ScoreResult, iso3: str) -> str:
+    e = for_html
+    v = result.validation
+    mine = v[v["country"] == iso3] if len(v) else v
+    rows = "".join(f'<tr class="warning"><td>{e(str(r.kind))}</td><td>{e(str(r.item or ""))}'
+                   f"</td><td>{e(str(r.message))}</td><td>{e(str(r.file or ''))}</td></tr>"
+                   for r in mine.itertuples(index=False))
+    body = rows or '<tr><td colspan="4">No warnings for this country.</td></tr>'
+    return ('<section id="warnings"><h2>Validation warnings</h2><p class="note">Problems the '
+            f'run found in this country\'s answers: <span id="warning-count">{len(mine)}</span>.'
+            '</p><table class="data"><thead><tr><th>Kind</th><th>Item</th><th>Message</th>'
+            "<th>File</th></tr></thead><tbody>" + body + "</tbody></table></section>")
 
 
 def _indicator_section(result: ScoreResult, iso3: str) -> str:
@@ -335,6 +499,10 @@ td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 td.subind{padding-left:22px;color:#444}
 tr.missing td.answer{color:#b3261e;font-style:italic}
 td.gain{font-weight:600;color:#1a7f37}
+td.area.strength{color:#1a7f37;font-weight:600}td.area.growth{color:#9a5b00;font-weight:600}
+.strength-card{border-top-color:#1a7f37}.growth-card{border-top-color:#e69f00}
+.tier-card .mid{font-size:1.45em}ul.peers{columns:2;background:#fff;padding:10px 30px;
+border-radius:6px}
 .sw{display:inline-block;width:10px;height:10px;border-radius:2px;margin-right:6px}
 .barcell{width:22%}.bar{height:10px;border-radius:3px;min-width:1px}
 pre{white-space:pre-wrap;word-break:break-all;background:#fff;padding:10px;font-size:.78em;
@@ -374,6 +542,36 @@ def _fmt_int(x: object) -> str:
     except (TypeError, ValueError):
         return "—"
     return "—" if np.isnan(v) else f"{int(v)}"
+
+
+def synthetic_countries(result: ScoreResult) -> set[str]:
+    """Countries whose response files (YAML/JSON) of this run say ``synthetic: true``.
+
+    Files are read as text and scanned for a top-level ``synthetic: true`` (YAML) or
+    ``"synthetic": true`` (JSON) and the ``country``/``iso3`` key; a file that cannot be read
+    any more is skipped.
+    """
+    import re
+
+    from .countries import resolve_country
+
+    flag = re.compile(r'^\s*"?synthetic"?\s*:\s*(true|yes)\s*,?\s*$', re.M | re.I)
+    who = re.compile(r'^\s*"?(?:country|iso3)"?\s*:\s*"?([^"\n,#]+?)"?\s*,?\s*$', re.M)
+    out: set[str] = set()
+    for entry in result.inputs.get("responses") or []:
+        try:
+            path = Path(entry["path"])
+            if path.suffix.lower() not in (".yaml", ".yml", ".json"):
+                continue
+            text = path.read_text(encoding="utf-8-sig")
+        except (KeyError, OSError, TypeError, UnicodeDecodeError):
+            continue
+        m = who.search(text)
+        if flag.search(text) and m:
+            iso3 = resolve_country(m.group(1).strip(), set(result.countries))[0]
+            if iso3:
+                out.add(iso3)
+    return out
 
 
 def _is_demo(result: ScoreResult) -> bool:

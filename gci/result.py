@@ -122,12 +122,15 @@ class ScoreResult:
 
     @cached_property
     def scores(self) -> pd.DataFrame:
-        """The main table: name, overall, pillar points, ranks, tier, missing answers."""
+        """The main table: name, overall, pillar points, tier, ranks, missing answers."""
         out = pd.DataFrame(index=pd.Index(self.countries, name="iso3"))
         out["name"] = [country_name(c) for c in self.countries]
         out["overall"] = self.overall
         out = out.join(self.pillars)
-        out = out.join(self.ranks)
+        ranks = self.ranks
+        if "tier" in ranks:  # tiers first (GCI 2024 publishes tiers, not ranks)
+            ranks = ranks[["tier", *[c for c in ranks.columns if c != "tier"]]]
+        out = out.join(ranks)
         out["missing_answers"] = self.matrix.missing_counts
         out["not_applicable"] = self.matrix.not_applicable_counts
         return out.sort_values(["overall", "name"], ascending=[False, True], na_position="last")

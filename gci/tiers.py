@@ -46,7 +46,8 @@ class TierScheme:
         Scores are rounded to this many decimals before they are compared with the bounds
         (2: as published); ``None`` compares exact values.
     edition : str or None
-        The edition whose scheme this is (e.g. ``"GCI 2024"``), for labels and messages.
+        The edition whose scheme this is (e.g. ``"GCI 2024"``), for labels and messages; an
+        edition that publishes tiers presents them before ranks.
     """
 
     name: str

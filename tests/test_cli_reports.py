@@ -115,3 +115,17 @@ def test_commands_registered_and_documented():
     assert "plot" in res.output and "report" in res.output
     res = CliRunner().invoke(main, ["plot", "--help"])
     assert "gci plot pillars --region Europe -o europe.png" in res.output
+
+
+def test_report_published_option(tmp_path):
+    out = tmp_path / "fra.html"
+    res = run("report", "FRA", "--published", "2024", "-o", str(out), "--quiet")
+    assert res.exit_code == 0, res.output
+    text = out.read_text(encoding="utf-8")
+    # France's published GCI 2024 overall 98.98 (the CSV row) is shown beside the tiny run's 50.00
+    assert 'id="published"' in text and "98.98" in text and "50.00" in text
+    res = run("report", "FRA", "--published", "1999", "-o", str(tmp_path / "x.html"))
+    assert res.exit_code == 2 and "available: 2014, 2017, 2018, 2020, 2024" in res.output
+    assert not (tmp_path / "x.html").exists()
+    res = run("report", "--all", "--published", "2024", "-o", str(tmp_path / "a.xlsx"))
+    assert res.exit_code == 2 and "--published goes with a COUNTRY" in res.output

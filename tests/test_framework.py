@@ -22,10 +22,13 @@ def test_shipped_framework_structure(root):
     assert [p.code for p in fw.pillars] == ["legal", "technical", "organizational",
                                             "capacity_development", "cooperation"]
     assert len(fw.indicators) == 21
-    assert len(fw.questions) == 80
+    assert len(fw.questions) == 83  # as many as ITU's GCI 2024 questionnaire (Q81-Q83 added)
     assert fw.question_codes[0] == "Q01" and fw.question_codes[-1] == "Q80"
+    assert sorted(fw.question_codes) == [f"Q{i:02d}" for i in range(1, 84)]
     types = {t: sum(q.type == t for q in fw.questions) for t in ("binary", "scale", "numeric")}
-    assert types == {"binary": 55, "scale": 18, "numeric": 7}
+    assert types == {"binary": 58, "scale": 18, "numeric": 7}
+    assert {fw.pillar_of(q) for q in ("Q81", "Q82", "Q83")} == {
+        "organizational", "technical", "capacity_development"}
     assert fw.max_depth == 4  # pillar > indicator > sub-indicator > question
     assert fw.nodes["Q08"].applies_if.question == "Q07"
     assert fw.pillar_of("Q08") == "legal"

@@ -115,12 +115,17 @@ def test_points_weighted_scheme_and_closed_form(default_result):
     assert table["now_applies"].iloc[0] == "Q4"
     # default data, arithmetic + zero: gain = effective share x (1 - credit) x scale
     d = default_result
-    t = where_the_points_are(d, "KEN").set_index("question")
+    t = where_the_points_are(d, "AUT").set_index("question")
+    # responses/AUT.yaml, read by eye: 11 answers short of full credit (Q13 Q24 Q40 Q45, Q56 33
+    # of 50, Q63 8 of 10, Q70, Q71 19 of 20, Q73, Q78 9 of 10, Q80) and Q08 missing;
+    # Q24 = yes would make Q25 apply
+    assert sorted(t.index) == ["Q08", "Q13", "Q24", "Q40", "Q45", "Q56", "Q63", "Q70", "Q71",
+                               "Q73", "Q78", "Q80"]
+    assert t.loc["Q24", "now_applies"] == "Q25"
     t = t[t["now_applies"] == ""]  # the closed form holds where no condition switches
-    assert len(t) == 20  # 21 questions short of full credit, 1 of them switches Q-conditions
     # the country's own shares (a question that does not apply hands its weight to siblings)
     cols = [d.structure.codes.index(q) for q in t.index]
-    share = d.share[d.countries.index("KEN"), cols]
+    share = d.share[d.countries.index("AUT"), cols]
     expected = share * (1 - t["credit"].fillna(0.0)) * d.scale
     np.testing.assert_allclose(t["gain"], expected, atol=1e-9)
 
@@ -190,6 +195,98 @@ def test_write_profile_refuses_inputs(tiny, tmp_path):
         country_profile(tiny, "Atlantis")
 
 
+# --- GCI 2024-style profile: strengths, tier peers, published, banner, warnings ----------------
+def test_strength_and_growth_rule_by_hand(tiny):
+    from gci.report_html import GROWTH, STRENGTH, pillar_areas
+
+    # DEU: A 75 %, B 100 %, mean 87.5 -> A growth, B strength
+    deu = pillar_areas(tiny, "DEU")
+    assert deu["area"].to_dict() == {"A": GROWTH, "B": STRENGTH}
+    assert deu["country_mean"].iloc[0] == pytest.approx(87.5)
+    # FRA: 50 % and 50 %: both at the mean -> strengths only
+    assert set(pillar_areas(tiny, "FRA")["area"]) == {STRENGTH}
+    # KEN: A 50 %, B 0 %, mean 25 -> A strength, B growth
+    assert pillar_areas(tiny, "KEN")["area"].to_dict() == {"A": STRENGTH, "B": GROWTH}
+    page = Page(country_profile(tiny, "DEU"))
+    assert page.text("strengths") == "Pillar B" and page.text("growth") == "Pillar A"
+    assert page.rows[("data-pillar", "A")]["area growth"] == GROWTH
+    assert page.rows[("data-pillar", "B")]["area strength"] == STRENGTH
+    assert "at or above the country's own mean" in page.text("area-rule")
+
+
+def test_profile_leads_with_the_tier(tiny, default_result):
+    text = country_profile(default_result, "KEN")
+    assert text.index('id="tier"') < text.index('id="overall-score"') < text.index(
+        'id="global-rank"')
+    assert Page(text).text("tier-label") == "GCI 2024 tier"
+    assert Page(country_profile(tiny, "KEN")).text("tier-label") == "GCI 2024 tier"
+
+
+def test_tier_peers_by_hand():
+    import pandas as pd
+
+    from gci.report_html import tier_peers
+
+    # FRA 50 and KEN 25 are both Tier 4 (20-55); put them in one group with DEU (Tier 2)
+    groups = pd.Series({"DEU": "G", "FRA": "G", "KEN": "G"}, name="group")
+    r = gci.score(TINY / "responses", TINY / "indicators.yaml", TINY / "weights.yaml",
+                  groups=groups)
+    assert list(tier_peers(r, "KEN").index) == ["FRA"]
+    assert list(tier_peers(r, "DEU").index) == []
+    page = Page(country_profile(r, "KEN"))
+    assert page.text("peer-count") == "1" and "France (FRA, 50.00)" in page.text("tier-peers")
+
+
+def test_tier_peers_of_kenya_are_published_tier_1_africa(default_result, root):
+    import csv
+
+    from gci.report_html import tier_peers
+
+    # independently: the published 2024 table and ITU's regions (the demo's tiers are the
+    # published ones, tested in test_demo.py)
+    with (root / "gci" / "data" / "gci2024_published_pillars.csv").open(encoding="utf-8") as fh:
+        overall = {r["iso3"]: float(r["overall"]) for r in csv.DictReader(fh)}
+    with (root / "gci" / "data" / "itu_regions.csv").open(encoding="utf-8") as fh:
+        region = {r["iso3"]: r["itu_region"] for r in csv.DictReader(fh)}
+    want = {c for c, v in overall.items() if v >= 95 and region[c] == "Africa"} - {"KEN"}
+    assert want == {"MUS", "GHA", "TZA", "RWA"}
+    assert set(tier_peers(default_result, "KEN").index) == want
+
+
+def test_published_beside_computed(default_result):
+    text = country_profile(default_result, "KEN", published=2024)
+    page = Page(text)
+    row = default_result.scores.loc["KEN"]
+    # Kenya's published GCI 2024 scores (gci2024_published_pillars.csv): 98.59, legal 19.52
+    assert "98.59" in text and "19.52" in text
+    assert page.text("published-tier") == "Tier 1 - Role-modelling"
+    assert f"{row['overall']:.2f}" in text
+    with pytest.raises(GCIError, match="no published GCI results for edition 1999"):
+        country_profile(default_result, "KEN", published=1999)
+
+
+def test_synthetic_banner_follows_the_files(tmp_path):
+    from gci.report_html import synthetic_countries
+
+    (tmp_path / "r").mkdir()
+    body = "answers:\n  Q1: yes\n  Q2: in_place\n  Q3: 10\n  Q4: yes\n  Q5: yes\n  Q6: yes\n"
+    (tmp_path / "r" / "FRA.yaml").write_text("country: FRA\nsynthetic: true\n" + body,
+                                             encoding="utf-8")
+    (tmp_path / "r" / "KEN.yaml").write_text("country: KEN\n" + body, encoding="utf-8")
+    r = gci.score(tmp_path / "r", TINY / "indicators.yaml", TINY / "weights.yaml")
+    assert synthetic_countries(r) == {"FRA"}
+    assert "synthetic-note" in Page(country_profile(r, "FRA")).by_id
+    assert "synthetic-note" not in Page(country_profile(r, "KEN")).by_id
+
+
+def test_profile_lists_the_countrys_warnings(tiny):
+    page = Page(country_profile(tiny, "KEN"))
+    # KEN did not answer Q3 (tests/data/tiny/responses/answers.csv): one missing answer
+    assert page.text("warning-count") == "1"
+    assert "1 missing answer(s), counted as 0: Q3" in page.text("warnings")
+    assert Page(country_profile(tiny, "FRA")).text("warning-count") == "0"
+
+
 # --- real browser -----------------------------------------------------------------------------
 def _chromium(tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
     assert CHROMIUM, "GCI_REQUIRE_BROWSER is set but chromium is not on PATH"
@@ -224,5 +321,16 @@ def test_profile_in_headless_chromium(tmp_path, default_result):
         pct = row[pillar.code] / r.effective_weights.loc[pillar.code, "max_points"] * 100
         assert cells["num score"] == f"{pct:.1f}"
     assert "SYNTHETIC DEMO DATA" in page.text("synthetic-note")
+    # GCI 2024-style content, as the browser built it (KEN's pillar shares, by hand from the
+    # scores table: below the mean share -> potential growth)
+    shares = {p.code: row[p.code] / 20 * 100 for p in r.framework.pillars}
+    mean = sum(shares.values()) / 5
+    for p in r.framework.pillars:
+        cells = page.rows[("data-pillar", p.code)]
+        area = "relative strength" if shares[p.code] >= mean - 1e-9 else "potential growth"
+        assert area in " ".join(v for k, v in cells.items() if k.startswith("area"))
+    assert page.text("tier-label") == "GCI 2024 tier"
+    assert page.text("peer-count") == "4"
+    assert page.text("warning-count") == str(int((r.validation["country"] == "KEN").sum()))
     png = shot.read_bytes()
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 20_000  # a rendered page, not blank
