@@ -129,10 +129,13 @@ def progress_bar(total: int, quiet: bool, label: str) -> Iterator[Callable | Non
 @click.option("--coverage", type=click.FloatRange(0, 1),
               help="Minimum share of an aggregate's questions answered; below it the aggregate "
                    "is left missing and flagged.")
+@click.option("--break-lock", is_flag=True,
+              help="Break a stale lock on --output left by a killed run (a running gci is "
+                   "never overridden).")
 @quiet_opt
 def score(framework: Path | None, weights: Path | None, scheme: str | None,
           responses: Path | None, missing: str, output: Path, fmt: str, ties: str, tiers: str,
-          groups: Path | None, coverage: float | None, quiet: bool) -> None:
+          groups: Path | None, coverage: float | None, break_lock: bool, quiet: bool) -> None:
     """Score, rank and tier; write tables and manifest.json to --output.
 
     With no options, scores the shipped default: indicators.yaml, the default scheme of
@@ -146,7 +149,9 @@ def score(framework: Path | None, weights: Path | None, scheme: str | None,
                      tiers=None if tiers == "none" else tiers, groups=groups, progress=progress,
                      coverage=coverage)
     written = result.write(output, fmt, protect=[responses, framework, weights],
-                           command=_command_line())
+                           command=_command_line(), break_lock=break_lock)
+    if getattr(written, "recovered", None):
+        click.echo(f"note: {written.recovered}", err=True)
     if not quiet:
         s = result.summary()
         click.echo(f"Scored {s['countries']} countries (scheme {result.scheme.name}, "
@@ -156,6 +161,10 @@ def score(framework: Path | None, weights: Path | None, scheme: str | None,
             click.echo("Tiers: " + ", ".join(f"{k}: {v}" for k, v in s["tiers"].items()))
         for path in written.values():
             click.echo(f"  wrote {path}")
+        kept = getattr(written, "kept", [])
+        if kept:
+            click.echo(f"  kept {len(kept)} item(s) in {output} that gci score did not write: "
+                       + ", ".join(kept))
 
 
 @main.command()

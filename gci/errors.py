@@ -97,8 +97,10 @@ class InputError(GCIError):
 
 
 class OutputError(GCIError):
-    """An output cannot be written (disk full, read-only, no permission, a file in the way,
-    a name too long, another gci writing the same folder). Exit code 2.
+    """An output cannot be written (exit code 2).
+
+    Disk full, read-only, no permission, a file in the way, a name too long, another gci
+    writing the same folder.
 
     Parameters
     ----------

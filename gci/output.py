@@ -201,9 +201,11 @@ def write_results(result: ScoreResult, folder: str | Path = "results", fmt: str 
 
 
 class Written(dict):
-    """Name → path of every file :func:`write_results` wrote, with ``kept`` (entries of the
-    folder gci did not write, carried over) and ``recovered`` (a note when an interrupted earlier
-    run was repaired, else ``None``)."""
+    """Name → path of every file :func:`write_results` wrote.
+
+    ``kept`` lists the entries of the folder gci did not write (carried over); ``recovered`` is
+    a note when an interrupted earlier run was repaired, else ``None``.
+    """
 
     def __init__(self, files: dict[str, Path], *, kept: list[str] | None = None,
                  recovered: str | None = None):

@@ -235,8 +235,10 @@ class ScoreResult:
     def write(self, folder: str | os.PathLike = "results", fmt: str = "csv", *,
               protect: list[str | os.PathLike] | None = None, command: str | None = None,
               break_lock: bool = False) -> dict[str, Path]:
-        """Write every table and ``manifest.json`` to ``folder`` as one transaction (see
-        gci.output.write_results)."""
+        """Write every table and ``manifest.json`` to ``folder`` as one transaction.
+
+        See :func:`gci.output.write_results`.
+        """
         from .output import write_results
 
         return write_results(self, folder, fmt, protect=protect, command=command,

@@ -157,8 +157,15 @@ def folder_lock(folder: Path, *, break_lock: bool = False) -> Iterator[Path]:
     try:
         try:
             os.write(fd, (json.dumps(info) + "\n").encode())
-        finally:
+        except OSError as exc:
             os.close(fd)
+            fd = -1
+            with contextlib.suppress(OSError):
+                os.unlink(path)
+            raise os_error(exc, folder) from None
+        finally:
+            if fd >= 0:
+                os.close(fd)
         yield path
     finally:
         with contextlib.suppress(OSError):
@@ -272,8 +279,11 @@ def previous_outputs(folder: Path) -> set[str] | None:
 
 @dataclass
 class FolderWrite:
-    """What :func:`write_folder` did: ``files`` name → final path, ``kept`` foreign entries
-    carried over, ``recovered`` a note when an interrupted earlier run was repaired."""
+    """What :func:`write_folder` did.
+
+    ``files``: name → final path; ``kept``: foreign entries carried over; ``recovered``: a note
+    when an interrupted earlier run was repaired.
+    """
 
     files: dict[str, Path] = field(default_factory=dict)
     kept: list[str] = field(default_factory=list)
@@ -307,6 +317,27 @@ def _sigterm_as_exit() -> Iterator[None]:
         signal.signal(signal.SIGTERM, old)
 
 
+def _check_target(shown: Path) -> Path:
+    """The absolute folder to replace; refuses what cannot be replaced as a whole."""
+    target = Path(os.path.realpath(shown)) if shown.is_symlink() else shown.absolute()
+    cwd = Path.cwd().resolve()
+    real = target.resolve()
+    if real == cwd or real in cwd.parents:
+        raise OutputError("it is the current folder (or contains it), which gci cannot replace "
+                          "as a whole; choose a sub-folder such as results", shown)
+    if target.exists() and not target.is_dir():
+        raise OutputError("exists and is a file, not a folder; choose another --output", shown)
+    if target.is_dir() and os.path.ismount(target):
+        raise OutputError("is a mount point, which gci cannot replace as a whole; write into a "
+                          "folder inside it", shown)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        raise OutputError(f"cannot create it: {target.parent} exists and is a file, not a "
+                          "folder", shown) from None
+    return target
+
+
 def write_folder(folder: str | os.PathLike,
                  fill: Callable[[Path, Callable[[str], None]], dict[str, str]], *,
                  break_lock: bool = False) -> FolderWrite:
@@ -334,22 +365,8 @@ def write_folder(folder: str | os.PathLike,
         foreign file has the name of a new output; any operating-system error (named cause).
     """
     shown = Path(folder)
-    target = Path(os.path.realpath(shown)) if shown.is_symlink() else shown.absolute()
-    cwd = Path.cwd().resolve()
-    real = target.resolve()
-    if real == cwd or real in cwd.parents:
-        raise OutputError("it is the current folder (or contains it), which gci cannot replace as a "
-                          "whole; choose a sub-folder such as results", shown)
-    if target.exists() and not target.is_dir():
-        raise OutputError("exists and is a file, not a folder; choose another --output", shown)
-    if target.is_dir() and os.path.ismount(target):
-        raise OutputError("is a mount point, which gci cannot replace as a whole; write into a "
-                          "folder inside it", shown)
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-    except FileExistsError:
-        raise OutputError(f"cannot create it: {target.parent} exists and is a file, not a "
-                          "folder", shown) from None
+        target = _check_target(shown)
     except OSError as exc:
         raise os_error(exc, shown, "create") from None
     out = FolderWrite()
