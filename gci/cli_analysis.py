@@ -195,19 +195,44 @@ def compare(editions: tuple[str, ...], published: str | None, top: int,
     frames = []
     for c in comparisons:
         old, new = c.labels
-        if not quiet:
-            s = c.stats
-            click.echo(f"\n{old} -> {new}: {s['n']} countries in both; Spearman "
-                       f"{s['spearman']:.3f}, Kendall {s['kendall']:.3f} (scores); "
-                       f"mean |score change| {s['mean_abs_diff']:.2f}, mean |rank change| "
-                       f"{s['rank_mean_abs_change']:.2f}")
-            for name, movers in (("Up", c.up), ("Down", c.down)):
-                if len(movers):
-                    click.echo(f"{name}:")
-                    click.echo(_show(movers))
+        for note in c.notes:
+            click.echo(f"warning: {note}", err=True)
+        click.echo(comparison_text(c))
         frames.append(c.table.reset_index().assign(old=str(old), new=str(new)))
     protect = [framework, weights, *[v for v in pairs.values() if isinstance(v, Path)]]
     _write(pd.concat(frames, ignore_index=True), output, protect, quiet)
+
+
+def _corr(x: float) -> str:
+    """A correlation that never prints 1.000 unless it is exactly 1."""
+    if x != x:  # NaN
+        return "n/a"
+    text = f"{x:.4f}"
+    if abs(float(text)) == 1.0 and abs(x) != 1.0:
+        text = f"{x:.6f}"
+    return text
+
+
+def comparison_text(c: Any) -> str:
+    """What `gci compare` prints for one comparison (an EditionComparison)."""
+    old, new = c.labels
+    s = c.stats
+    n = s["n"]
+    lines = [f"\n{old} -> {new}: {n} countries in both editions; positions and correlations "
+             "are on these.",
+             f"Scores: Spearman {_corr(s['spearman'])}, Kendall tau-b {_corr(s['kendall'])} "
+             f"(n={n}); mean |score change| {s['mean_abs_diff']:.2f}.",
+             f"Positions: {s['moved']} of {n} countries changed position ({s['ties_only']} "
+             f"only through ties made or broken); mean |position change| "
+             f"{s['rank_mean_abs_change']:.2f}."]
+    cols = ["name", "overall_old", "overall_new", "overall_change", "position_old",
+            "position_new", "position_change", "passed", "passed_by"]
+    for title, movers in (("Up", c.up), ("Down", c.down)):
+        if len(movers):
+            lines.append(f"{title} (position among the {n}; passed / passed_by: countries "
+                         "overtaken / overtaking):")
+            lines.append(_show(movers[cols]))
+    return "\n".join(lines)
 
 
 def _split(values: tuple[str, ...]) -> tuple[str, ...]:
