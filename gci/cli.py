@@ -76,7 +76,9 @@ missing_opt = click.option("--missing", type=click.Choice(MISSING_POLICIES), def
                            show_default=True,
                            help="Missing answers: zero (as the GCI), exclude (re-weight), or "
                                 "group_mean/group_median (impute from the region).")
-quiet_opt = click.option("--quiet", "-q", is_flag=True, help="No progress bar or summary.")
+quiet_opt = click.option("--quiet", "-q", is_flag=True,
+                         help="No progress bar or summary lines; results (tables, problems) "
+                              "are still printed.")
 ties_opt = click.option("--ties", type=click.Choice(TIE_METHODS), default="dense",
                         show_default=True, help="Tie rule for ranks (dense is ITU's).")
 groups_opt = click.option("--groups", type=click.Path(dir_okay=False, path_type=Path),
@@ -188,9 +190,8 @@ def validate(framework: Path | None, weights: Path | None, responses: Path | Non
     found = validate_all(framework, weights, responses, missing=missing)
     if report is not None:
         write_report(found, report, protect=[framework, weights, responses])
-    for p in found.problems:
-        if not quiet or p.severity == "error":
-            click.echo(str(p), err=p.severity == "error")
+    for p in found.problems:  # every problem is a result: printed even with --quiet
+        click.echo(str(p), err=p.severity == "error")
     n_err = len(found.errors)
     n_warn = len(found.problems) - n_err
     if not quiet:
@@ -210,8 +211,9 @@ def validate(framework: Path | None, weights: Path | None, responses: Path | Non
 @click.option("--scale", type=float, help="Maximum score (default: 1 if all scores <= 1, "
               "else 100).")
 @groups_opt
+@quiet_opt
 def rank(scores: Path, output: Path | None, ties: str, decimals: int | None, tiers: str | None,
-         scale: float | None, groups: Path | None) -> None:
+         scale: float | None, groups: Path | None, quiet: bool) -> None:
     """Rank already computed overall scores (CSV/XLSX with iso3, score)."""
     from .countries import load_grouping
     from .output import frame_to_csv_text, refuse_input_target, write_table
@@ -225,6 +227,8 @@ def rank(scores: Path, output: Path | None, ties: str, decimals: int | None, tie
         click.echo(frame_to_csv_text(table), nl=False)
     else:
         write_table(table, output)
+        if not quiet:
+            click.echo(f"wrote {output} ({len(table)} countries)")
 
 
 @main.command()
@@ -233,8 +237,13 @@ def rank(scores: Path, output: Path | None, ties: str, decimals: int | None, tie
 @scheme_opt
 @click.option("--level", type=click.Choice(["pillar", "indicator", "question", "all"]),
               default="all", show_default=True)
-def weights(framework: Path | None, weights: Path | None, scheme: str | None, level: str) -> None:
-    """Print the effective weights: each node's share of the overall score."""
+@quiet_opt
+def weights(framework: Path | None, weights: Path | None, scheme: str | None, level: str,
+            quiet: bool) -> None:
+    """Print the effective weights: each node's share of the overall score.
+
+    The table is the result: it is printed with --quiet too.
+    """
     from .framework_table import load_framework_any
     from .output import frame_to_csv_text
     from .weights import resolve_scheme

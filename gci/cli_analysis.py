@@ -82,17 +82,17 @@ def whatif(iso3: str, assignments: tuple[str, ...], framework: Path | None,
     if not quiet:
         sets = ", ".join(f"{q}={a}" for q, a in res.answers.items())
         click.echo(f"What if {res.iso3} ({res.table.attrs.get('group', '')}) answered {sets}:")
-        click.echo(_show(res.table))
-        for direction, title in (("passed", "Passes"), ("passed_by", "Passed by")):
-            sub = res.passed[res.passed["direction"] == direction]
-            if len(sub):
-                click.echo(f"{title} {len(sub)}: " + ", ".join(
-                    f"{r.iso3} ({r.overall:.2f}, rank {r.rank_before})"
-                    for r in sub.itertuples()))
-        if res.passed.empty:
-            click.echo("Passes no country.")
-        for p in res.warnings:
-            click.echo(f"note: {p.message}", err=True)
+    click.echo(_show(res.table))  # the result: printed even with --quiet
+    for direction, title in (("passed", "Passes"), ("passed_by", "Passed by")):
+        sub = res.passed[res.passed["direction"] == direction]
+        if len(sub):
+            click.echo(f"{title} {len(sub)}: " + ", ".join(
+                f"{r.iso3} ({r.overall:.2f}, rank {r.rank_before})"
+                for r in sub.itertuples()))
+    if res.passed.empty:
+        click.echo("Passes no country.")
+    for p in res.warnings:
+        click.echo(f"note: {p.message}", err=True)
     _write(res.table.reset_index(), output, [framework, weights, responses, groups], quiet)
 
 
@@ -119,18 +119,18 @@ def gaps(iso3: str, top: int | None, flat: bool, framework: Path | None, weights
     if top is not None:
         table = (table.head(top) if flat else
                  table.groupby("pillar", sort=False, group_keys=False).head(top))
-    if not quiet:
-        cols = ["question", "name", "answer", "state", "full_answer", "points_gain",
-                "new_overall", "new_global_rank", "ranks_gained"]
-        if table.empty:
-            click.echo(f"{iso3.upper()} has full credit on every question that applies.")
-        elif flat:
-            click.echo(_show(table[["pillar", *cols]].set_index("question")))
-        else:
-            for pillar, sub in table.groupby("pillar", sort=False):
-                click.echo(f"\n{pillar}: {len(sub)} question(s); the largest single gain is "
-                           f"{sub['points_gain'].max():.2f} points")
-                click.echo(_show(sub[cols].set_index("question")))
+    # the roadmap is the result: printed even with --quiet (which drops the pillar summaries)
+    cols = ["question", "name", "answer", "state", "full_answer", "points_gain",
+            "new_overall", "new_global_rank", "ranks_gained"]
+    if table.empty:
+        click.echo(f"{iso3.upper()} has full credit on every question that applies.")
+    elif flat or quiet:
+        click.echo(_show(table[["pillar", *cols]].set_index("question")))
+    else:
+        for pillar, sub in table.groupby("pillar", sort=False):
+            click.echo(f"\n{pillar}: {len(sub)} question(s); the largest single gain is "
+                       f"{sub['points_gain'].max():.2f} points")
+            click.echo(_show(sub[cols].set_index("question")))
     _write(table, output, [framework, weights, responses, groups], quiet)
 
 
@@ -327,7 +327,7 @@ def uncertainty(draws: int, seed: int, noise: str, spread: float, concentration:
         click.echo(f"{draws} draws (seed {seed}); weights {s['weights']}, schemes "
                    f"{', '.join(s['schemes'])}; missing {', '.join(s['missing'])}; "
                    f"aggregation {', '.join(s['aggregation'])}")
-        click.echo(_show(table.drop(columns=["name"])))
+    click.echo(_show(table.drop(columns=["name"])))  # the result: printed even with --quiet
     if plot_path is not None:
         _save_plot(res, plot_path, top, protect)
         if not quiet:
@@ -384,7 +384,7 @@ def sensitivity(samples: int, seed: int, noise: str, spread: float, concentratio
     if not quiet:
         click.echo(f"Sobol indices of the mean absolute rank shift (N={samples}, "
                    f"{total} scorings):")
-        click.echo(_show(res.summary))
+    click.echo(_show(res.summary))  # the result: printed even with --quiet
     summary = res.summary.reset_index().assign(iso3="(mean abs rank shift)")
     import pandas as pd
 
