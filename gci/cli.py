@@ -70,8 +70,9 @@ framework_opt = click.option("--framework", type=click.Path(dir_okay=False, path
 weights_opt = click.option("--weights", type=click.Path(dir_okay=False, path_type=Path),
                            help="Weights YAML (default: weights.yaml).")
 scheme_opt = click.option("--scheme", help="Weight scheme name (default: the file's default).")
-responses_opt = click.option("--responses", type=click.Path(path_type=Path),
-                             help="Responses folder or file (default: responses/).")
+responses_opt = click.option("--responses", type=click.Path(path_type=Path), multiple=True,
+                             help="Responses folder or file (default: responses/). Repeat to "
+                                  "combine several; a country in two of them is an error.")
 missing_opt = click.option("--missing", type=click.Choice(MISSING_POLICIES), default="zero",
                            show_default=True,
                            help="Missing answers: zero (as the GCI), exclude (re-weight), or "
@@ -101,10 +102,24 @@ def run_options(func: Any) -> Any:
     return model_options(func)
 
 
-def _inputs(framework: Path | None, weights: Path | None, responses: Path | None
-            ) -> tuple[Path, Path, Path]:
+def _inputs(framework: Path | None, weights: Path | None,
+            responses: tuple[Path, ...] | Path | None) -> tuple[Path, Path, Any]:
+    """Framework, weights and responses with defaults filled file by file.
+
+    See gci.scoring.fill_defaults; several --responses become a list of paths, read together.
+    """
     from .scoring import fill_defaults
 
+    if isinstance(responses, (tuple, list)):
+        seen: dict[Path, Path] = {}
+        for p in responses:
+            key = p.resolve()
+            if key in seen:
+                raise click.BadParameter(f"{p} given twice (as {seen[key]})",
+                                         param_hint="--responses")
+            seen[key] = p
+        responses = (None if not responses else responses[0] if len(responses) == 1
+                     else list(responses))
     return fill_defaults(framework, weights, responses)
 
 
@@ -136,7 +151,7 @@ def progress_bar(total: int, quiet: bool, label: str) -> Iterator[Callable | Non
                    "never overridden).")
 @quiet_opt
 def score(framework: Path | None, weights: Path | None, scheme: str | None,
-          responses: Path | None, missing: str, output: Path, fmt: str, ties: str, tiers: str,
+          responses: tuple[Path, ...], missing: str, output: Path, fmt: str, ties: str, tiers: str,
           groups: Path | None, coverage: float | None, break_lock: bool, quiet: bool) -> None:
     """Score, rank and tier; write tables and manifest.json to --output.
 
@@ -178,8 +193,8 @@ def score(framework: Path | None, weights: Path | None, scheme: str | None,
 @click.option("--report", type=click.Path(dir_okay=False, path_type=Path),
               help="Also write every problem to this CSV file.")
 @quiet_opt
-def validate(framework: Path | None, weights: Path | None, responses: Path | None, missing: str,
-             strict: bool, report: Path | None, quiet: bool) -> None:
+def validate(framework: Path | None, weights: Path | None, responses: tuple[Path, ...],
+             missing: str, strict: bool, report: Path | None, quiet: bool) -> None:
     """Check framework, weights and responses; list every problem.
 
     Exits 0 when there are no errors (warnings are listed), 2 otherwise.

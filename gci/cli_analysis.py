@@ -67,7 +67,7 @@ def _score_options(scheme: str | None, missing: str, ties: str, tiers: str,
 @output_opt
 @quiet_opt
 def whatif(iso3: str, assignments: tuple[str, ...], framework: Path | None,
-           weights: Path | None, scheme: str | None, responses: Path | None, missing: str,
+           weights: Path | None, scheme: str | None, responses: tuple[Path, ...], missing: str,
            ties: str, tiers: str, groups: Path | None, output: Path | None,
            quiet: bool) -> None:
     """What if ISO3 answered differently: new scores, ranks, tier, and whom it passes.
@@ -104,7 +104,7 @@ def whatif(iso3: str, assignments: tuple[str, ...], framework: Path | None,
 @output_opt
 @quiet_opt
 def gaps(iso3: str, top: int | None, flat: bool, framework: Path | None, weights: Path | None,
-         scheme: str | None, responses: Path | None, missing: str, ties: str, tiers: str,
+         scheme: str | None, responses: tuple[Path, ...], missing: str, ties: str, tiers: str,
          groups: Path | None, output: Path | None, quiet: bool) -> None:
     """The improvement roadmap of ISO3: unmet, partial and missing questions by points gained.
 
@@ -243,7 +243,7 @@ def _split(values: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def _model(framework: Path | None, weights: Path | None, scheme: str | None,
-           responses: Path | None, missing: str, noise: str, spread: float,
+           responses: tuple[Path, ...], missing: str, noise: str, spread: float,
            concentration: float, schemes: tuple[str, ...], policies: tuple[str, ...],
            aggregation: tuple[str, ...]) -> Any:
     from .uncertainty import Choices, UncertaintyModel
@@ -307,7 +307,7 @@ def uncertainty(draws: int, seed: int, noise: str, spread: float, concentration:
                 schemes: tuple[str, ...], policies: tuple[str, ...],
                 aggregation: tuple[str, ...], engine: str, plot_path: Path | None,
                 top: int | None, framework: Path | None, weights: Path | None,
-                scheme: str | None, responses: Path | None, missing: str,
+                scheme: str | None, responses: tuple[Path, ...], missing: str,
                 output: Path | None, quiet: bool) -> None:
     """Monte Carlo over modelling choices: nominal, median and 5-95% rank per country.
 
@@ -367,7 +367,7 @@ def _save_plot(res: Any, path: Path, top: int | None, protect: list[Path]) -> No
 def sensitivity(samples: int, seed: int, noise: str, spread: float, concentration: float,
                 schemes: tuple[str, ...], policies: tuple[str, ...],
                 aggregation: tuple[str, ...], framework: Path | None, weights: Path | None,
-                scheme: str | None, responses: Path | None, missing: str,
+                scheme: str | None, responses: tuple[Path, ...], missing: str,
                 output: Path | None, quiet: bool) -> None:
     """Sobol indices: which modelling choice drives rank changes (first-order S1, total ST).
 

@@ -84,6 +84,22 @@ def write_workbook(sheets: dict[str, pd.DataFrame], path: Path) -> None:
                 safe_frame(df).to_excel(xw, sheet_name=name[:31], index=False)
 
 
+def flat_paths(items: Iterable[Any]) -> list[Path]:
+    """Paths of ``items``: each a path, ``None`` (skipped) or a list of paths.
+
+    A list comes from several ``--responses``.
+    """
+    out: list[Path] = []
+    for item in items:
+        if item is None:
+            continue
+        if isinstance(item, (list, tuple, set)):
+            out += flat_paths(item)
+        else:
+            out.append(Path(item))
+    return out
+
+
 def refuse_input_target(path: str | Path, protect: Iterable[str | Path | None]) -> None:
     """Refuse an output ``path`` that is one of the inputs, or inside an input folder.
 
@@ -93,7 +109,7 @@ def refuse_input_target(path: str | Path, protect: Iterable[str | Path | None]) 
         Naming the input concerned.
     """
     target = Path(path).resolve()
-    inputs = [Path(p).resolve() for p in protect if p is not None and Path(p).exists()]
+    inputs = [Path(p).resolve() for p in flat_paths(protect) if Path(p).exists()]
     if target in inputs:
         raise InputError(f"refusing to overwrite the input {target}; choose another output",
                          path)
@@ -106,7 +122,7 @@ def refuse_input_target(path: str | Path, protect: Iterable[str | Path | None]) 
 def check_not_input(folder: Path, protect: Iterable[str | Path]) -> None:
     """Refuse an output folder that is, or is inside, a protected input folder or file."""
     out = folder.resolve()
-    for p in protect:
+    for p in flat_paths(protect):
         p = Path(p).resolve()
         if p.is_dir() and (out == p or p in out.parents):
             raise GCIError(f"refusing to write results into {folder}: it is the input folder "
@@ -154,7 +170,7 @@ def write_results(result: ScoreResult, folder: str | Path = "results", fmt: str 
     if fmt not in ("csv", "xlsx", "json"):
         raise GCIError(f"unknown output format {fmt!r}; expected csv, xlsx or json")
     folder = Path(folder)
-    inputs = [*input_paths(result), *(Path(p) for p in (protect or []))]
+    inputs = [*input_paths(result), *(Path(p) for p in flat_paths(protect or []))]
     check_not_input(folder, inputs)
     tables = result.tables()
     planned: dict[str, Path] = {}
