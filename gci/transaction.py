@@ -340,7 +340,8 @@ def _check_target(shown: Path) -> Path:
 
 def write_folder(folder: str | os.PathLike,
                  fill: Callable[[Path, Callable[[str], None]], dict[str, str]], *,
-                 break_lock: bool = False) -> FolderWrite:
+                 break_lock: bool = False,
+                 owned: Callable[[Path], bool] | None = None) -> FolderWrite:
     """Write a set of files as one transaction into ``folder`` (see the module notes).
 
     Parameters
@@ -353,6 +354,10 @@ def write_folder(folder: str | os.PathLike,
         after each file (the test pause points).
     break_lock : bool
         Break a stale lock (its process is gone); a live writer is always refused.
+    owned : callable, optional
+        ``owned(path)`` says whether an entry of the existing folder was written by gci and may
+        be replaced, besides those its ``manifest.json`` lists (for sets without a manifest,
+        e.g. the synthetic demo responses).
 
     Returns
     -------
@@ -381,8 +386,9 @@ def write_folder(folder: str | os.PathLike,
             os.chmod(staging, mode)
             names = fill(staging, _test_pause)
             if target.is_dir():
-                owned = previous_outputs(target) or set()
-                foreign = sorted(e.name for e in target.iterdir() if e.name not in owned)
+                mine = previous_outputs(target) or set()
+                foreign = sorted(e.name for e in target.iterdir() if e.name not in mine
+                                 and not (owned is not None and owned(e)))
                 clash = [n for n in foreign if n in names.values()]
                 if clash:
                     raise OutputError(

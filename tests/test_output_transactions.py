@@ -319,3 +319,25 @@ def test_library_write_raises_output_error(tiny, tmp_path):
     (tmp_path / "f").write_text("x")
     with pytest.raises(OutputError, match="is a file, not a folder"):
         result.write(tmp_path / "f" / "results")
+
+
+# ---------------------------------------------------------------- the demo responses
+def test_demo_files_are_one_transaction_and_keep_other_files(tmp_path):
+    from gci.demo import generate_demo
+
+    fw = gci.load_framework(ROOT / "indicators.yaml")
+    ws = gci.load_weights(ROOT / "weights.yaml", fw).scheme()
+    out = tmp_path / "responses"
+    out.mkdir()
+    (out / "FRA.yaml").write_text("# SYNTHETIC DEMO DATA - stale\ncountry: FRA\n")
+    (out / "DEU.yaml").write_text("# SYNTHETIC DEMO DATA - another country, kept\n")
+    (out / "notes.md").write_text("mine")
+    generate_demo(fw, ws, out, countries=["FRA"])
+    assert (out / "FRA.yaml").read_bytes() == (ROOT / "responses" / "FRA.yaml").read_bytes()
+    assert (out / "DEU.yaml").read_text().endswith("kept\n")
+    assert (out / "notes.md").read_text() == "mine"
+    assert aux_files(tmp_path) == []
+    (out / "FRA.yaml").write_text("country: FRA  # real answers, not synthetic\n")
+    with pytest.raises(OutputError, match="FRA.yaml, which gci did not write"):
+        generate_demo(fw, ws, out, countries=["FRA"])
+    assert (out / "FRA.yaml").read_text().startswith("country: FRA  # real")
