@@ -265,6 +265,22 @@ def _carry(src: Path, dst: Path) -> None:
                           "device?); move it away", src.parent)
 
 
+def _rescue(old: Path, new: Path, previous: set[str]) -> list[str]:
+    """Move into ``new`` what appeared in ``old`` after the carry-over.
+
+    A file saved into the folder during the write is thereby kept: removing the previous set
+    never removes foreign content.
+    """
+    rescued = []
+    for entry in old.iterdir():
+        dest = new / entry.name
+        if entry.name in previous or dest.exists() or dest.is_symlink():
+            continue
+        os.rename(entry, dest)
+        rescued.append(entry.name)
+    return rescued
+
+
 def previous_outputs(folder: Path) -> set[str] | None:
     """Names gci wrote in ``folder`` by its ``manifest.json``; ``None`` when there is none."""
     try:
@@ -385,10 +401,13 @@ def write_folder(folder: str | os.PathLike,
                     else _default_dir_mode())
             os.chmod(staging, mode)
             names = fill(staging, _test_pause)
+            previous: set[str] = set()
             if target.is_dir():
                 mine = previous_outputs(target) or set()
-                foreign = sorted(e.name for e in target.iterdir() if e.name not in mine
-                                 and not (owned is not None and owned(e)))
+                entries = list(target.iterdir())
+                previous = {e.name for e in entries
+                            if e.name in mine or (owned is not None and owned(e))}
+                foreign = sorted(e.name for e in entries if e.name not in previous)
                 clash = [n for n in foreign if n in names.values()]
                 if clash:
                     raise OutputError(
@@ -403,6 +422,7 @@ def write_folder(folder: str | os.PathLike,
             if not target.exists():
                 os.rename(staging, target)
             elif _exchange(staging, target):
+                out.kept += _rescue(staging, target, previous)
                 shutil.rmtree(staging, ignore_errors=True)
             else:
                 prev = _aux(target, "prev")
@@ -414,6 +434,7 @@ def write_folder(folder: str | os.PathLike,
                     if not target.exists():
                         os.rename(prev, target)  # put the previous set back at once
                     raise
+                out.kept += _rescue(prev, target, previous)
                 shutil.rmtree(prev, ignore_errors=True)
             staging = None
             _fsync_dir(target.parent)

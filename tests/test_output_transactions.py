@@ -341,3 +341,18 @@ def test_demo_files_are_one_transaction_and_keep_other_files(tmp_path):
     with pytest.raises(OutputError, match="FRA.yaml, which gci did not write"):
         generate_demo(fw, ws, out, countries=["FRA"])
     assert (out / "FRA.yaml").read_text().startswith("country: FRA  # real")
+
+
+@pytest.mark.parametrize("exchange", [True, False])
+def test_a_file_saved_into_the_folder_during_the_write_is_kept(tiny, tmp_path, exchange):
+    out = tmp_path / "results"
+    old_set(tiny, out)
+    env = {} if exchange else {"GCI_TEST_NO_EXCHANGE": "1"}
+    proc = start(tiny, out, "switch", tmp_path / "flag", env=env)  # carry-over already done
+    (out / "late.txt").write_text("saved while gci was writing")
+    (tmp_path / "flag").unlink()
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 0, err
+    assert (out / "late.txt").read_text() == "saved while gci was writing"
+    assert {p.name for p in out.iterdir()} == CSV_SET | {"late.txt"}
+    assert aux_files(tmp_path) == []
