@@ -138,6 +138,9 @@ def folder_lock(folder: Path, *, break_lock: bool = False) -> Iterator[Path]:
             held = read_lock(path)
             pid, host = held.get("pid"), held.get("host")
             stale = (isinstance(pid, int) and host == info["host"] and not _pid_alive(pid))
+            if not held:  # unreadable: killed between creating and filling it (if not new)
+                with contextlib.suppress(OSError):
+                    stale = time.time() - path.stat().st_mtime > 10
             if stale and break_lock and attempt == 0:
                 with contextlib.suppress(FileNotFoundError):
                     os.unlink(path)
@@ -151,7 +154,8 @@ def folder_lock(folder: Path, *, break_lock: bool = False) -> Iterator[Path]:
                     "with --break-lock", folder) from None
             raise OutputError(
                 f"another gci is writing this folder ({who}; lock {path}); wait for it to finish "
-                "or choose another --output", folder) from None
+                "or choose another --output (if that process no longer runs, delete the lock "
+                "file)", folder) from None
         except OSError as exc:
             raise os_error(exc, folder) from None
     try:

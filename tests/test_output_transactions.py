@@ -356,3 +356,19 @@ def test_a_file_saved_into_the_folder_during_the_write_is_kept(tiny, tmp_path, e
     assert (out / "late.txt").read_text() == "saved while gci was writing"
     assert {p.name for p in out.iterdir()} == CSV_SET | {"late.txt"}
     assert aux_files(tmp_path) == []
+
+
+def test_an_unreadable_old_lock_is_stale_and_a_fresh_one_is_not(tiny, tmp_path):
+    out = tmp_path / "results"
+    lock = transaction.lock_path(out)
+    lock.write_text("")  # a run killed between creating the lock and writing it
+    run = CliRunner().invoke(main, args(tiny, out, "--break-lock"))
+    assert run.exit_code == 2 and "an unknown process" in run.output  # maybe just created
+    old = time.time() - 60
+    os.utime(lock, (old, old))
+    run = CliRunner().invoke(main, args(tiny, out))
+    assert run.exit_code == 2 and "stale lock" in run.output
+    run = CliRunner().invoke(main, args(tiny, out, "--break-lock"))
+    assert run.exit_code == 0, run.output
+    check_complete(out)
+    assert aux_files(tmp_path) == []
