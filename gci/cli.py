@@ -40,6 +40,13 @@ class GciGroup(click.Group):
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, sys.stdout.fileno())
             ctx.exit(0)
+        except OSError as exc:
+            # the system refused a file operation (disk full, read-only, no permission, a file
+            # where a folder should be, a name too long): the user's environment, not a bug
+            from .transaction import describe_os_error
+
+            click.echo(f"gci: {describe_os_error(exc)}", err=True)
+            ctx.exit(EXIT_INPUT)
         except KeyboardInterrupt:
             click.echo("gci: interrupted; no output file was left half-written", err=True)
             ctx.exit(130)

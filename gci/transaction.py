@@ -92,6 +92,13 @@ def os_error(exc: OSError, path: str | os.PathLike, what: str = "write") -> Outp
                        "and no temporary file was left", path)
 
 
+def describe_os_error(exc: OSError) -> str:
+    """``path: cause`` of an operating-system error, in words (for the command line)."""
+    cause = _CAUSES.get(exc.errno or 0, exc.strerror or str(exc))
+    where = exc.filename if exc.filename is not None else "a file"
+    return f"{where}: {cause} (nothing was left half-written)"
+
+
 def _aux(folder: Path, kind: str) -> Path:
     """Auxiliary path beside ``folder`` (lock, prev, new-*), short whatever the folder name."""
     h = hashlib.sha1(folder.name.encode("utf-8", "surrogateescape")).hexdigest()[:8]

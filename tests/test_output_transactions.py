@@ -372,3 +372,31 @@ def test_an_unreadable_old_lock_is_stale_and_a_fresh_one_is_not(tiny, tmp_path):
     assert run.exit_code == 0, run.output
     check_complete(out)
     assert aux_files(tmp_path) == []
+
+
+# ---------------------------------------------------------------- single-file outputs
+@pytest.mark.parametrize("command", [
+    ["plot", "pillars"], ["report", "KEN"], ["whatif", "KEN", "--set", "Q5=yes"],
+    ["gaps", "KEN"],
+])
+def test_single_file_outputs_under_a_regular_file_are_exit_2(tiny, tmp_path, command):
+    blocker = tmp_path / "notes.txt"
+    blocker.write_text("mine")
+    suffix = {"plot": ".png", "report": ".html"}.get(command[0], ".csv")
+    target = blocker / f"out{suffix}"
+    run = CliRunner().invoke(main, [*command, *args(tiny, target)[1:]])
+    assert run.exit_code == 2, run.output
+    assert "internal error" not in run.output
+    assert "notes.txt" in run.output and ("file, not a folder" in run.output
+                                         or "file is in the way" in run.output)
+    assert blocker.read_text() == "mine"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in", "notes.txt"]
+
+
+def test_a_single_file_on_a_full_disk_is_exit_2(tiny, tmpfs):
+    fill_up(tmpfs, leave=0)
+    target = tmpfs / "k.html"
+    run = CliRunner().invoke(main, ["report", "KEN", *args(tiny, target)[1:]])
+    assert run.exit_code == 2, run.output
+    assert "disk full" in run.output and str(tmpfs) in run.output
+    assert sorted(p.name for p in tmpfs.iterdir()) == ["filler.bin"]
