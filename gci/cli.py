@@ -187,8 +187,9 @@ def score(framework: Path | None, weights: Path | None, scheme: str | None,
             click.echo(f"  wrote {path}")
         kept = getattr(written, "kept", [])
         if kept:
+            more = f" and {len(kept) - 10} more" if len(kept) > 10 else ""
             click.echo(f"  kept {len(kept)} item(s) in {output} that gci score did not write: "
-                       + ", ".join(kept))
+                       + ", ".join(kept[:10]) + more)
 
 
 @main.command()
