@@ -400,3 +400,18 @@ def test_a_single_file_on_a_full_disk_is_exit_2(tiny, tmpfs):
     assert run.exit_code == 2, run.output
     assert "disk full" in run.output and str(tmpfs) in run.output
     assert sorted(p.name for p in tmpfs.iterdir()) == ["filler.bin"]
+
+
+@pytest.mark.parametrize("code,words", [
+    (28, "disk full"), (30, "read-only"), (13, "permission denied"),
+    (20, "a file, not a folder"), (36, "name is too long"),
+])
+def test_os_errors_are_named_in_words(code, words, tmp_path):
+    import errno as errno_mod
+
+    assert code == {28: errno_mod.ENOSPC, 30: errno_mod.EROFS, 13: errno_mod.EACCES,
+                    20: errno_mod.ENOTDIR, 36: errno_mod.ENAMETOOLONG}[code]
+    err = transaction.os_error(OSError(code, os.strerror(code)), tmp_path / "results")
+    assert isinstance(err, OutputError) and words in str(err)
+    assert str(err).startswith(str(tmp_path / "results") + ": cannot write it")
+    assert words in transaction.describe_os_error(OSError(code, "x", "/some/file"))
