@@ -21,6 +21,7 @@ from .errors import (
                      FrameworkError,
                      GCIError,
                      InputError,
+                     OutputError,
                      Problem,
                      ResponsesError,
                      ValidationError,
@@ -39,4 +40,5 @@ __all__ = [
     "Responses", "ResponsesError", "ScoreResult", "TierScheme", "ValidationError", "Weights",
     "WeightScheme", "WeightsError", "default_paths", "load_framework", "load_responses",
     "load_weights", "rank_table", "score",
+    "OutputError",
 ]

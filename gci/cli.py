@@ -40,6 +40,13 @@ class GciGroup(click.Group):
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, sys.stdout.fileno())
             ctx.exit(0)
+        except OSError as exc:
+            # the system refused a file operation (disk full, read-only, no permission, a file
+            # where a folder should be, a name too long): the user's environment, not a bug
+            from .transaction import describe_os_error
+
+            click.echo(f"gci: {describe_os_error(exc)}", err=True)
+            ctx.exit(EXIT_INPUT)
         except KeyboardInterrupt:
             click.echo("gci: interrupted; no output file was left half-written", err=True)
             ctx.exit(130)
@@ -70,8 +77,9 @@ framework_opt = click.option("--framework", type=click.Path(dir_okay=False, path
 weights_opt = click.option("--weights", type=click.Path(dir_okay=False, path_type=Path),
                            help="Weights YAML (default: weights.yaml).")
 scheme_opt = click.option("--scheme", help="Weight scheme name (default: the file's default).")
-responses_opt = click.option("--responses", type=click.Path(path_type=Path),
-                             help="Responses folder or file (default: responses/).")
+responses_opt = click.option("--responses", type=click.Path(path_type=Path), multiple=True,
+                             help="Responses folder or file (default: responses/). Repeat to "
+                                  "combine several; a country in two of them is an error.")
 def _sheet_callback(ctx: click.Context, _param: Any, value: str | None) -> None:
     from .responses import sheet_context
 
@@ -86,7 +94,9 @@ missing_opt = click.option("--missing", type=click.Choice(MISSING_POLICIES), def
                            show_default=True,
                            help="Missing answers: zero (as the GCI), exclude (re-weight), or "
                                 "group_mean/group_median (impute from the region).")
-quiet_opt = click.option("--quiet", "-q", is_flag=True, help="No progress bar or summary.")
+quiet_opt = click.option("--quiet", "-q", is_flag=True,
+                         help="No progress bar or summary lines; results (tables, problems) "
+                              "are still printed.")
 ties_opt = click.option("--ties", type=click.Choice(TIE_METHODS), default="dense",
                         show_default=True, help="Tie rule for ranks (dense is ITU's).")
 groups_opt = click.option("--groups", type=click.Path(dir_okay=False, path_type=Path),
@@ -110,10 +120,24 @@ def run_options(func: Any) -> Any:
     return model_options(func)
 
 
-def _inputs(framework: Path | None, weights: Path | None, responses: Path | None
-            ) -> tuple[Path, Path, Path]:
+def _inputs(framework: Path | None, weights: Path | None,
+            responses: tuple[Path, ...] | Path | None) -> tuple[Path, Path, Any]:
+    """Framework, weights and responses with defaults filled file by file.
+
+    See gci.scoring.fill_defaults; several --responses become a list of paths, read together.
+    """
     from .scoring import fill_defaults
 
+    if isinstance(responses, (tuple, list)):
+        seen: dict[Path, Path] = {}
+        for p in responses:
+            key = p.resolve()
+            if key in seen:
+                raise click.BadParameter(f"{p} given twice (as {seen[key]})",
+                                         param_hint="--responses")
+            seen[key] = p
+        responses = (None if not responses else responses[0] if len(responses) == 1
+                     else list(responses))
     return fill_defaults(framework, weights, responses)
 
 
@@ -140,10 +164,13 @@ def progress_bar(total: int, quiet: bool, label: str) -> Iterator[Callable | Non
 @click.option("--coverage", type=click.FloatRange(0, 1),
               help="Minimum share of an aggregate's questions answered; below it the aggregate "
                    "is left missing and flagged.")
+@click.option("--break-lock", is_flag=True,
+              help="Break a stale lock on --output left by a killed run (a running gci is "
+                   "never overridden).")
 @quiet_opt
 def score(framework: Path | None, weights: Path | None, scheme: str | None,
-          responses: Path | None, missing: str, output: Path, fmt: str, ties: str, tiers: str,
-          groups: Path | None, coverage: float | None, quiet: bool) -> None:
+          responses: tuple[Path, ...], missing: str, output: Path, fmt: str, ties: str, tiers: str,
+          groups: Path | None, coverage: float | None, break_lock: bool, quiet: bool) -> None:
     """Score, rank and tier; write tables and manifest.json to --output.
 
     With no options, scores the shipped default: indicators.yaml, the default scheme of
@@ -157,7 +184,9 @@ def score(framework: Path | None, weights: Path | None, scheme: str | None,
                      tiers=None if tiers == "none" else tiers, groups=groups, progress=progress,
                      coverage=coverage)
     written = result.write(output, fmt, protect=[responses, framework, weights],
-                           command=_command_line())
+                           command=_command_line(), break_lock=break_lock)
+    if getattr(written, "recovered", None):
+        click.echo(f"note: {written.recovered}", err=True)
     if not quiet:
         s = result.summary()
         click.echo(f"Scored {s['countries']} countries (scheme {result.scheme.name}, "
@@ -167,6 +196,11 @@ def score(framework: Path | None, weights: Path | None, scheme: str | None,
             click.echo("Tiers: " + ", ".join(f"{k}: {v}" for k, v in s["tiers"].items()))
         for path in written.values():
             click.echo(f"  wrote {path}")
+        kept = getattr(written, "kept", [])
+        if kept:
+            more = f" and {len(kept) - 10} more" if len(kept) > 10 else ""
+            click.echo(f"  kept {len(kept)} item(s) in {output} that gci score did not write: "
+                       + ", ".join(kept[:10]) + more)
 
 
 @main.command()
@@ -179,8 +213,8 @@ def score(framework: Path | None, weights: Path | None, scheme: str | None,
 @click.option("--report", type=click.Path(dir_okay=False, path_type=Path),
               help="Also write every problem to this CSV file.")
 @quiet_opt
-def validate(framework: Path | None, weights: Path | None, responses: Path | None, missing: str,
-             strict: bool, report: Path | None, quiet: bool) -> None:
+def validate(framework: Path | None, weights: Path | None, responses: tuple[Path, ...],
+             missing: str, strict: bool, report: Path | None, quiet: bool) -> None:
     """Check framework, weights and responses; list every problem.
 
     Exits 0 when there are no errors (warnings are listed), 2 otherwise.
@@ -191,9 +225,8 @@ def validate(framework: Path | None, weights: Path | None, responses: Path | Non
     found = validate_all(framework, weights, responses, missing=missing)
     if report is not None:
         write_report(found, report, protect=[framework, weights, responses])
-    for p in found.problems:
-        if not quiet or p.severity == "error":
-            click.echo(str(p), err=p.severity == "error")
+    for p in found.problems:  # every problem is a result: printed even with --quiet
+        click.echo(str(p), err=p.severity == "error")
     n_err = len(found.errors)
     n_warn = len(found.problems) - n_err
     if not quiet:
@@ -220,9 +253,10 @@ def validate(framework: Path | None, weights: Path | None, responses: Path | Non
               "-, .., empty) and list them, instead of stopping with an error.")
 @click.option("--within", metavar="YEAR", help="Rank the table's countries inside the full "
               "published edition YEAR (for a region's table or a top-10).")
+@quiet_opt
 def rank(scores: Path, output: Path | None, ties: str, decimals: int | None, tiers: str | None,
          scale: float | None, groups: Path | None, year: int | None, column: str | None,
-         drop_missing: bool, within: str | None) -> None:
+         drop_missing: bool, within: str | None, quiet: bool) -> None:
     """Rank overall scores from a table as published (CSV/XLSX).
 
     Reads country codes or names (ISO3, Code, Country, Member State, Economy) and a score
@@ -244,6 +278,8 @@ def rank(scores: Path, output: Path | None, ties: str, decimals: int | None, tie
         click.echo(frame_to_csv_text(table), nl=False)
     else:
         write_table(table, output)
+        if not quiet:
+            click.echo(f"wrote {output} ({len(table)} countries)")
 
 
 @main.command()
@@ -252,8 +288,13 @@ def rank(scores: Path, output: Path | None, ties: str, decimals: int | None, tie
 @scheme_opt
 @click.option("--level", type=click.Choice(["pillar", "indicator", "question", "all"]),
               default="all", show_default=True)
-def weights(framework: Path | None, weights: Path | None, scheme: str | None, level: str) -> None:
-    """Print the effective weights: each node's share of the overall score."""
+@quiet_opt
+def weights(framework: Path | None, weights: Path | None, scheme: str | None, level: str,
+            quiet: bool) -> None:
+    """Print the effective weights: each node's share of the overall score.
+
+    The table is the result: it is printed with --quiet too.
+    """
     from .framework_table import load_framework_any
     from .output import frame_to_csv_text
     from .weights import resolve_scheme

@@ -67,7 +67,7 @@ def _score_options(scheme: str | None, missing: str, ties: str, tiers: str,
 @output_opt
 @quiet_opt
 def whatif(iso3: str, assignments: tuple[str, ...], framework: Path | None,
-           weights: Path | None, scheme: str | None, responses: Path | None, missing: str,
+           weights: Path | None, scheme: str | None, responses: tuple[Path, ...], missing: str,
            ties: str, tiers: str, groups: Path | None, output: Path | None,
            quiet: bool) -> None:
     """What if ISO3 answered differently: new scores, ranks, tier, and whom it passes.
@@ -82,17 +82,17 @@ def whatif(iso3: str, assignments: tuple[str, ...], framework: Path | None,
     if not quiet:
         sets = ", ".join(f"{q}={a}" for q, a in res.answers.items())
         click.echo(f"What if {res.iso3} ({res.table.attrs.get('group', '')}) answered {sets}:")
-        click.echo(_show(res.table))
-        for direction, title in (("passed", "Passes"), ("passed_by", "Passed by")):
-            sub = res.passed[res.passed["direction"] == direction]
-            if len(sub):
-                click.echo(f"{title} {len(sub)}: " + ", ".join(
-                    f"{r.iso3} ({r.overall:.2f}, rank {r.rank_before})"
-                    for r in sub.itertuples()))
-        if res.passed.empty:
-            click.echo("Passes no country.")
-        for p in res.warnings:
-            click.echo(f"note: {p.message}", err=True)
+    click.echo(_show(res.table))  # the result: printed even with --quiet
+    for direction, title in (("passed", "Passes"), ("passed_by", "Passed by")):
+        sub = res.passed[res.passed["direction"] == direction]
+        if len(sub):
+            click.echo(f"{title} {len(sub)}: " + ", ".join(
+                f"{r.iso3} ({r.overall:.2f}, rank {r.rank_before})"
+                for r in sub.itertuples()))
+    if res.passed.empty:
+        click.echo("Passes no country.")
+    for p in res.warnings:
+        click.echo(f"note: {p.message}", err=True)
     _write(res.table.reset_index(), output, [framework, weights, responses, groups], quiet)
 
 
@@ -104,7 +104,7 @@ def whatif(iso3: str, assignments: tuple[str, ...], framework: Path | None,
 @output_opt
 @quiet_opt
 def gaps(iso3: str, top: int | None, flat: bool, framework: Path | None, weights: Path | None,
-         scheme: str | None, responses: Path | None, missing: str, ties: str, tiers: str,
+         scheme: str | None, responses: tuple[Path, ...], missing: str, ties: str, tiers: str,
          groups: Path | None, output: Path | None, quiet: bool) -> None:
     """The improvement roadmap of ISO3: unmet, partial and missing questions by points gained.
 
@@ -119,18 +119,18 @@ def gaps(iso3: str, top: int | None, flat: bool, framework: Path | None, weights
     if top is not None:
         table = (table.head(top) if flat else
                  table.groupby("pillar", sort=False, group_keys=False).head(top))
-    if not quiet:
-        cols = ["question", "name", "answer", "state", "full_answer", "points_gain",
-                "new_overall", "new_global_rank", "ranks_gained"]
-        if table.empty:
-            click.echo(f"{iso3.upper()} has full credit on every question that applies.")
-        elif flat:
-            click.echo(_show(table[["pillar", *cols]].set_index("question")))
-        else:
-            for pillar, sub in table.groupby("pillar", sort=False):
-                click.echo(f"\n{pillar}: {len(sub)} question(s); the largest single gain is "
-                           f"{sub['points_gain'].max():.2f} points")
-                click.echo(_show(sub[cols].set_index("question")))
+    # the roadmap is the result: printed even with --quiet (which drops the pillar summaries)
+    cols = ["question", "name", "answer", "state", "full_answer", "points_gain",
+            "new_overall", "new_global_rank", "ranks_gained"]
+    if table.empty:
+        click.echo(f"{iso3.upper()} has full credit on every question that applies.")
+    elif flat or quiet:
+        click.echo(_show(table[["pillar", *cols]].set_index("question")))
+    else:
+        for pillar, sub in table.groupby("pillar", sort=False):
+            click.echo(f"\n{pillar}: {len(sub)} question(s); the largest single gain is "
+                       f"{sub['points_gain'].max():.2f} points")
+            click.echo(_show(sub[cols].set_index("question")))
     _write(table, output, [framework, weights, responses, groups], quiet)
 
 
@@ -200,24 +200,9 @@ def compare(editions: tuple[str, ...], published: str | None, top: int,
     frames = []
     for c in comparisons:
         old, new = c.labels
-        if not quiet:
-            s = c.stats
-            ranks = (f"mean |rank change| {s['rank_mean_abs_change']:.2f}"
-                     if s["rank_mean_abs_change"] == s["rank_mean_abs_change"] else
-                     "no rank change (GCI 2024 publishes tiers, not ranks)")
-            click.echo(f"\n{old} -> {new}: {s['n']} countries in both; Spearman "
-                       f"{s['spearman']:.3f}, Kendall {s['kendall']:.3f} (scores); "
-                       f"mean |score change| {s['mean_abs_diff']:.2f}, {ranks}")
-            _echo_pillars(c.table)
-            for name, movers in (("Up", c.up), ("Down", c.down)):
-                if len(movers):
-                    click.echo(f"{name}:")
-                    click.echo(_show(movers))
-            if c.tiers is not None:
-                click.echo(f"Tiers ({old} down, {new} across): {s['tier_agreement']:.0%} of "
-                           f"{s['tier_n']} in the same tier")
-                short = c.tiers.rename(index=_tier_short, columns=_tier_short)
-                click.echo(short.to_string())
+        for note in c.notes:
+            click.echo(f"warning: {note}", err=True)
+        click.echo(comparison_text(c))
         frames.append(c.table.reset_index().assign(old=str(old), new=str(new)))
     protect = [framework, weights, *[v for v in pairs.values() if isinstance(v, Path)]]
     _write(pd.concat(frames, ignore_index=True), output, protect, quiet)
@@ -227,15 +212,55 @@ def _tier_short(label: str) -> str:
     return str(label).split(" - ")[0]
 
 
-def _echo_pillars(table: Any) -> None:
-    """One line: mean |change| and mean change of each pillar both editions have."""
+def _pillar_line(table: Any) -> str:
+    """One line: mean |change| and mean change of each pillar both editions have ("" if none)."""
     cols = [c[: -len("_change")] for c in table.columns
             if c.endswith("_change") and c not in ("overall_change", "rank_change",
-                                                   "tier_change")]
-    if cols:
-        click.echo("Pillars, mean |change| (mean change): " + ", ".join(
-            f"{p} {table[p + '_change'].abs().mean():.2f} ({table[p + '_change'].mean():+.2f})"
-            for p in cols))
+                                                   "tier_change", "position_change")]
+    if not cols:
+        return ""
+    return "Pillars, mean |change| (mean change): " + ", ".join(
+        f"{p} {table[p + '_change'].abs().mean():.2f} ({table[p + '_change'].mean():+.2f})"
+        for p in cols)
+
+
+def _corr(x: float) -> str:
+    """A correlation that never prints 1.000 unless it is exactly 1."""
+    if x != x:  # NaN
+        return "n/a"
+    text = f"{x:.4f}"
+    if abs(float(text)) == 1.0 and abs(x) != 1.0:
+        text = f"{x:.6f}"
+    return text
+
+
+def comparison_text(c: Any) -> str:
+    """What `gci compare` prints for one comparison (an EditionComparison)."""
+    old, new = c.labels
+    s = c.stats
+    n = s["n"]
+    lines = [f"\n{old} -> {new}: {n} countries in both editions; positions and correlations "
+             "are on these.",
+             f"Scores: Spearman {_corr(s['spearman'])}, Kendall tau-b {_corr(s['kendall'])} "
+             f"(n={n}); mean |score change| {s['mean_abs_diff']:.2f}.",
+             f"Positions: {s['moved']} of {n} countries changed position ({s['ties_only']} "
+             f"only through ties made or broken); mean |position change| "
+             f"{s['rank_mean_abs_change']:.2f}."]
+    cols = ["name", "overall_old", "overall_new", "overall_change", "position_old",
+            "position_new", "position_change", "passed", "passed_by"]
+    for title, movers in (("Up", c.up), ("Down", c.down)):
+        if len(movers):
+            lines.append(f"{title} (position among the {n}; passed / passed_by: countries "
+                         "overtaken / overtaking):")
+            lines.append(_show(movers[cols]))
+    pillars = _pillar_line(c.table)
+    if pillars:
+        lines.append(pillars)
+    if c.tiers is not None:
+        lines.append(f"Tiers ({old} down, {new} across): {s['tier_agreement']:.0%} of "
+                     f"{s['tier_n']} in the same tier")
+        lines.append(c.tiers.rename(index=_tier_short, columns=_tier_short).to_string())
+    return "\n".join(lines)
 
 
 def _split(values: tuple[str, ...]) -> tuple[str, ...]:
@@ -246,7 +271,7 @@ def _split(values: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def _model(framework: Path | None, weights: Path | None, scheme: str | None,
-           responses: Path | None, missing: str, noise: str, spread: float,
+           responses: tuple[Path, ...], missing: str, noise: str, spread: float,
            concentration: float, schemes: tuple[str, ...], policies: tuple[str, ...],
            aggregation: tuple[str, ...]) -> Any:
     from .uncertainty import Choices, UncertaintyModel
@@ -310,7 +335,7 @@ def uncertainty(draws: int, seed: int, noise: str, spread: float, concentration:
                 schemes: tuple[str, ...], policies: tuple[str, ...],
                 aggregation: tuple[str, ...], engine: str, plot_path: Path | None,
                 top: int | None, framework: Path | None, weights: Path | None,
-                scheme: str | None, responses: Path | None, missing: str,
+                scheme: str | None, responses: tuple[Path, ...], missing: str,
                 output: Path | None, quiet: bool) -> None:
     """Monte Carlo over modelling choices: nominal, median and 5-95% rank per country.
 
@@ -330,7 +355,7 @@ def uncertainty(draws: int, seed: int, noise: str, spread: float, concentration:
         click.echo(f"{draws} draws (seed {seed}); weights {s['weights']}, schemes "
                    f"{', '.join(s['schemes'])}; missing {', '.join(s['missing'])}; "
                    f"aggregation {', '.join(s['aggregation'])}")
-        click.echo(_show(table.drop(columns=["name"])))
+    click.echo(_show(table.drop(columns=["name"])))  # the result: printed even with --quiet
     if plot_path is not None:
         _save_plot(res, plot_path, top, protect)
         if not quiet:
@@ -370,7 +395,7 @@ def _save_plot(res: Any, path: Path, top: int | None, protect: list[Path]) -> No
 def sensitivity(samples: int, seed: int, noise: str, spread: float, concentration: float,
                 schemes: tuple[str, ...], policies: tuple[str, ...],
                 aggregation: tuple[str, ...], framework: Path | None, weights: Path | None,
-                scheme: str | None, responses: Path | None, missing: str,
+                scheme: str | None, responses: tuple[Path, ...], missing: str,
                 output: Path | None, quiet: bool) -> None:
     """Sobol indices: which modelling choice drives rank changes (first-order S1, total ST).
 
@@ -387,7 +412,7 @@ def sensitivity(samples: int, seed: int, noise: str, spread: float, concentratio
     if not quiet:
         click.echo(f"Sobol indices of the mean absolute rank shift (N={samples}, "
                    f"{total} scorings):")
-        click.echo(_show(res.summary))
+    click.echo(_show(res.summary))  # the result: printed even with --quiet
     summary = res.summary.reset_index().assign(iso3="(mean abs rank shift)")
     import pandas as pd
 

@@ -35,7 +35,7 @@ PLOT_KINDS = ("pillars", "radar", "heatmap", "distribution", "tiers", "slope")
 
 
 def _score(framework: Path | None, weights: Path | None, scheme: str | None,
-           responses: Path | None, missing: str, ties: str, tiers: str, groups: Path | None,
+           responses: tuple[Path, ...], missing: str, ties: str, tiers: str, groups: Path | None,
            quiet: bool) -> tuple[ScoreResult, list[Path]]:
     """Score as ``gci score`` does; return the result and the inputs never to overwrite."""
     from .scoring import score as run
@@ -70,7 +70,7 @@ def _score(framework: Path | None, weights: Path | None, scheme: str | None,
 def plot(kind: str, output: Path, region: str | None, top: int | None,
          countries: tuple[str, ...], previous: Path | None, edition: str | None, style: str,
          dpi: int, framework: Path | None, weights: Path | None, scheme: str | None,
-         responses: Path | None, missing: str, ties: str, tiers: str, groups: Path | None,
+         responses: tuple[Path, ...], missing: str, ties: str, tiers: str, groups: Path | None,
          quiet: bool) -> None:
     """Draw one chart of a scoring run and save it (PNG, SVG or PDF by the file name).
 
@@ -152,7 +152,7 @@ def plot(kind: str, output: Path, region: str | None, top: int | None,
 @quiet_opt
 def report(country: str | None, all_: bool, output: Path | None, published: str | None,
            framework: Path | None, weights: Path | None, scheme: str | None,
-           responses: Path | None, missing: str, ties: str, tiers: str, groups: Path | None,
+           responses: tuple[Path, ...], missing: str, ties: str, tiers: str, groups: Path | None,
            quiet: bool) -> None:
     """Write a country profile (HTML) or, with --all, the workbook of every table (XLSX).
 

@@ -16,6 +16,9 @@ import pandas as pd
 
 from .errors import GCIError
 
+quiet_opt = click.option("--quiet", "-q", is_flag=True,
+                         help="No summary line (the file is still written).")
+
 #: Commands this module adds to `gci`.
 COMMANDS: list[click.Command] = []
 
@@ -40,7 +43,9 @@ def framework_group() -> None:
 @click.option("--scheme", help="Weight scheme name (default: the file's default).")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="Table to write (.csv or .xlsx).")
-def export_cmd(framework: Path, weights: Path | None, scheme: str | None, output: Path) -> None:
+@quiet_opt
+def export_cmd(framework: Path, weights: Path | None, scheme: str | None, output: Path,
+               quiet: bool) -> None:
     """Write FRAMEWORK (YAML) as a table (code, parent, level, weight, direction and more)."""
     from .framework import load_framework
     from .framework_table import write_framework_table
@@ -52,7 +57,8 @@ def export_cmd(framework: Path, weights: Path | None, scheme: str | None, output
     fw = load_framework(framework)
     ws = load_weights(weights, fw).scheme(scheme) if weights is not None else None
     write_framework_table(fw, output, ws)
-    click.echo(f"wrote {output} ({len(fw.nodes)} nodes)")
+    if not quiet:
+        click.echo(f"wrote {output} ({len(fw.nodes)} nodes)")
 
 
 @framework_group.command("import")
@@ -62,7 +68,9 @@ def export_cmd(framework: Path, weights: Path | None, scheme: str | None, output
 @click.option("--weights-out", type=click.Path(dir_okay=False, path_type=Path),
               help="Also write the 'weight' column as a weights YAML.")
 @click.option("--scheme", default=None, help="Name of the weight scheme written (default: table).")
-def import_cmd(table: Path, output: Path, weights_out: Path | None, scheme: str | None) -> None:
+@quiet_opt
+def import_cmd(table: Path, output: Path, weights_out: Path | None, scheme: str | None,
+               quiet: bool) -> None:
     """Read TABLE (CSV/XLSX), check it, and write it as framework YAML."""
     from .framework_table import read_framework_table, write_framework_yaml
 
@@ -73,8 +81,9 @@ def import_cmd(table: Path, output: Path, weights_out: Path | None, scheme: str 
         _refuse_overwrite(weights_out, table, output)
     fw, ws = read_framework_table(table, scheme_name=scheme)
     write_framework_yaml(fw, output, ws, weights_out)
-    click.echo(f"wrote {output} ({len(fw.nodes)} nodes)"
-               + (f" and {weights_out} (scheme {ws.name!r})" if weights_out else ""))
+    if not quiet:
+        click.echo(f"wrote {output} ({len(fw.nodes)} nodes)"
+                   + (f" and {weights_out} (scheme {ws.name!r})" if weights_out else ""))
 
 
 def _pairs(values: tuple[str, ...], what: str) -> dict[str, str]:
@@ -109,8 +118,9 @@ def _param(text: str) -> object:
 @click.option("--sheet", help="XLSX: the sheet to read (needed when several sheets hold a table).")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="Table to write (.csv, .xlsx or .json).")
+@quiet_opt
 def normalise_cmd(data: Path, method: str, param: tuple[str, ...], direction: tuple[str, ...],
-                  index: str, sheet: str | None, output: Path) -> None:
+                  index: str, sheet: str | None, output: Path, quiet: bool) -> None:
     """Normalise every indicator column of DATA (countries in rows) with one method."""
     from .errors import ValidationError
     from .normalise import normalise_frame
@@ -144,7 +154,9 @@ def normalise_cmd(data: Path, method: str, param: tuple[str, ...], direction: tu
     params = {k: _param(v) for k, v in _pairs(param, "--param").items()}
     out = normalise_frame(values, method, directions=dirs, **params)
     write_table(out.reset_index(), output)
-    click.echo(f"wrote {output} ({out.shape[0]} countries, {out.shape[1]} indicators, {method})")
+    if not quiet:
+        click.echo(f"wrote {output} ({out.shape[0]} countries, {out.shape[1]} indicators, "
+                   f"{method})")
 
 
 COMMANDS.extend([framework_group, normalise_cmd])

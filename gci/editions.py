@@ -3,12 +3,22 @@
 * :func:`score_editions` scores a mapping ``label → responses`` (e.g. ``{2020: "responses/"}``)
   with one framework and weight scheme; a value ``"published"`` takes ITU's published results of
   that edition instead (``gci/data/gci_published_scores.csv``).
-* :func:`compare_editions` compares two editions per country: overall score and rank change
-  (and pillar changes when both have pillars), movers up and down, and how well the two
-  agree (Spearman's rho and Kendall's tau of the scores, via scipy).
+* :func:`compare_editions` compares two editions per country: overall score change, published
+  rank change, and the change of **position among the countries in both editions** (re-ranked
+  on that common set, competition ties: 1 + the number of common countries scoring higher), with
+  the countries each one passed and was passed by, and a flag for position changes that come
+  only from ties; pillar changes when both have pillars; movers up and down by position change
+  (then score change); Spearman's rho and Kendall's tau of the scores on the common set (scipy),
+  with its size; and notes when the two editions are not like for like (different scales,
+  questionnaires or weights).
 * :func:`compare_published` compares a computed result with a published edition; with GCI
   2024, which publishes pillar scores and tiers instead of ranks, pillar by pillar and with a
   tier agreement table (:func:`tier_agreement`).
+
+Why positions and not published ranks: ITU ranks with dense ties, so a rank counts *distinct
+scores* ahead, not countries. GCI 2018 (3 decimals on 0–1) has far more ties than GCI 2020, so
+its dense ranks stop at 175 while 2020's reach 182: a country can "fall" 50 dense places while
+its score rose and no country overtook it. Positions on the common set count countries.
 
 Published scores of 2014, 2017 and 2018 are on a 0–1 scale; they are multiplied by 100 here so
 that every edition is on the 0–100 scale of GCI 2020 and of gci's default. Published ranks are
@@ -18,8 +28,9 @@ taken as published (ITU's dense tie rule), not recomputed.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -81,7 +92,9 @@ def score_editions(editions: Mapping[Any, Any], framework: Any = None, weights: 
     fw = None
     for label, resp in editions.items():
         if isinstance(resp, str) and resp.strip().lower() == PUBLISHED:
-            out[label] = published_results(label)
+            table = published_results(label).copy()
+            table.attrs["method"] = edition_method(table, label)
+            out[label] = table
             continue
         if isinstance(resp, (str, os.PathLike)) and is_score_table(resp):
             out[label] = edition_from_table(resp, label)  # a published-style score table
@@ -89,7 +102,10 @@ def score_editions(editions: Mapping[Any, Any], framework: Any = None, weights: 
         resp, fw_loaded, w = prepare_inputs(resp, fw if fw is not None else framework, weights,
                                             check_countries)
         fw = fw_loaded
-        out[label] = score(resp, fw, w, check_countries=check_countries, **options).scores
+        result = score(resp, fw, w, check_countries=check_countries, **options)
+        table = result.scores.copy()
+        table.attrs["method"] = edition_method(result)
+        out[label] = table
     return out
 
 
@@ -117,6 +133,99 @@ def agreement(a: pd.Series, b: pd.Series) -> dict[str, float]:
     return out
 
 
+#: How each published edition was built (for the like-for-like notes of a comparison).
+PUBLISHED_METHODS = {
+    2014: "published GCI 2014 (scores on 0-1, x100 here; the 2014 questionnaire and weights)",
+    2017: "published GCI 2017 (scores on 0-1, x100 here; the 2017 questionnaire and weights)",
+    2018: "published GCI 2018 (scores on 0-1, x100 here; the 2018 questionnaire and weights)",
+    2020: "published GCI 2020 (scores on 0-100; the 2020 questionnaire and weights)",
+    2024: "published GCI 2024 (tiers; the 2024 questionnaire and weights)",
+}
+
+
+def edition_method(edition: ScoreResult | pd.DataFrame, label: Any = None) -> str | None:
+    """A short description of how an edition was built, or ``None`` when unknown.
+
+    Taken from ``table.attrs["method"]`` when set; for a published table (it has a
+    ``published_score`` column) from :data:`PUBLISHED_METHODS` by its label; for a
+    :class:`ScoreResult` from its framework and weight scheme.
+    """
+    if isinstance(edition, ScoreResult):
+        fw = edition.framework
+        return (f"computed with framework {fw.code} {fw.version} ({len(fw.questions)} questions), "
+                f"scheme {edition.scheme.name}, missing={edition.options.get('missing')}")
+    if edition.attrs.get("method"):
+        return str(edition.attrs["method"])
+    if "published_score" in edition.columns:
+        try:
+            return PUBLISHED_METHODS.get(int(str(label).split()[-1]))
+        except ValueError:
+            return None
+    return None
+
+
+def common_positions(old: pd.Series, new: pd.Series, decimals: int | None = 2
+                     ) -> pd.DataFrame:
+    """Positions of the countries scored in both editions, and who passed whom.
+
+    Parameters
+    ----------
+    old, new : Series
+        Overall scores by ISO3 (NaN: not scored).
+    decimals : int or None
+        Compare scores after rounding (2: as ITU publishes on 0-100), so that scores that print
+        the same tie.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by the common countries: ``position_old``, ``position_new`` (1 + the number of
+        common countries scoring strictly higher), ``position_change`` (places gained),
+        ``passed`` (countries strictly ahead before and strictly behind now), ``passed_by`` (the
+        reverse) and ``ties_only`` (the position changed although nobody passed or was passed:
+        the change comes only from ties made or broken).
+    """
+    both = pd.concat([old.astype(float).rename("old"), new.astype(float).rename("new")],
+                     axis=1, join="inner").dropna()
+    a, b = both["old"].to_numpy(), both["new"].to_numpy()
+    if decimals is not None:
+        a, b = np.round(a, decimals), np.round(b, decimals)
+    ahead_old = a[None, :] > a[:, None]  # [i, j]: j scored higher than i before
+    ahead_new = b[None, :] > b[:, None]
+    behind_old = a[None, :] < a[:, None]
+    behind_new = b[None, :] < b[:, None]
+    pos_old = 1 + ahead_old.sum(axis=1)
+    pos_new = 1 + ahead_new.sum(axis=1)
+    passed = (ahead_old & behind_new).sum(axis=1)
+    passed_by = (behind_old & ahead_new).sum(axis=1)
+    change = pos_old - pos_new
+    return pd.DataFrame({
+        "position_old": pos_old, "position_new": pos_new, "position_change": change,
+        "passed": passed, "passed_by": passed_by,
+        "ties_only": (change != 0) & (passed == 0) & (passed_by == 0),
+    }, index=both.index).astype({"position_old": "Int64", "position_new": "Int64",
+                                 "position_change": "Int64", "passed": "Int64",
+                                 "passed_by": "Int64"})
+
+
+def method_notes(old_method: str | None, new_method: str | None, labels: tuple) -> list[str]:
+    """Warnings when two editions are not like for like (see :func:`compare_editions`)."""
+    a, b = labels
+    if old_method is None or new_method is None:
+        unknown = ", ".join(str(x) for x, m in ((a, old_method), (b, new_method)) if m is None)
+        return [f"how edition {unknown} was built is not known: check that both editions use "
+                "the same questionnaire, weights and scale before reading changes as progress"]
+    if old_method == new_method:
+        return []
+    notes = [f"{a} and {b} are not like for like: {a} is {old_method}; {b} is {new_method}. "
+             "Score changes mix real change with changes of questionnaire, weights and scale; "
+             "positions and rank correlations are the safer reading"]
+    if bool(re.search(r"\b0-1\b", old_method)) != bool(re.search(r"\b0-1\b", new_method)):
+        notes.append(f"{a} and {b} were published on different scales (0-1 and 0-100); gci "
+                     "puts both on 0-100, but a point on one is not a point on the other")
+    return notes
+
+
 @dataclass
 class EditionComparison:
     """Result of :func:`compare_editions`.
@@ -127,13 +236,23 @@ class EditionComparison:
         (old, new) labels.
     table : DataFrame
         Per country (iso3 index): name, ``overall_old``, ``overall_new``, ``overall_change``,
-        ``rank_old``, ``rank_new``, ``rank_change`` (places gained: old rank - new rank), pillar
+        ``rank_old``, ``rank_new``, ``rank_change`` (published/global ranks as given, places
+        gained: old rank - new rank), ``position_old``, ``position_new``,
+        ``position_change``, ``passed``, ``passed_by``, ``ties_only`` (see
+        :func:`common_positions`; countries in both editions only), pillar
         ``<code>_old/_new/_change`` when both editions have the pillar, and ``status``
         (``both``, ``new`` or ``dropped``).
     up, down : DataFrame
-        The biggest movers up and down (by places gained, then score change).
+        The biggest movers up and down by position among the common countries (then score
+        change); changes that come only from ties are not movers.
     stats : dict
-        :func:`agreement` of the overall scores of the countries in both.
+        :func:`agreement` of the overall scores of the ``n`` countries in both, plus
+        ``moved`` (how many of them changed position), ``ties_only`` and the rank statistics
+        ``rank_spearman``, ``rank_kendall``, ``rank_mean_abs_change`` of the positions.
+    notes : list of str
+        Why the two editions may not be like for like (empty when they are built the same).
+    methods : tuple
+        How each edition was built (:func:`edition_method`), ``None`` when unknown.
     tiers : DataFrame or None
         For a published edition with tiers (GCI 2024): :func:`tier_agreement` of the published
         and the computed tiers.
@@ -145,11 +264,27 @@ class EditionComparison:
     down: pd.DataFrame
     stats: dict
     tiers: pd.DataFrame | None = None
+    notes: list = field(default_factory=list)
+    methods: tuple = (None, None)
 
 
 def compare_editions(old: ScoreResult | pd.DataFrame, new: ScoreResult | pd.DataFrame, *,
-                     labels: tuple = ("old", "new"), top: int = 10) -> EditionComparison:
-    """Compare two editions per country (see :class:`EditionComparison`)."""
+                     labels: tuple = ("old", "new"), top: int = 10,
+                     decimals: int | None = 2) -> EditionComparison:
+    """Compare two editions per country (see :class:`EditionComparison`).
+
+    Parameters
+    ----------
+    old, new : ScoreResult or DataFrame
+        Each edition (:func:`edition_table`); a table's ``attrs["method"]`` describes how it
+        was built (used for the like-for-like notes).
+    labels : tuple
+        Names of the two editions.
+    top : int
+        Movers up and down to keep.
+    decimals : int or None
+        Scores are compared after rounding to this many decimals (positions, ties).
+    """
     a, b = edition_table(old), edition_table(new)
     idx = a.index.union(b.index)
     t = pd.DataFrame(index=pd.Index(idx, name="iso3"))
@@ -173,18 +308,25 @@ def compare_editions(old: ScoreResult | pd.DataFrame, new: ScoreResult | pd.Data
     t["status"] = np.where(in_a & in_b, "both", np.where(in_b, "new", "dropped"))
     for c in ("rank_old", "rank_new", "rank_change"):
         t[c] = t[c].round().astype("Int64")
-    both = t[t["status"] == "both"].dropna(subset=["rank_change"])
-    cols = ["name", "overall_old", "overall_new", "overall_change", "rank_old", "rank_new",
-            "rank_change"]
-    up = both[both["rank_change"] > 0].sort_values(
-        ["rank_change", "overall_change"], ascending=[False, False])[cols].head(top)
-    down = both[both["rank_change"] < 0].sort_values(
-        ["rank_change", "overall_change"], ascending=[True, True])[cols].head(top)
+    pos = common_positions(t["overall_old"], t["overall_new"], decimals)
+    for c in pos.columns:
+        t[c] = pos[c].reindex(idx)
+    cols = ["name", "overall_old", "overall_new", "overall_change", "position_old",
+            "position_new", "position_change", "passed", "passed_by", "rank_old", "rank_new"]
+    movers = t.loc[pos.index[~pos["ties_only"].to_numpy()]]
+    up = movers[movers["position_change"] > 0].sort_values(
+        ["position_change", "overall_change"], ascending=[False, False])[cols].head(top)
+    down = movers[movers["position_change"] < 0].sort_values(
+        ["position_change", "overall_change"], ascending=[True, True])[cols].head(top)
     st = agreement(t["overall_old"], t["overall_new"])
-    ranks = agreement(t["rank_old"].astype(float), t["rank_new"].astype(float))
+    ranks = agreement(pos["position_old"].astype(float), pos["position_new"].astype(float))
     st["rank_spearman"], st["rank_kendall"] = ranks["spearman"], ranks["kendall"]
     st["rank_mean_abs_change"] = ranks["mean_abs_diff"]
-    return EditionComparison(tuple(labels), t.sort_values(["rank_new", "name"]), up, down, st)
+    st["moved"] = int((pos["position_change"] != 0).sum())
+    st["ties_only"] = int(pos["ties_only"].sum())
+    methods = (edition_method(old, labels[0]), edition_method(new, labels[1]))
+    return EditionComparison(tuple(labels), t.sort_values(["rank_new", "name"]), up, down, st,
+                             notes=method_notes(*methods, tuple(labels)), methods=methods)
 
 
 def tier_agreement(old: pd.Series, new: pd.Series, scheme: TierScheme) -> pd.DataFrame:

@@ -96,6 +96,26 @@ class InputError(GCIError):
         super().__init__(where + message)
 
 
+class OutputError(GCIError):
+    """An output cannot be written (exit code 2).
+
+    Disk full, read-only, no permission, a file in the way, a name too long, another gci
+    writing the same folder.
+
+    Parameters
+    ----------
+    message : str
+        What went wrong and what to do.
+    path : path-like, optional
+        The output concerned (named first in the message).
+    """
+
+    def __init__(self, message: str, path: object = None):
+        self.message = message
+        self.path = str(path) if path is not None else None
+        super().__init__((f"{self.path}: " if self.path else "") + message)
+
+
 class ValidationError(GCIError):
     """One or more problems were found; ``problems`` holds all of them.
 

@@ -1,6 +1,8 @@
 """Writing results: CSV / XLSX / JSON tables and ``manifest.json``.
 
-* Every file is written atomically (temporary file + rename).
+* Every file is written atomically (temporary file + rename); the set of files of
+  :func:`write_results` is one transaction (:mod:`gci.transaction`): the folder is replaced as
+  a whole, under a lock.
 * Text cells that a spreadsheet would run as a formula (starting with ``=``, ``+``, ``-``,
   ``@``, tab or carriage return) are prefixed with ``'`` so they open as text; control
   characters and lone surrogates are made visible (:mod:`gci.sanitise`).
@@ -14,17 +16,18 @@ import io
 import json
 import platform
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
-from .errors import GCIError, InputError
+from .errors import GCIError, InputError, OutputError
 from .fileio import atomic_write, sha256_file, write_json_atomic
 from .sanitise import FORMULA_START as _FORMULA_START
 from .sanitise import for_cell
+from .transaction import MANIFEST, write_folder
 
 if TYPE_CHECKING:
     from .result import ScoreResult
@@ -86,6 +89,22 @@ def write_workbook(sheets: dict[str, pd.DataFrame], path: Path) -> None:
                 safe_frame(df).to_excel(xw, sheet_name=name[:31], index=False)
 
 
+def flat_paths(items: Iterable[Any]) -> list[Path]:
+    """Paths of ``items``: each a path, ``None`` (skipped) or a list of paths.
+
+    A list comes from several ``--responses``.
+    """
+    out: list[Path] = []
+    for item in items:
+        if item is None:
+            continue
+        if isinstance(item, (list, tuple, set)):
+            out += flat_paths(item)
+        else:
+            out.append(Path(item))
+    return out
+
+
 def refuse_input_target(path: str | Path, protect: Iterable[str | Path | None]) -> None:
     """Refuse an output ``path`` that is one of the inputs, or inside an input folder.
 
@@ -95,7 +114,7 @@ def refuse_input_target(path: str | Path, protect: Iterable[str | Path | None]) 
         Naming the input concerned.
     """
     target = Path(path).resolve()
-    inputs = [Path(p).resolve() for p in protect if p is not None and Path(p).exists()]
+    inputs = [Path(p).resolve() for p in flat_paths(protect) if Path(p).exists()]
     if target in inputs:
         raise InputError(f"refusing to overwrite the input {target}; choose another output",
                          path)
@@ -108,7 +127,7 @@ def refuse_input_target(path: str | Path, protect: Iterable[str | Path | None]) 
 def check_not_input(folder: Path, protect: Iterable[str | Path]) -> None:
     """Refuse an output folder that is, or is inside, a protected input folder or file."""
     out = folder.resolve()
-    for p in protect:
+    for p in flat_paths(protect):
         p = Path(p).resolve()
         if p.is_dir() and (out == p or p in out.parents):
             raise GCIError(f"refusing to write results into {folder}: it is the input folder "
@@ -119,8 +138,12 @@ def check_not_input(folder: Path, protect: Iterable[str | Path]) -> None:
 
 def write_results(result: ScoreResult, folder: str | Path = "results", fmt: str = "csv", *,
                   protect: Iterable[str | Path] | None = None,
-                  command: str | None = None) -> dict[str, Path]:
-    """Write a result's tables and ``manifest.json`` into ``folder``.
+                  command: str | None = None, break_lock: bool = False) -> Written:
+    """Write a result's tables and ``manifest.json`` into ``folder``, as one transaction.
+
+    The folder is replaced as a whole (see :mod:`gci.transaction` for the guarantee, the lock
+    and what happens to files gci did not write): at every instant it holds either the complete
+    previous set or the complete new set.
 
     Parameters
     ----------
@@ -135,16 +158,24 @@ def write_results(result: ScoreResult, folder: str | Path = "results", fmt: str 
         protected).
     command : str, optional
         The command line, recorded in the manifest.
+    break_lock : bool
+        Break a stale lock left by a killed run (a live writer is always refused).
 
     Returns
     -------
-    dict
-        Name → path of every file written.
+    Written
+        Name → path of every file written (a dict), with ``kept`` and ``recovered``.
+
+    Raises
+    ------
+    OutputError
+        Another gci is writing the folder, or the folder cannot be written (the message names
+        it and the cause); the previous contents are left intact.
     """
     if fmt not in ("csv", "xlsx", "json"):
         raise GCIError(f"unknown output format {fmt!r}; expected csv, xlsx or json")
     folder = Path(folder)
-    inputs = [*input_paths(result), *(Path(p) for p in (protect or []))]
+    inputs = [*input_paths(result), *(Path(p) for p in flat_paths(protect or []))]
     check_not_input(folder, inputs)
     tables = result.tables()
     planned: dict[str, Path] = {}
@@ -157,24 +188,51 @@ def write_results(result: ScoreResult, folder: str | Path = "results", fmt: str 
     for path in planned.values():
         if path.resolve() in input_files:
             raise GCIError(f"refusing to overwrite input file {path}; choose another --output")
-    folder.mkdir(parents=True, exist_ok=True)
-    written: dict[str, Path] = {}
-    if fmt == "csv":
-        for name, df in tables.items():
-            write_table(df, planned[name])
-            written[name] = planned[name]
-    elif fmt == "xlsx":
-        write_workbook(tables, planned["results"])
-        written["results"] = planned["results"]
-    else:
-        payload = {name: json.loads(safe_frame(df).to_json(orient="records"))
-                   for name, df in tables.items()}
-        write_json_atomic(planned["results"], payload)
-        written["results"] = planned["results"]
-    outputs = {p.name: sha256_file(p) for p in written.values()}
-    write_json_atomic(planned["manifest"], build_manifest(result, outputs, command))
-    written["manifest"] = planned["manifest"]
-    return written
+    out = folder.resolve()
+    for p in inputs:
+        if p.exists() and out in p.resolve().parents:
+            raise OutputError(f"holds the input {p}; gci replaces its output folder as a whole, "
+                              "so it never writes into a folder holding inputs; choose another "
+                              "--output (e.g. a sibling folder such as results)", folder)
+    def fill(staging: Path, staged: Callable[[str], None]) -> dict[str, str]:
+        names: dict[str, str] = {}
+        if fmt == "csv":
+            for name, df in tables.items():
+                write_table(df, staging / planned[name].name)
+                names[name] = planned[name].name
+                staged(names[name])
+        elif fmt == "xlsx":
+            write_workbook(tables, staging / planned["results"].name)
+            names["results"] = planned["results"].name
+            staged(names["results"])
+        else:
+            payload = {name: json.loads(safe_frame(df).to_json(orient="records"))
+                       for name, df in tables.items()}
+            write_json_atomic(staging / planned["results"].name, payload)
+            names["results"] = planned["results"].name
+            staged(names["results"])
+        outputs = {n: sha256_file(staging / n) for n in names.values()}
+        write_json_atomic(staging / MANIFEST, build_manifest(result, outputs, command))
+        names["manifest"] = MANIFEST
+        staged(MANIFEST)
+        return names
+
+    done = write_folder(folder, fill, break_lock=break_lock)
+    return Written(done.files, kept=done.kept, recovered=done.recovered)
+
+
+class Written(dict):
+    """Name → path of every file :func:`write_results` wrote.
+
+    ``kept`` lists the entries of the folder gci did not write (carried over); ``recovered`` is
+    a note when an interrupted earlier run was repaired, else ``None``.
+    """
+
+    def __init__(self, files: dict[str, Path], *, kept: list[str] | None = None,
+                 recovered: str | None = None):
+        super().__init__(files)
+        self.kept = list(kept or [])
+        self.recovered = recovered
 
 
 def input_paths(result: ScoreResult) -> list[Path]:

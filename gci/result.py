@@ -236,12 +236,16 @@ class ScoreResult:
         return None
 
     def write(self, folder: str | os.PathLike = "results", fmt: str = "csv", *,
-              protect: list[str | os.PathLike] | None = None, command: str | None = None
-              ) -> dict[str, Path]:
-        """Write every table and ``manifest.json`` to ``folder`` (see gci.output.write_results)."""
+              protect: list[str | os.PathLike] | None = None, command: str | None = None,
+              break_lock: bool = False) -> dict[str, Path]:
+        """Write every table and ``manifest.json`` to ``folder`` as one transaction.
+
+        See :func:`gci.output.write_results`.
+        """
         from .output import write_results
 
-        return write_results(self, folder, fmt, protect=protect, command=command)
+        return write_results(self, folder, fmt, protect=protect, command=command,
+                             break_lock=break_lock)
 
     def manifest(self, outputs: dict[str, str] | None = None, command: str | None = None) -> dict:
         """What went in and how: version, options, input hashes, steps, counts."""

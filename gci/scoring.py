@@ -39,44 +39,99 @@ from .weights import Weights, WeightScheme, resolve_scheme
 PathLike = str | os.PathLike
 
 
-def project_root() -> Path | None:
-    """Folder holding the shipped default data, or ``None``.
+#: Default input of each kind, looked up by name in the current folder, then in the checkout.
+DEFAULT_NAMES = {"framework": "indicators.yaml", "weights": "weights.yaml",
+                 "responses": "responses"}
 
-    The default data are ``indicators.yaml``, ``weights.yaml`` and ``responses/``: taken from the
-    current folder if it has them, else from the source checkout gci was installed from
-    (editable install).
-    """
-    for base in (Path("."), Path(__file__).resolve().parent.parent):
-        if (base / "indicators.yaml").is_file() and (base / "weights.yaml").is_file():
-            return base
+
+def shipped_root() -> Path | None:
+    """The source checkout gci was installed from (editable install), or ``None``."""
+    base = Path(__file__).resolve().parent.parent
+    if (base / "indicators.yaml").is_file() and (base / "weights.yaml").is_file():
+        return base
     return None
 
 
+def project_root() -> Path | None:
+    """Folder holding the default framework and weights, or ``None``.
+
+    The current folder when it has both ``indicators.yaml`` and ``weights.yaml``, else the
+    source checkout gci was installed from (:func:`shipped_root`).
+    """
+    here = Path(".")
+    if (here / "indicators.yaml").is_file() and (here / "weights.yaml").is_file():
+        return here
+    return shipped_root()
+
+
+def default_input(kind: str) -> Path | None:
+    """The default input of one kind, resolved on its own (see :func:`fill_defaults`)."""
+    here = Path(DEFAULT_NAMES[kind])
+    if here.is_dir() if kind == "responses" else here.is_file():
+        return here
+    root = shipped_root()
+    return root / DEFAULT_NAMES[kind] if root is not None else None
+
+
 def default_paths() -> dict[str, Path]:
-    """Paths of the shipped default framework, weights and demo responses.
+    """Paths of the default framework, weights and responses (see :func:`fill_defaults`).
 
     Raises
     ------
     GCIError
-        When they cannot be found (run from the project folder or pass paths explicitly).
+        When they cannot be found, or would mix a framework and weights from two places.
     """
-    root = project_root()
-    if root is None:
-        raise GCIError("cannot find the default data (indicators.yaml, weights.yaml, responses/):"
-                       " run gci from the project folder, or pass --framework, --weights and "
-                       "--responses")
-    return {"framework": root / "indicators.yaml", "weights": root / "weights.yaml",
-            "responses": root / "responses"}
+    fw, w, resp = fill_defaults(None, None, None)
+    return {"framework": Path(fw), "weights": Path(w), "responses": Path(resp)}
 
 
 def fill_defaults(framework: Any, weights: Any, responses: Any) -> tuple[Any, Any, Any]:
-    """Replace each input left as ``None`` by the shipped default's path."""
-    if framework is None or weights is None or responses is None:
-        d = default_paths()
-        framework = d["framework"] if framework is None else framework
-        weights = d["weights"] if weights is None else weights
-        responses = d["responses"] if responses is None else responses
-    return framework, weights, responses
+    """Replace each input left as ``None`` by its default, resolved file by file.
+
+    Rule: each of ``indicators.yaml``, ``weights.yaml`` and ``responses/`` is taken from the
+    current folder when it is there, else from the shipped default (the checkout gci was
+    installed from). A framework and weights from two different folders are used together only
+    when both were named explicitly: e.g. a local ``indicators.yaml`` is never paired silently
+    with the checkout's ``weights.yaml``, and ``--framework other/fw.yaml`` alone is refused
+    when the default weights are elsewhere.
+
+    Raises
+    ------
+    GCIError
+        A default cannot be found, or the framework and weights would come from different
+        folders without both being named (the message says which and how to fix it).
+    """
+    given = {"framework": framework is not None, "weights": weights is not None}
+    values = {"framework": framework, "weights": weights, "responses": responses}
+    missing = []
+    for kind, value in values.items():
+        if value is None:
+            values[kind] = default_input(kind)
+            if values[kind] is None:
+                missing.append(DEFAULT_NAMES[kind] + ("/" if kind == "responses" else ""))
+    if missing:
+        raise GCIError(f"cannot find the default {', '.join(missing)}: run gci from a folder "
+                       "that has them, or pass --framework, --weights and --responses")
+    fw, w = values["framework"], values["weights"]
+    if not all(given.values()) and all(isinstance(x, (str, os.PathLike)) for x in (fw, w)):
+        fw_dir, w_dir = Path(fw).resolve().parent, Path(w).resolve().parent
+        if fw_dir != w_dir:
+            if not any(given.values()):
+                local = "indicators.yaml" if Path("indicators.yaml").is_file() else \
+                    "weights.yaml"
+                other = "weights.yaml" if local == "indicators.yaml" else "indicators.yaml"
+                raise GCIError(
+                    f"{local} is in the current folder but {other} is not: gci will not pair "
+                    f"your {local} with the shipped {Path(fw if other == 'indicators.yaml' else w)}"
+                    f"; add {other} here, or name both with --framework and --weights")
+            named, dflt = ("framework", "weights") if given["framework"] else \
+                ("weights", "framework")
+            raise GCIError(
+                f"--{named} {values[named]} was given but not --{dflt}, and the default "
+                f"{DEFAULT_NAMES[dflt]} is in another folder ({values[dflt]}): a framework and "
+                f"weights from different places are used together only when both are named; "
+                f"pass --{dflt} too")
+    return values["framework"], values["weights"], values["responses"]
 
 
 def score(responses: Responses | PathLike | None = None,

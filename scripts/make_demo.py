@@ -29,7 +29,6 @@ def main() -> int:
     args = ap.parse_args()
     fw = gci.load_framework(ROOT / "indicators.yaml")
     ws = gci.load_weights(ROOT / "weights.yaml", fw).scheme()
-    args.out.mkdir(exist_ok=True)
     t0 = time.perf_counter()
     made = generate_demo(fw, ws, args.out, seed=args.seed)
     worst = max(abs(c.pillar_scores[p] - c.pillar_targets[p])  # type: ignore[index]

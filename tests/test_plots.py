@@ -283,6 +283,15 @@ def test_published_ranks_and_result(default_result):
     assert len(r2018) == 194 and r2018["GBR"] == 1  # GCI 2018: United Kingdom first
     ax = default_result.plot.rank_change(r2018, top=10)
     (fra,) = [ln for ln in ax.lines if ln.get_gid() == "slope-FRA"]
+    # positions among the countries ranked in both: 1 + countries ranked strictly ahead
+    now = default_result.ranks["global_rank"].astype(float)
+    common = r2018.index.intersection(now.index)
+    expect = [1 + int((r2018[common] < r2018["FRA"]).sum()),
+              1 + int((now[common] < now["FRA"]).sum())]
+    assert list(fra.get_ydata()) == expect
+    assert ax.get_title(loc="left") == f"Position among the {len(common)} countries ranked in both"
+    raw = default_result.plot.rank_change(r2018, top=10, positions=False)
+    (fra,) = [ln for ln in raw.lines if ln.get_gid() == "slope-FRA"]
     assert list(fra.get_ydata()) == [r2018["FRA"], default_result.ranks.loc["FRA", "global_rank"]]
     with pytest.raises(GCIError, match="no published GCI results for edition 1999"):
         published_ranks(1999)

@@ -104,10 +104,14 @@ def as_ranks(obj: Any) -> pd.Series:
 
 def rank_change(before: Any, after: Any, *, labels: tuple[str, str] = ("before", "after"),
                 top: int | None = None, countries: list[str] | None = None,
-                ax: Axes | None = None) -> Axes:
-    """Slope chart of global ranks: one line per country from its rank before to after.
+                positions: bool = True, ax: Axes | None = None) -> Axes:
+    """Slope chart of positions: one line per country from its place before to after.
 
-    Rank 1 is at the top. Lines are green when the country moved up, orange-red when it moved
+    By default the places are **positions among the countries ranked in both editions**
+    (1 + the number of those countries ranked ahead; ties share a place), not the ranks as
+    given: ITU's dense ranks count distinct scores ahead, so editions with more ties (GCI 2018)
+    have shorter rank ladders and a country could seem to fall while nobody passed it.
+    Place 1 is at the top. Lines are green when the country moved up, orange-red when it moved
     down, grey when unchanged. Countries ranked in only one edition are left out.
 
     Parameters
@@ -120,6 +124,8 @@ def rank_change(before: Any, after: Any, *, labels: tuple[str, str] = ("before",
         Keep the countries ranked ``top`` or better in either edition.
     countries : list of str, optional
         Keep these countries (codes or names).
+    positions : bool
+        Re-rank on the common countries (default); ``False`` draws the ranks as given.
     ax : Axes, optional
 
     Returns
@@ -128,6 +134,9 @@ def rank_change(before: Any, after: Any, *, labels: tuple[str, str] = ("before",
     """
     a, b = as_ranks(before), as_ranks(after)
     both = pd.concat([a.rename("before"), b.rename("after")], axis=1, join="inner").dropna()
+    n_common = len(both)
+    if positions:  # competition ranks of the ranks: 1 + countries strictly ahead in the set
+        both = both.rank(method="min").astype(float)
     if countries is not None:
         codes = []
         for c in countries:
@@ -165,5 +174,6 @@ def rank_change(before: Any, after: Any, *, labels: tuple[str, str] = ("before",
     ax.set_yticks([])
     for side in ("left", "right", "bottom", "top"):
         ax.spines[side].set_visible(False)
-    ax.set_title("Global rank change", loc="left", pad=18)
+    ax.set_title(f"Position among the {n_common} countries ranked in both" if positions
+                 else "Global rank change", loc="left", pad=18)
     return ax
