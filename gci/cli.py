@@ -81,6 +81,10 @@ ties_opt = click.option("--ties", type=click.Choice(TIE_METHODS), default="dense
                         show_default=True, help="Tie rule for ranks (dense is ITU's).")
 groups_opt = click.option("--groups", type=click.Path(dir_okay=False, path_type=Path),
                           help="CSV iso3,group for regional ranks (default: ITU regions).")
+with_opt = click.option("--with", "with_", multiple=True,
+                        type=click.Path(exists=True, dir_okay=False, path_type=Path),
+                        help="A country's answers (YAML/JSON/CSV/XLSX) replacing its answers in "
+                             "--responses; repeat for several. Prints what changed.")
 tiers_opt = click.option("--tiers", type=click.Choice([*TIER_SCHEMES, "none"]),
                          default="gci2024", show_default=True, help="Tier scheme.")
 
@@ -129,23 +133,38 @@ def progress_bar(total: int, quiet: bool, label: str) -> Iterator[Callable | Non
 @click.option("--coverage", type=click.FloatRange(0, 1),
               help="Minimum share of an aggregate's questions answered; below it the aggregate "
                    "is left missing and flagged.")
+@with_opt
 @quiet_opt
-def score(framework: Path | None, weights: Path | None, scheme: str | None,
+@click.pass_context
+def score(ctx: click.Context, framework: Path | None, weights: Path | None, scheme: str | None,
           responses: Path | None, missing: str, output: Path, fmt: str, ties: str, tiers: str,
-          groups: Path | None, coverage: float | None, quiet: bool) -> None:
+          groups: Path | None, coverage: float | None, with_: tuple[Path, ...],
+          quiet: bool) -> None:
     """Score, rank and tier; write tables and manifest.json to --output.
 
     With no options, scores the shipped default: indicators.yaml, the default scheme of
     weights.yaml, and the SYNTHETIC demo responses in responses/.
+
+    With --with FILE (a country's answers, e.g. a filled template), that country's answers
+    replace its answers in --responses and what changed for it is printed; tables are then
+    written only when --output is given.
     """
     from .scoring import score as run
 
     framework, weights, responses = _inputs(framework, weights, responses)
+    options = dict(scheme=scheme, missing=missing, ties=ties,
+                   tiers=None if tiers == "none" else tiers, groups=groups, coverage=coverage)
     with progress_bar(len(response_files(responses)), quiet, "Reading responses") as progress:
-        result = run(responses, framework, weights, scheme=scheme, missing=missing, ties=ties,
-                     tiers=None if tiers == "none" else tiers, groups=groups, progress=progress,
-                     coverage=coverage)
-    written = result.write(output, fmt, protect=[responses, framework, weights],
+        result = run(responses, framework, weights, progress=progress,
+                     replace=list(with_) or None, **options)
+    if with_:
+        from .cli_memberstates import echo_changes
+
+        echo_changes(run(responses, framework, weights, **options), result)
+        if ctx.get_parameter_source("output") == click.core.ParameterSource.DEFAULT:
+            click.echo("(no tables written: add --output FOLDER to write them)")
+            return
+    written = result.write(output, fmt, protect=[responses, framework, weights, *with_],
                            command=_command_line())
     if not quiet:
         s = result.summary()

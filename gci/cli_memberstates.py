@@ -148,3 +148,32 @@ def questionnaire(country: str | None, output: Path, framework: Path | None,
 
 
 COMMANDS += [template, questionnaire]
+
+
+def echo_changes(before, after) -> None:  # noqa: ANN001 - ScoreResult
+    """Print what changed for each replaced country of ``after`` (``--with``)."""
+    from .whatif import replacement_changes
+
+    table = replacement_changes(before, after)
+    group = after.options["groups"]
+    for iso3, rows in table.groupby("iso3", sort=False):
+        row = after.scores.loc[iso3]
+        new = iso3 not in before.countries
+        click.echo(f"{iso3} ({row['name']}) with the given answers"
+                   + (" (new to this edition)" if new else "") + ":")
+        for r in rows.itertuples():
+            name = {"global_rank": "global rank", "regional_rank":
+                    f"rank in {row[group]}"}.get(r.measure, r.measure)
+            if r.measure in ("global_rank", "regional_rank"):
+                of = len(after.countries) if r.measure == "global_rank" else \
+                    int((after.groups.reindex(after.countries) == row[group]).sum())
+                ch = "" if r.change is None else (f" ({r.change:+d} places)" if r.change else
+                                                  " (same)")
+                before_txt = "–" if r.before is None else str(r.before)
+                click.echo(f"  {name:<24} {before_txt:>8} -> {r.after!s:>4} of {of}{ch}")
+            elif r.measure == "tier":
+                click.echo(f"  {name:<24} {r.before or '–'} -> {r.after}")
+            else:
+                before_txt = "–" if r.before is None else f"{r.before:.2f}"
+                ch = "" if r.change is None else f" ({r.change:+.2f})"
+                click.echo(f"  {name:<24} {before_txt:>8} -> {r.after:.2f}{ch}")

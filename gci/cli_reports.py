@@ -24,6 +24,7 @@ from .cli import (  # noqa: E402 - gci.cli imports this module back to register 
     progress_bar,
     quiet_opt,
     run_options,
+    with_opt,
 )
 from .responses import response_files  # noqa: E402
 
@@ -36,16 +37,19 @@ PLOT_KINDS = ("pillars", "radar", "heatmap", "distribution", "tiers", "slope")
 
 def _score(framework: Path | None, weights: Path | None, scheme: str | None,
            responses: Path | None, missing: str, ties: str, tiers: str, groups: Path | None,
-           quiet: bool) -> tuple[ScoreResult, list[Path]]:
-    """Score as ``gci score`` does; return the result and the inputs never to overwrite."""
+           quiet: bool, replace: tuple[Path, ...] = ()) -> tuple[ScoreResult, list[Path]]:
+    """Score as ``gci score`` does; return the result and the inputs never to overwrite.
+
+    ``replace``: files of countries' answers replacing theirs (``--with``).
+    """
     from .scoring import score as run
 
     framework, weights, responses = _inputs(framework, weights, responses)
     with progress_bar(len(response_files(responses)), quiet, "Reading responses") as progress:
         result = run(responses, framework, weights, scheme=scheme, missing=missing, ties=ties,
                      tiers=None if tiers == "none" else tiers, groups=groups,
-                     progress=progress)
-    protect = [p for p in (framework, weights, responses, groups) if p is not None]
+                     progress=progress, replace=list(replace) or None)
+    protect = [p for p in (framework, weights, responses, groups, *replace) if p is not None]
     return result, protect
 
 
@@ -142,17 +146,23 @@ def plot(kind: str, output: Path, region: str | None, top: int | None,
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
               help="Output file (default results/ISO3.html, or results/report.xlsx with --all).")
 @run_options
+@with_opt
 @quiet_opt
 def report(country: str | None, all_: bool, output: Path | None, framework: Path | None,
            weights: Path | None, scheme: str | None, responses: Path | None, missing: str,
-           ties: str, tiers: str, groups: Path | None, quiet: bool) -> None:
+           ties: str, tiers: str, groups: Path | None, with_: tuple[Path, ...],
+           quiet: bool) -> None:
     """Write a country profile (HTML) or, with --all, the workbook of every table (XLSX).
 
     The profile is one self-contained HTML file: overall score, tier, global and regional rank,
     pillars against the region and the world, indicators, the questions where points are
     missing, evidence links and the run's manifest.
 
-    Examples: gci report KEN -o kenya.html; gci report --all -o results/report.xlsx
+    With --with FILE, the country's answers in FILE replace its answers in --responses (the
+    profile shows it among the others) and what changed is printed.
+
+    Examples: gci report KEN -o kenya.html; gci report KEN --with answers.yaml -o mine.html;
+    gci report --all -o results/report.xlsx
     """
     if all_ == (country is not None):
         raise click.UsageError("give either a COUNTRY (ISO3 or name) or --all")
@@ -162,7 +172,12 @@ def report(country: str | None, all_: bool, output: Path | None, framework: Path
     if output.suffix.lower() not in ((".xlsx",) if all_ else (".html", ".htm")):
         raise click.UsageError(f"--output {output}: the file name must end in {want}")
     result, protect = _score(framework, weights, scheme, responses, missing, ties, tiers,
-                             groups, quiet)
+                             groups, quiet, with_)
+    if with_:
+        from .cli_memberstates import echo_changes
+
+        echo_changes(_score(framework, weights, scheme, responses, missing, ties, tiers, groups,
+                            True)[0], result)
     if all_:
         from .workbook import write_report_workbook
 
