@@ -34,7 +34,14 @@ def _country(text: str | None) -> str | None:
         return None
     iso3, err = resolve_country(text)
     if iso3 is None:
-        raise GCIError(err or f"unknown country {text!r}")
+        import difflib
+
+        from .countries import country_name, region_of
+
+        names = {country_name(c): c for c in region_of()}
+        close = difflib.get_close_matches(text, list(names), n=1, cutoff=0.75)
+        hint = f"; did you mean {close[0]} ({names[close[0]]})?" if close else ""
+        raise GCIError((err or f"unknown country {text!r}") + hint)
     return iso3
 
 
