@@ -191,7 +191,7 @@ def questionnaire_html(data: dict, title: str | None = None) -> str:
 <html lang="en">
 <head>
 <meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="{esc(csp)}">
+<meta http-equiv="Content-Security-Policy" content="{esc(csp, quote=False)}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="generator" content="gci">
 <title>{esc(title)}</title>
