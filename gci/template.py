@@ -41,6 +41,9 @@ TEMPLATE_FORMATS = (".yaml", ".yml", ".csv", ".xlsx")
 ANSWER_SHEET = "Answers"
 README_SHEET = "Read me"
 
+_NUMBER = r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?"
+#: Longest list Excel accepts in a dropdown written into the validation itself.
+_MAX_LIST = 255
 _OPS = {"==": "is", "!=": "is not", "<": "is below", "<=": "is at most", ">": "is above",
         ">=": "is at least"}
 
@@ -199,10 +202,15 @@ def write_template(fw: Framework, path: str | os.PathLike, country: str | None =
     if suffix in (".yaml", ".yml"):
         write_text_atomic(path, template_yaml(fw, table, country))
     elif suffix == ".csv":
-        from .output import frame_to_csv_text
+        from .output import safe_frame
 
+        # text a spreadsheet would run as a formula gets a leading ' (gci.output), except a
+        # number such as -5 in the answer column, which must read back as typed
+        safe = safe_frame(table)
+        number = table["answer"].str.fullmatch(_NUMBER)
+        safe.loc[number, "answer"] = table.loc[number, "answer"]
         with atomic_write(path, "w", newline="") as fh:
-            fh.write(frame_to_csv_text(table))
+            safe.to_csv(fh, index=False, lineterminator="\n")
     else:
         _write_xlsx(fw, table, path)
     return path
@@ -270,6 +278,9 @@ def _write_xlsx(fw: Framework, table: pd.DataFrame, path: Path) -> None:
         else:
             numeric.setdefault(tuple(q.range or (None, None)), []).append(i)
     for options, rows in lists.items():
+        if len(options) + 2 > _MAX_LIST or '"' in options or \
+                any("," in str(k) for q in fw.questions for k in (q.levels or {})):
+            continue  # Excel cannot hold this list in a dropdown; allowed_answers says it
         dv = DataValidation(type="list", formula1=f'"{options}"', allow_blank=True,
                             showErrorMessage=True, errorTitle="Not an allowed answer",
                             error=f"Choose one of: {options.replace(',', ', ')}")

@@ -240,3 +240,13 @@ def test_cli_report_with(tmp_path):
     assert res.exit_code == 0, res.output
     assert "25.00 -> 87.50" in res.output
     assert "87.50" in out.read_text(encoding="utf-8")
+
+
+def test_csv_template_keeps_negative_numbers_and_defuses_formulas(tmp_path, tiny_fw):
+    resp = gci.Responses.from_records([
+        {"iso3": "KEN", "question": "Q3", "answer": "-5"},
+        {"iso3": "KEN", "question": "Q1", "answer": "yes", "evidence": "=cmd()"}])
+    path = write_template(tiny_fw, tmp_path / "t.csv", "KEN", resp)
+    t = pd.read_csv(path, dtype=str, keep_default_na=False).set_index("question")
+    assert t.loc["Q3", "answer"] == "-5"  # read back as typed (and refused: below the range)
+    assert t.loc["Q1", "evidence"] == "'=cmd()"  # a spreadsheet shows it as text
