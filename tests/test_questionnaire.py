@@ -305,3 +305,32 @@ def test_keyboard_print_and_phone(browser, tmp_path):
     finally:
         browser.set_window_size(1300, 1800)
     assert shot.stat().st_size > 10_000
+
+
+@needs_browser
+def test_page_reads_the_yaml_gci_writes(browser, tmp_path, default_result):
+    _open(browser, _page(tmp_path, "--blank"))
+    # a demo responses file, as text
+    ken = (gci.default_paths()["responses"] / "KEN.yaml").read_text(encoding="utf-8")
+    assert browser.execute_script("return gciLoadText(arguments[0], 'KEN.yaml')", ken) == []
+    got = browser.execute_script("return gciCompute()")
+    assert got["overall"] == pytest.approx(default_result.overall["KEN"], abs=1e-9)
+    # quoting styles, block mappings, comments, null and unknown codes (reported, ignored)
+    _open(browser, _page(tmp_path, *TINY_ARGS, "--blank"))
+    text = ("# mine\ncountry: 'KEN'   # Kenya\nsource: desk_research\nanswers:\n"
+            "  Q1:\n    answer: 'yes'\n    evidence: \"https://x.example/a, b\"\n"
+            "  Q2: {answer: partial, evidence: 'it''s here'}\n  Q3: 10 # staff\n  Q4: ~\n"
+            "  Q5: \"yes\"\n  Q6:\n  Q99: yes\n")
+    assert browser.execute_script("return gciLoadText(arguments[0], 'k.yaml')", text) == ["Q99"]
+    # A1 = (1 + .5)/2, A2 = (1 + 0)/2: A = .625 -> 31.25; B = 1/2 -> 25
+    got = browser.execute_script("return gciCompute()")
+    assert got["overall"] == pytest.approx(56.25)
+    assert browser.find_element("id", "e-Q2").get_attribute("value") == "it's here"
+    assert browser.find_element("id", "source").get_attribute("value") == "desk_research"
+    path = tmp_path / "k.yaml"
+    path.write_text(text.replace("  Q99: yes\n", ""), encoding="utf-8")
+    assert gci.score(path, TINY / "indicators.yaml", TINY / "weights.yaml").overall["KEN"] == \
+        pytest.approx(56.25)  # the same file, read by gci
+    bad = "country: KEN\nanswers:\n  - Q1\n"
+    with pytest.raises(Exception, match="line 3"):
+        browser.execute_script("return gciLoadText(arguments[0], 'bad.yaml')", bad)
