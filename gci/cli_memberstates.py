@@ -127,10 +127,15 @@ def questionnaire(country: str | None, output: Path, framework: Path | None,
     edition = None
     label = ""
     if not no_edition:
+        from .framework_table import load_framework_any
         from .responses import load_responses
+        from .tiers import GCI2024
 
         everyone = load_responses(responses)
-        edition = score(everyone, framework, weights, scheme=scheme, missing=missing)
+        fw = load_framework_any(framework)
+        fits = GCI2024.fits(resolve_scheme(weights, scheme, fw).scale)
+        edition = score(everyone, fw, weights, scheme=scheme, missing=missing,
+                        tiers="gci2024" if fits else None)
         fw, ws = edition.framework, edition.scheme
         shipped = Path(responses).resolve() == default_paths()["responses"].resolve() \
             if Path(responses).exists() else False
