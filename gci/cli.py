@@ -101,6 +101,10 @@ ties_opt = click.option("--ties", type=click.Choice(TIE_METHODS), default="dense
                         show_default=True, help="Tie rule for ranks (dense is ITU's).")
 groups_opt = click.option("--groups", type=click.Path(dir_okay=False, path_type=Path),
                           help="CSV iso3,group for regional ranks (default: ITU regions).")
+with_opt = click.option("--with", "with_", multiple=True,
+                        type=click.Path(exists=True, dir_okay=False, path_type=Path),
+                        help="A country's answers (YAML/JSON/CSV/XLSX) replacing its answers in "
+                             "--responses; repeat for several. Prints what changed.")
 tiers_opt = click.option("--tiers", type=click.Choice([*TIER_SCHEMES, "none"]),
                          default="gci2024", show_default=True, help="Tier scheme.")
 
@@ -121,7 +125,8 @@ def run_options(func: Any) -> Any:
 
 
 def _inputs(framework: Path | None, weights: Path | None,
-            responses: tuple[Path, ...] | Path | None) -> tuple[Path, Path, Any]:
+            responses: tuple[Path, ...] | Path | None, *,
+            need_weights: bool = True) -> tuple[Path, Path, Any]:
     """Framework, weights and responses with defaults filled file by file.
 
     See gci.scoring.fill_defaults; several --responses become a list of paths, read together.
@@ -138,7 +143,7 @@ def _inputs(framework: Path | None, weights: Path | None,
             seen[key] = p
         responses = (None if not responses else responses[0] if len(responses) == 1
                      else list(responses))
-    return fill_defaults(framework, weights, responses)
+    return fill_defaults(framework, weights, responses, need_weights=need_weights)
 
 
 @contextlib.contextmanager
@@ -167,23 +172,38 @@ def progress_bar(total: int, quiet: bool, label: str) -> Iterator[Callable | Non
 @click.option("--break-lock", is_flag=True,
               help="Break a stale lock on --output left by a killed run (a running gci is "
                    "never overridden).")
+@with_opt
 @quiet_opt
-def score(framework: Path | None, weights: Path | None, scheme: str | None,
+@click.pass_context
+def score(ctx: click.Context, framework: Path | None, weights: Path | None, scheme: str | None,
           responses: tuple[Path, ...], missing: str, output: Path, fmt: str, ties: str, tiers: str,
-          groups: Path | None, coverage: float | None, break_lock: bool, quiet: bool) -> None:
+          groups: Path | None, coverage: float | None, break_lock: bool, with_: tuple[Path, ...],
+          quiet: bool) -> None:
     """Score, rank and tier; write tables and manifest.json to --output.
 
     With no options, scores the shipped default: indicators.yaml, the default scheme of
     weights.yaml, and the SYNTHETIC demo responses in responses/.
+
+    With --with FILE (a country's answers, e.g. a filled template), that country's answers
+    replace its answers in --responses and what changed for it is printed; tables are then
+    written only when --output is given.
     """
     from .scoring import score as run
 
     framework, weights, responses = _inputs(framework, weights, responses)
+    options = dict(scheme=scheme, missing=missing, ties=ties,
+                   tiers=None if tiers == "none" else tiers, groups=groups, coverage=coverage)
     with progress_bar(len(response_files(responses)), quiet, "Reading responses") as progress:
-        result = run(responses, framework, weights, scheme=scheme, missing=missing, ties=ties,
-                     tiers=None if tiers == "none" else tiers, groups=groups, progress=progress,
-                     coverage=coverage)
-    written = result.write(output, fmt, protect=[responses, framework, weights],
+        result = run(responses, framework, weights, progress=progress,
+                     replace=list(with_) or None, **options)
+    if with_:
+        from .cli_memberstates import echo_changes
+
+        echo_changes(run(responses, framework, weights, **options), result)
+        if ctx.get_parameter_source("output") == click.core.ParameterSource.DEFAULT:
+            click.echo("(no tables written: add --output FOLDER to write them)")
+            return
+    written = result.write(output, fmt, protect=[responses, framework, weights, *with_],
                            command=_command_line(), break_lock=break_lock)
     if getattr(written, "recovered", None):
         click.echo(f"note: {written.recovered}", err=True)
@@ -311,9 +331,9 @@ def weights(framework: Path | None, weights: Path | None, scheme: str | None, le
 
 def _register_commands() -> None:
     """Add the commands defined in other modules (each lists its commands in ``COMMANDS``)."""
-    from . import cli_analysis, cli_reports, cli_toolkit
+    from . import cli_analysis, cli_memberstates, cli_reports, cli_toolkit
 
-    for module in (cli_reports, cli_analysis, cli_toolkit):
+    for module in (cli_reports, cli_analysis, cli_toolkit, cli_memberstates):
         for command in module.COMMANDS:
             main.add_command(command)
 

@@ -24,6 +24,7 @@ from .cli import (  # noqa: E402 - gci.cli imports this module back to register 
     progress_bar,
     quiet_opt,
     run_options,
+    with_opt,
 )
 from .responses import response_files  # noqa: E402
 
@@ -36,16 +37,19 @@ PLOT_KINDS = ("pillars", "radar", "heatmap", "distribution", "tiers", "slope")
 
 def _score(framework: Path | None, weights: Path | None, scheme: str | None,
            responses: tuple[Path, ...], missing: str, ties: str, tiers: str, groups: Path | None,
-           quiet: bool) -> tuple[ScoreResult, list[Path]]:
-    """Score as ``gci score`` does; return the result and the inputs never to overwrite."""
+           quiet: bool, replace: tuple[Path, ...] = ()) -> tuple[ScoreResult, list[Path]]:
+    """Score as ``gci score`` does; return the result and the inputs never to overwrite.
+
+    ``replace``: files of countries' answers replacing theirs (``--with``).
+    """
     from .scoring import score as run
 
     framework, weights, responses = _inputs(framework, weights, responses)
     with progress_bar(len(response_files(responses)), quiet, "Reading responses") as progress:
         result = run(responses, framework, weights, scheme=scheme, missing=missing, ties=ties,
                      tiers=None if tiers == "none" else tiers, groups=groups,
-                     progress=progress)
-    protect = [p for p in (framework, weights, responses, groups) if p is not None]
+                     progress=progress, replace=list(replace) or None)
+    protect = [p for p in (framework, weights, responses, groups, *replace) if p is not None]
     return result, protect
 
 
@@ -149,10 +153,12 @@ def plot(kind: str, output: Path, region: str | None, top: int | None,
               help="Show ITU's published scores of this edition beside the computed ones "
                    "(2024: overall and pillars; 2014-2020: overall).")
 @run_options
+@with_opt
 @quiet_opt
 def report(country: str | None, all_: bool, output: Path | None, published: str | None,
            framework: Path | None, weights: Path | None, scheme: str | None,
            responses: tuple[Path, ...], missing: str, ties: str, tiers: str, groups: Path | None,
+           with_: tuple[Path, ...],
            quiet: bool) -> None:
     """Write a country profile (HTML) or, with --all, the workbook of every table (XLSX).
 
@@ -161,7 +167,11 @@ def report(country: str | None, all_: bool, output: Path | None, published: str 
     growth, tier peers in the region, indicators, the questions where points are missing,
     evidence links, validation warnings and the run's manifest.
 
+    With --with FILE, the country's answers in FILE replace its answers in --responses (the
+    profile shows it among the others) and what changed is printed.
+
     Examples: gci report KEN -o kenya.html --published 2024;
+    gci report KEN --with answers.yaml -o mine.html;
     gci report --all -o results/report.xlsx
     """
     if all_ == (country is not None):
@@ -178,7 +188,12 @@ def report(country: str | None, all_: bool, output: Path | None, published: str 
 
         published_pillars(published)  # an unknown edition fails before scoring (exit 2)
     result, protect = _score(framework, weights, scheme, responses, missing, ties, tiers,
-                             groups, quiet)
+                             groups, quiet, with_)
+    if with_:
+        from .cli_memberstates import echo_changes
+
+        echo_changes(_score(framework, weights, scheme, responses, missing, ties, tiers, groups,
+                            True)[0], result)
     if all_:
         from .workbook import write_report_workbook
 

@@ -711,6 +711,8 @@ def _country_doc(data: Any, name: str, problems: list[Problem],
                                         ln, iso3, str(q), "warning"))
             evidence, source = a.get("evidence"), a.get("source", default_source)
             a = a.get("answer")
+        if a is None:  # `Q05:` or `Q05: null` (an answer template's blank): no answer
+            continue
         if isinstance(a, (list, dict)):
             problems.append(Problem("bad_answer", f"answer is a "
                                     f"{'list' if isinstance(a, list) else 'mapping'}; expected "

@@ -85,8 +85,13 @@ def default_paths() -> dict[str, Path]:
     return {"framework": Path(fw), "weights": Path(w), "responses": Path(resp)}
 
 
-def fill_defaults(framework: Any, weights: Any, responses: Any) -> tuple[Any, Any, Any]:
+def fill_defaults(framework: Any, weights: Any, responses: Any, *,
+                  need_weights: bool = True) -> tuple[Any, Any, Any]:
     """Replace each input left as ``None`` by its default, resolved file by file.
+
+    ``need_weights=False`` (a command that reads no weights, such as ``gci template``): the
+    weights are neither looked up nor paired with the framework, and ``None`` is returned for
+    them.
 
     Rule: each of ``indicators.yaml``, ``weights.yaml`` and ``responses/`` is taken from the
     current folder when it is there, else from the shipped default (the checkout gci was
@@ -103,6 +108,8 @@ def fill_defaults(framework: Any, weights: Any, responses: Any) -> tuple[Any, An
     """
     given = {"framework": framework is not None, "weights": weights is not None}
     values = {"framework": framework, "weights": weights, "responses": responses}
+    if not need_weights:
+        del values["weights"]
     missing = []
     for kind, value in values.items():
         if value is None:
@@ -112,6 +119,8 @@ def fill_defaults(framework: Any, weights: Any, responses: Any) -> tuple[Any, An
     if missing:
         raise GCIError(f"cannot find the default {', '.join(missing)}: run gci from a folder "
                        "that has them, or pass --framework, --weights and --responses")
+    if not need_weights:
+        return values["framework"], None, values["responses"]
     fw, w = values["framework"], values["weights"]
     if not all(given.values()) and all(isinstance(x, (str, os.PathLike)) for x in (fw, w)):
         fw_dir, w_dir = Path(fw).resolve().parent, Path(w).resolve().parent
@@ -142,7 +151,8 @@ def score(responses: Responses | PathLike | None = None,
           rank_decimals: int | None = 2, tiers: str | TierScheme | None = "gci2024",
           groups: pd.Series | PathLike | None = None, check_countries: bool = True,
           progress: Any = None, coverage: float | Mapping[str, float] | None = None,
-          impute_by: pd.Series | PathLike | None = None) -> ScoreResult:
+          impute_by: pd.Series | PathLike | None = None,
+          replace: Responses | PathLike | list[PathLike] | None = None) -> ScoreResult:
     """Score responses against a framework with a weight scheme, then rank and tier.
 
     Parameters
@@ -178,6 +188,11 @@ def score(responses: Responses | PathLike | None = None,
         one share or per level/code; below it the aggregate is left missing and flagged.
     impute_by : Series or path, optional
         Grouping for ``group_mean``/``group_median`` (default: ``groups``, i.e. ITU regions).
+    replace : Responses, path or list of paths, optional
+        Answers that replace, country by country, all answers of the same countries in
+        ``responses`` (a member state's own answers among the others); a country not in
+        ``responses`` is added. The files are read, never modified; the manifest lists them.
+        :func:`gci.whatif.replacement_changes` compares the result with the one without.
 
     Returns
     -------
@@ -220,6 +235,12 @@ def score(responses: Responses | PathLike | None = None,
         resp = responses
         inputs["responses"] = [_file_entry(f) for f in resp.files if Path(f).is_file()]
     log.append({"step": "load_responses", "files": len(resp.files), "answers": len(resp)})
+    if replace is not None:
+        resp, replaced = replace_countries(resp, replace, check_countries=check_countries)
+        if not isinstance(replace, Responses):
+            named = [replace] if isinstance(replace, (str, os.PathLike)) else list(replace)
+            inputs["replace"] = [_file_entry(f) for f in named]
+        log.append({"step": "replace", "countries": replaced})
     matrix = build_matrix(resp, framework, missing=missing)
     raise_if_errors(matrix.problems, ResponsesError, "responses")
     log.append({"step": "validate", "errors": 0,
@@ -275,12 +296,38 @@ def score(responses: Responses | PathLike | None = None,
                "check_countries": check_countries}
     if coverage is not None:
         options["coverage"] = coverage
+    if replace is not None:
+        options["replaced"] = replaced
     log.append({"step": "rank", "ties": ties, "rank_decimals": rank_decimals,
                 "groups": group_name, "tiers": options["tiers"]})
     return ScoreResult(framework=framework, scheme=ws, matrix=matrix, structure=structure,
                        value=value, available=avail, share=share, options=options,
                        groups=group_series, tier_scheme=tier_scheme, inputs=inputs, log=log,
                        version=__version__)
+
+
+def replace_countries(responses: Responses, replace: Responses | PathLike | list[PathLike], *,
+                      check_countries: bool = True) -> tuple[Responses, list[str]]:
+    """``responses`` with every answer of the countries in ``replace`` replaced by theirs.
+
+    Returns the new responses (the given ones are not modified) and the replaced countries.
+
+    Raises
+    ------
+    GCIError
+        ``replace`` holds no answers of any country.
+    ResponsesError, InputError
+        The replacement files cannot be read.
+    """
+    new = replace if isinstance(replace, Responses) else \
+        load_responses(replace, check_countries=check_countries)
+    countries = new.countries
+    if not countries:
+        raise GCIError(f"no country's answers in the replacement {', '.join(new.files)}")
+    t = responses.table
+    table = pd.concat([t[~t["iso3"].isin(countries)], new.table], ignore_index=True)
+    files = [f for f in responses.files if f not in new.files] + list(new.files)
+    return Responses(table, files, list(responses.problems) + list(new.problems)), countries
 
 
 def compute(fw: Framework, ws: WeightScheme, matrix: AnswerMatrix, *, missing: str = "zero",

@@ -214,3 +214,38 @@ def _passed(before: ScoreResult, after: ScoreResult, iso3: str) -> pd.DataFrame:
         "direction": [d for _, d in rows],
     })
     return out.sort_values(["direction", "rank_before", "iso3"]).reset_index(drop=True)
+
+
+def replacement_changes(before: ScoreResult, after: ScoreResult,
+                        countries: Iterable[str] | None = None) -> pd.DataFrame:
+    """What changed for countries whose answers were replaced (``gci score --with``).
+
+    Parameters
+    ----------
+    before, after : ScoreResult
+        The edition as it is, and scored with ``replace=`` (:func:`gci.score`).
+    countries : iterable of str, optional
+        Default: the countries ``after`` replaced (``after.options["replaced"]``).
+
+    Returns
+    -------
+    DataFrame
+        Long: ``iso3``, ``measure`` (``overall``, each pillar, ``global_rank``,
+        ``regional_rank``, ``tier``), ``before``, ``after``, ``change`` (points; places gained
+        for ranks). ``before`` is empty for a country new to the edition. ``attrs["group"]``
+        names each country's group.
+    """
+    codes = list(countries) if countries is not None else list(after.options.get("replaced", []))
+    frames = []
+    for iso3 in codes:
+        if iso3 in before.countries:
+            t = _compare(before, after, iso3)
+        else:  # a country new to the edition: nothing before
+            t = _compare(after, after, iso3)
+            t["before"] = None
+            t["change"] = None
+        t = t.reset_index()
+        t.insert(0, "iso3", iso3)
+        frames.append(t)
+    cols = ["iso3", "measure", "before", "after", "change"]
+    return pd.concat(frames, ignore_index=True)[cols] if frames else pd.DataFrame(columns=cols)
