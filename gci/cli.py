@@ -242,9 +242,9 @@ def weights(framework: Path | None, weights: Path | None, scheme: str | None, le
 
 def _register_commands() -> None:
     """Add the commands defined in other modules (each lists its commands in ``COMMANDS``)."""
-    from . import cli_analysis, cli_reports, cli_toolkit
+    from . import cli_analysis, cli_audit, cli_reports, cli_toolkit
 
-    for module in (cli_reports, cli_analysis, cli_toolkit):
+    for module in (cli_reports, cli_analysis, cli_toolkit, cli_audit):
         for command in module.COMMANDS:
             main.add_command(command)
 
