@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import math
 import os
+import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -45,7 +46,7 @@ import numpy as np
 import pandas as pd
 from scipy.special import gammaincinv
 
-from .aggregate import AGGREGATORS, Structure, aggregate
+from .aggregate import AGGREGATORS, GEOMETRIC_SHIFT, ZEROING, Structure, aggregate
 from .countries import country_name, region_of
 from .errors import GCIError
 from .framework import Framework
@@ -64,7 +65,11 @@ MEMORY_LIMIT = 400 * 2**20
 #: times faster than large ones (measured: 128 draws of the default edition per chunk score
 #: 10,000 draws about 4x faster than 2,048). ``memory_limit`` caps it.
 CACHE_BYTES = 24 * 2**20
-_FAST_METHODS = {"arithmetic": 1.0, "geometric": 0.0, "harmonic": -1.0}
+_FAST_METHODS = {"arithmetic": 1.0, "geometric": 0.0, "harmonic": -1.0,
+                 "geometric_shifted": 0.0}
+_FAST_SHIFT = {"geometric_shifted": GEOMETRIC_SHIFT}
+#: Tie rules of the Monte Carlo ranks.
+RANK_TIES = ("dense", "min")
 
 
 @dataclass(frozen=True)
@@ -154,6 +159,8 @@ class UncertaintyModel:
     node_level: np.ndarray               # level index per node (-1 root)
     groups: dict[str, list[int]] = field(default_factory=dict)  # factor -> hypercube columns
     nominal: dict[str, Any] = field(default_factory=dict)
+    ties: str = "dense"
+    notes: list[str] = field(default_factory=list)
 
     # --- construction -----------------------------------------------------------------------
     @classmethod
@@ -162,12 +169,19 @@ class UncertaintyModel:
               weights: Weights | WeightScheme | PathLike | None = None, *,
               scheme: str | None = None, choices: Choices | None = None,
               missing: str = "zero", rank_decimals: int | None = 2,
-              check_countries: bool = True) -> UncertaintyModel:
+              check_countries: bool = True, ties: str = "dense") -> UncertaintyModel:
         """Load and validate the inputs once.
 
         ``scheme`` and ``missing`` give the nominal run (the nominal aggregation is
-        arithmetic); ``choices`` what is varied around it.
+        arithmetic); ``choices`` what is varied around it; ``ties`` the rank rule of the
+        draws (``dense`` as ITU, or ``min``, which an analysis of rank shifts should use: with
+        dense ranks a tie forming anywhere moves every lower rank).
+
+        Warns (:class:`ZeroAggregationWarning`, also kept in :attr:`notes`) when a method
+        drawn from zeroes every country with one zero pillar (geometric, harmonic).
         """
+        if ties not in RANK_TIES:
+            raise GCIError(f"tie rule {ties!r}; expected one of {', '.join(RANK_TIES)}")
         choices = choices or Choices()
         choices.check()
         framework, weights, responses = fill_defaults(framework, weights, responses)
@@ -207,9 +221,29 @@ class UncertaintyModel:
         model = cls(fw, structure, countries, choices, schemes, nominal_w, inputs,
                     float(base.scale), rank_decimals, node_level,
                     nominal={"scheme": base.name, "missing": missing,
-                             "aggregation": "arithmetic"})
+                             "aggregation": "arithmetic"}, ties=ties)
         model.groups = model._factor_groups()
+        model._check_zeroing()
         return model
+
+    def _check_zeroing(self) -> None:
+        """Warn when a zeroing aggregation meets countries with a zero pillar."""
+        zeroing = [a for a in self.choices.aggregation if a in ZEROING]
+        if not zeroing:
+            return
+        credit, avail = self.inputs[self.nominal["missing"]]
+        value, ok, _ = aggregate(self.structure, credit, avail, self.nominal_weights[0])
+        kids = np.nonzero(self.structure.parent == 0)[0]
+        zero = ((value[:, kids] <= 0) & ok[:, kids]).any(axis=1)
+        n = int(zero.sum())
+        if n:
+            msg = (f"{n} of {len(self.countries)} countries have a pillar at zero, so "
+                   f"{' and '.join(zeroing)} aggregation scores them 0 and ties them at the "
+                   "bottom; the ranks and Sobol index of 'aggregation' then mostly measure "
+                   "this. Use 'geometric_shifted' (the geometric mean of the credit rescaled "
+                   "to [1, 100]) instead")
+            self.notes.append(msg)
+            warnings.warn(msg, ZeroAggregationWarning, stacklevel=3)
 
     def _factor_groups(self) -> dict[str, list[int]]:
         """Hypercube columns of each factor that actually varies."""
@@ -358,9 +392,32 @@ class UncertaintyModel:
                         progress(len(r))
         return out
 
-    def ranks(self, overall: np.ndarray) -> np.ndarray:
-        """Dense ranks (1 = best) of every row of overall points; NaN scores get NaN."""
+    def ranks(self, overall: np.ndarray, ties: str | None = None) -> np.ndarray:
+        """Ranks (1 = best) of every row of overall points by :attr:`ties` (or ``ties``)."""
+        from .audit import min_rank
+
+        rule = ties or self.ties
+        if rule == "min":
+            return min_rank(overall, self.rank_decimals)
         return dense_rank(overall, self.rank_decimals)
+
+    def design(self) -> list[str]:
+        """What the Monte Carlo design varies, one line per factor (for summaries/manifests)."""
+        ch = self.choices
+        out = []
+        if ch.weights == "uniform":
+            out.append(f"weights: each relative weight times U(1 - s, 1 + s), s = {ch.spread}")
+        elif ch.weights == "dirichlet":
+            out.append(f"weights: Dirichlet around the nominal shares, concentration "
+                       f"{ch.concentration}")
+        if len(self.schemes) > 1:
+            out.append("weight scheme: " + ", ".join(s.name for s in self.schemes))
+        if len(self.policies) > 1:
+            out.append("missing answers: " + ", ".join(self.policies))
+        if len(self.aggregations) > 1:
+            out.append("pillar aggregation: " + ", ".join(self.aggregations))
+        out.append(f"ranks: {self.ties} ties after rounding to {self.rank_decimals} decimals")
+        return out
 
     def nominal_overall(self, engine: str = "fast") -> np.ndarray:
         """Overall points (countries,) under the nominal choices."""
@@ -406,7 +463,8 @@ class _Plan:
                 with np.errstate(divide="ignore"):
                     f = {"arithmetic": v,
                          "geometric": np.log(np.where(v > 0, v, 1.0)),
-                         "harmonic": 1.0 / np.where(v > 0, v, 1.0)}
+                         "harmonic": 1.0 / np.where(v > 0, v, 1.0),
+                         "geometric_shifted": np.log(np.maximum(v, 0.0) + GEOMETRIC_SHIFT)}
                 blocks.append({"row": r, "nodes": nodes_q,
                                "f": {k: np.ascontiguousarray(a * x) for k, x in f.items()},
                                "a": np.ascontiguousarray(a.astype(float)),
@@ -446,6 +504,7 @@ def _fast_overall(plan: _Plan, weights: np.ndarray, method: str) -> np.ndarray:
     for lv in plan.levels:
         name = method if lv["depth"] == 0 else "arithmetic"
         p = _FAST_METHODS[name]
+        shift = _FAST_SHIFT.get(name)
         P = lv["P"]
         num = np.zeros((nd, P, nc))
         den = np.zeros((nd, P, nc))
@@ -454,7 +513,7 @@ def _fast_overall(plan: _Plan, weights: np.ndarray, method: str) -> np.ndarray:
             wq = weights[:, b["nodes"]]
             num[:, b["row"], :] = wq @ b["f"][name]
             den[:, b["row"], :] = wq @ b["a"]
-            if zero is not None:
+            if zero is not None and shift is None:
                 zero[:, b["row"], :] = ((wq > 0).astype(float) @ b["zero"]) > 0
         if lv["has_n"]:
             cols = lv["prev_cols"]
@@ -464,6 +523,8 @@ def _fast_overall(plan: _Plan, weights: np.ndarray, method: str) -> np.ndarray:
             den += wmat @ oks.astype(float)
             if p == 1.0:
                 num += wmat @ vals                                   # vals are 0 where not ok
+            elif shift is not None:
+                num += wmat @ np.where(oks, np.log(np.maximum(vals, 0.0) + shift), 0.0)
             else:
                 pos = oks & (vals > 0)
                 with np.errstate(divide="ignore"):
@@ -477,6 +538,8 @@ def _fast_overall(plan: _Plan, weights: np.ndarray, method: str) -> np.ndarray:
         if p != 1.0:
             with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
                 val = np.exp(val) if p == 0.0 else val ** (1.0 / p)
+            if shift is not None:
+                val = val - shift
             val = np.where(ok & ~zero, val, 0.0)
     return np.where(ok[:, 0, :], val[:, 0, :], np.nan)
 
@@ -504,6 +567,10 @@ def dense_rank(scores: np.ndarray, decimals: int | None = None) -> np.ndarray:
     np.put_along_axis(out, order, dense, axis=-1)
     out[nan] = np.nan
     return out
+
+
+class ZeroAggregationWarning(UserWarning):
+    """A geometric or harmonic aggregation scores countries with a zero pillar 0."""
 
 
 @dataclass
@@ -569,7 +636,7 @@ def run_uncertainty(model: UncertaintyModel | None = None, draws: int = 1000,
                           progress=progress)
     ranks = model.ranks(overall)
     nominal = model.nominal_overall(engine)
-    nominal_rank = dense_rank(nominal, model.rank_decimals)
+    nominal_rank = model.ranks(nominal[None, :])[0]
     lo, hi = percentiles
     with np.errstate(invalid="ignore"):
         q = np.nanpercentile(ranks, [lo, 50.0, hi], axis=0) if draws else None
@@ -594,5 +661,5 @@ def run_uncertainty(model: UncertaintyModel | None = None, draws: int = 1000,
                 "schemes": [s.name for s in model.schemes], "missing": model.policies,
                 "aggregation": model.aggregations, "nominal": model.nominal,
                 "percentiles": list(percentiles), "rank_decimals": model.rank_decimals,
-                "ties": "dense"}
+                "ties": model.ties, "design": model.design(), "notes": list(model.notes)}
     return UncertaintyResult(table, ranks, overall, model.countries, settings)
