@@ -220,7 +220,7 @@ def _split(values: tuple[str, ...]) -> tuple[str, ...]:
 def _model(framework: Path | None, weights: Path | None, scheme: str | None,
            responses: Path | None, missing: str, noise: str, spread: float,
            concentration: float, schemes: tuple[str, ...], policies: tuple[str, ...],
-           aggregation: tuple[str, ...]) -> Any:
+           aggregation: tuple[str, ...], ties: str = "dense") -> Any:
     from .uncertainty import Choices, UncertaintyModel
     from .weights import load_weights
 
@@ -233,9 +233,27 @@ def _model(framework: Path | None, weights: Path | None, scheme: str | None,
     choices = Choices(weights=noise, spread=spread, concentration=concentration,
                       schemes=names, missing=_split(policies) or (missing,),
                       aggregation=_split(aggregation) or ("arithmetic",))
-    model = UncertaintyModel.build(responses, framework, weights, scheme=scheme,
-                                   choices=choices, missing=missing)
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")      # kept in model.notes, echoed by the command
+        model = UncertaintyModel.build(responses, framework, weights, scheme=scheme,
+                                       choices=choices, missing=missing, ties=ties)
+    for note in model.notes:
+        click.echo(f"warning: {note}", err=True)
     return model, [framework, weights, responses]
+
+
+def _write_design(output: Path | None, settings: dict, quiet: bool) -> None:
+    """Write what the run varied beside the table: ``<output>.design.json``."""
+    from .fileio import plain, write_json_atomic
+
+    if output is None:
+        return
+    path = output.with_name(output.name + ".design.json")
+    write_json_atomic(path, plain(settings))
+    if not quiet:
+        click.echo(f"wrote {path}")
 
 
 def _choice_options(func: Any) -> Any:
@@ -256,9 +274,12 @@ def _choice_options(func: Any) -> Any:
                           "--scheme is always included."),
         click.option("--policies", multiple=True, default=("zero,exclude",),
                      show_default=True, help="Missing-answer policies drawn from."),
-        click.option("--aggregation", multiple=True, default=("arithmetic,geometric",),
-                     show_default=True,
-                     help="Pillar -> overall aggregation methods drawn from."),
+        click.option("--aggregation", multiple=True,
+                     default=("arithmetic,geometric_shifted",), show_default=True,
+                     help="Pillar -> overall aggregation methods drawn from. "
+                          "geometric_shifted is the geometric mean of the credit rescaled to "
+                          "[1, 100]; plain geometric/harmonic score every country with a zero "
+                          "pillar 0 (a warning says how many)."),
     ]
     for opt in reversed(opts):
         func = opt(func)
@@ -299,15 +320,16 @@ def uncertainty(draws: int, seed: int, noise: str, spread: float, concentration:
     table = res.table.head(top) if top else res.table
     if not quiet:
         s = res.settings
-        click.echo(f"{draws} draws (seed {seed}); weights {s['weights']}, schemes "
-                   f"{', '.join(s['schemes'])}; missing {', '.join(s['missing'])}; "
-                   f"aggregation {', '.join(s['aggregation'])}")
+        click.echo(f"{draws} draws (seed {seed}); varied:")
+        for line in s["design"]:
+            click.echo(f"  - {line}")
         click.echo(_show(table.drop(columns=["name"])))
     if plot_path is not None:
         _save_plot(res, plot_path, top, protect)
         if not quiet:
             click.echo(f"wrote {plot_path}")
     _write(res.table.reset_index(), output, protect, quiet)
+    _write_design(output, res.settings, quiet)
 
 
 def _save_plot(res: Any, path: Path, top: int | None, protect: list[Path]) -> None:
@@ -335,36 +357,51 @@ def _save_plot(res: Any, path: Path, top: int | None, protect: list[Path]) -> No
               help="Base sample size N (a power of 2); the model is scored N x (factors + 2) "
                    "times.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Random seed.")
+@click.option("--measure", type=click.Choice(["rank", "score"]), default="rank",
+              show_default=True, help="What is analysed: the countries' ranks or scores.")
+@click.option("--ties", type=click.Choice(["min", "dense"]), default="min", show_default=True,
+              help="Tie rule of the ranks. min: with dense ranks one tie forming anywhere "
+                   "moves every lower rank, which inflates the indices.")
+@click.option("--bootstrap", type=click.IntRange(min=0), default=200, show_default=True,
+              help="Bootstrap resamples for the confidence intervals of the indices.")
 @_choice_options
 @model_options
 @output_opt
 @quiet_opt
-def sensitivity(samples: int, seed: int, noise: str, spread: float, concentration: float,
-                schemes: tuple[str, ...], policies: tuple[str, ...],
-                aggregation: tuple[str, ...], framework: Path | None, weights: Path | None,
-                scheme: str | None, responses: Path | None, missing: str,
-                output: Path | None, quiet: bool) -> None:
-    """Sobol indices: which modelling choice drives rank changes (first-order S1, total ST).
+def sensitivity(samples: int, seed: int, measure: str, ties: str, bootstrap: int, noise: str,
+                spread: float, concentration: float, schemes: tuple[str, ...],
+                policies: tuple[str, ...], aggregation: tuple[str, ...],
+                framework: Path | None, weights: Path | None, scheme: str | None,
+                responses: Path | None, missing: str, output: Path | None,
+                quiet: bool) -> None:
+    """Sobol indices: which modelling choice drives rank (or score) changes (S1, ST, 95% CI).
 
-    The output is the mean absolute rank shift from the nominal ranks; -o writes the indices
-    of every country's rank as well.
+    The output is the mean absolute shift of the ranks (--measure rank, min ties by default)
+    or scores from their nominal values; -o writes the indices of every country as well, and
+    <output>.design.json what was varied.
     """
     from .sensitivity import rank_sensitivity
 
     model, protect = _model(framework, weights, scheme, responses, missing, noise, spread,
-                            concentration, schemes, policies, aggregation)
+                            concentration, schemes, policies, aggregation, ties)
     total = samples * (len(model.groups) + 2)
     with progress_bar(total, quiet, "Sobol samples") as progress:
-        res = rank_sensitivity(model, samples, seed, progress=progress)
+        res = rank_sensitivity(model, samples, seed, progress=progress, measure=measure,
+                               ties=ties, bootstrap=bootstrap)
+    what = f"{measure} ({ties} ties)" if measure == "rank" else measure
     if not quiet:
-        click.echo(f"Sobol indices of the mean absolute rank shift (N={samples}, "
-                   f"{total} scorings):")
+        click.echo(f"Sobol indices of the mean absolute {what} shift (N={samples}, "
+                   f"{total} scorings, {bootstrap} bootstrap resamples); varied:")
+        for line in res.settings["design"]:
+            click.echo(f"  - {line}")
         click.echo(_show(res.summary))
-    summary = res.summary.reset_index().assign(iso3="(mean abs rank shift)")
+    summary = res.summary.reset_index().assign(iso3=f"(mean abs {measure} shift)")
     import pandas as pd
 
-    _write(pd.concat([summary[["iso3", "factor", "S1", "ST"]], res.countries],
-                     ignore_index=True), output, protect, quiet)
+    table = pd.concat([summary, res.countries], ignore_index=True)
+    table = table[["iso3", *[c for c in table.columns if c != "iso3"]]]
+    _write(table, output, protect, quiet)
+    _write_design(output, res.settings, quiet)
 
 
 COMMANDS += [whatif, gaps, compare, uncertainty, sensitivity]

@@ -198,3 +198,50 @@ def test_nominal_policy_used_when_none_varied(tiny_paths):
     np.testing.assert_allclose(res.overall[:, j], 37.5)
     assert res.table.loc["KEN", "nominal_score"] == pytest.approx(37.5)
     assert model.groups == {}
+
+
+def test_geometric_shifted_hand_and_engines(tiny_paths):
+    # tiny, equal weights: KEN pillar A .5, B 0 -> shifted geometric:
+    # sqrt((.5 + c)(0 + c)) - c with c = 1/99, i.e. the geometric mean on [1, 100] mapped back.
+    c = 1 / 99
+    model = _tiny_model(tiny_paths, weights="none", aggregation=("geometric_shifted",))
+    u = np.full((1, model.dimension), 0.5)
+    idx = model.countries.index("KEN")
+    fast = model.score(u)[0, idx]
+    slow = model.score(u, engine="aggregate")[0, idx]
+    expect = 100 * (np.sqrt((0.5 + c) * c) - c)
+    assert fast == pytest.approx(expect, abs=1e-9) and slow == pytest.approx(expect, abs=1e-9)
+    assert expect > 0       # not zeroed as by the plain geometric mean
+    deu = model.countries.index("DEU")   # DEU A .75, B 1
+    assert model.score(u)[0, deu] == pytest.approx(100 * (np.sqrt((.75 + c) * (1 + c)) - c))
+
+
+def test_zeroing_warning_counts_countries(default_inputs):
+    import warnings as w
+
+    from gci.uncertainty import ZeroAggregationWarning
+
+    resp, fw, base = default_inputs
+    pillars = [p.code for p in fw.pillars]
+    n_zero = int((base.credit(pillars) == 0).any(axis=1).sum())
+    with pytest.warns(ZeroAggregationWarning, match=f"^{n_zero} of {len(base.countries)} "):
+        m = UncertaintyModel.build(resp, fw, base.scheme,
+                                   choices=Choices(aggregation=("arithmetic", "geometric")))
+    assert len(m.notes) == 1
+    with w.catch_warnings():
+        w.simplefilter("error")
+        UncertaintyModel.build(resp, fw, base.scheme,
+                               choices=Choices(aggregation=("arithmetic", "geometric_shifted")))
+
+
+def test_min_ties_in_monte_carlo(default_inputs):
+    from scipy.stats import rankdata
+
+    resp, fw, base = default_inputs
+    model = UncertaintyModel.build(resp, fw, base.scheme, choices=Choices(spread=0.0),
+                                   ties="min")
+    res = run_uncertainty(model, draws=5, seed=0)
+    expect = rankdata(-base.overall.round(2).to_numpy(), method="min")
+    got = res.table["nominal_rank"].reindex(base.countries).to_numpy()
+    np.testing.assert_array_equal(got, expect)
+    assert res.settings["ties"] == "min" and res.settings["design"]
