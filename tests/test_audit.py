@@ -182,3 +182,45 @@ def test_tables_and_thresholds_named(shipped_audit):
     assert th.loc["cronbach_alpha", "value"] == 0.7
     assert "Nunnally" in th.loc["cronbach_alpha", "source"]
     assert isinstance(t["removal_summary"], pd.DataFrame)
+
+
+def test_cli_audit_writes_page_and_tables(tmp_path):
+    from click.testing import CliRunner
+
+    from gci.cli import main
+
+    page, folder, book = tmp_path / "a.html", tmp_path / "t", tmp_path / "t.xlsx"
+    res = CliRunner().invoke(main, ["audit", "--html", str(page), "-o", str(folder),
+                                    "--tables", str(book)])
+    assert res.exit_code == 0, res.output
+    assert "Cronbach's alpha per pillar" in res.output
+    text = page.read_text(encoding="utf-8")
+    assert "Content-Security-Policy" in text and "http://" not in text.split("<body>")[1]
+    assert text.count("data:image/png;base64,") == 4
+    cr = pd.read_csv(folder / "cronbach.csv")
+    assert len(cr) == 10 and cr["alpha"].between(-1, 1).all()
+    assert "removal" in pd.ExcelFile(book).sheet_names
+    bad = CliRunner().invoke(main, ["audit", "--html", str(page), "--tables",
+                                    str(tmp_path / "x.csv")])
+    assert bad.exit_code == 2 and ".xlsx" in bad.output
+
+
+def test_audit_page_in_headless_browser(tmp_path, shipped_audit):
+    import shutil
+    import subprocess
+
+    from gci.audit_report import write_audit
+
+    chromium = shutil.which("chromium")
+    if chromium is None:
+        pytest.skip("chromium not installed")
+    page = tmp_path / "a.html"
+    write_audit(shipped_audit, page)
+    out = subprocess.run(
+        [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+         "--no-first-run", "--disable-background-networking", "--disable-component-update",
+         "--disable-sync", f"--user-data-dir={tmp_path / 'prof'}", "--dump-dom",
+         page.as_uri()], capture_output=True, text=True, timeout=120)
+    dom = out.stdout
+    assert "Cronbach" in dom and "Removing one element at a time" in dom
+    assert dom.count("<img") == 4
