@@ -425,7 +425,8 @@ def _importance(result: ScoreResult, value: pd.DataFrame) -> pd.DataFrame:
             continue
         r = value[code].corr(overall)
         rows.append({"code": code, "name": node.name, "level": node.kind,
-                     "parent": node.parent, "nominal_share": float(eff.loc[code, "effective_weight"]),
+                     "parent": node.parent,
+                     "nominal_share": float(eff.loc[code, "effective_weight"]),
                      "pearson_index": r, "r2_index": r * r})
     t = pd.DataFrame(rows)
     # normalise both over the siblings (pillars together; indicators within their pillar)

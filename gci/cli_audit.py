@@ -31,8 +31,10 @@ COMMANDS: list[click.Command] = []
 def audit(framework: Path | None, weights: Path | None, scheme: str | None,
           responses: Path | None, missing: str, html_path: Path, folder: Path | None,
           workbook: Path | None, method: str, weak: float, quiet: bool) -> None:
-    """Statistical audit: data coverage, answer distributions, correlations, Cronbach's alpha,
-    PCA, weights against importance, and the rank change when each pillar/indicator is removed.
+    """Statistical audit of the index: structure, coherence and the effect of each element.
+
+    Data coverage, answer distributions, correlations, Cronbach's alpha, PCA, weights against
+    importance, and the rank change when each pillar/indicator is removed.
 
     Example: gci audit --html audit.html -o audit_tables/
     """
