@@ -388,9 +388,9 @@ def sensitivity(samples: int, seed: int, measure: str, ties: str, bootstrap: int
     with progress_bar(total, quiet, "Sobol samples") as progress:
         res = rank_sensitivity(model, samples, seed, progress=progress, measure=measure,
                                ties=ties, bootstrap=bootstrap)
-    what = f"{measure} ({ties} ties)" if measure == "rank" else measure
+    ranks = f"{ties} ties, " if measure == "rank" else ""
     if not quiet:
-        click.echo(f"Sobol indices of the mean absolute {what} shift (N={samples}, "
+        click.echo(f"Sobol indices of the mean absolute {measure} shift ({ranks}N={samples}, "
                    f"{total} scorings, {bootstrap} bootstrap resamples); varied:")
         for line in res.settings["design"]:
             click.echo(f"  - {line}")
