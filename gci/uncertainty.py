@@ -92,6 +92,15 @@ class Choices:
         Missing-answer policies drawn from (``zero``, ``exclude``; empty: the nominal one).
     aggregation : tuple of str
         Methods for aggregating the pillars into the overall score, drawn from.
+    partial : tuple of float
+        Credits of a half-way answer drawn from (e.g. ``(0.25, 0.5, 0.75)``; empty: the
+        framework's levels). Each intermediate level ``c`` of a ``scale`` question becomes
+        ``c ** (log p / log 0.5)``: a level at 0.5 (``partial``) gets credit ``p``; 0 and 1 and
+        the order of the levels are kept.
+    goalposts : tuple of float
+        Multipliers of the span of the goalposts of ``numeric`` questions drawn from (e.g.
+        ``(0.8, 1.0, 1.2)``: the upper goalpost at 80%, 100% or 120% of its distance from the
+        lower one; empty: the framework's goalposts).
     """
 
     weights: str = "uniform"
@@ -100,6 +109,8 @@ class Choices:
     schemes: tuple[str, ...] = ()
     missing: tuple[str, ...] = ()
     aggregation: tuple[str, ...] = ("arithmetic",)
+    partial: tuple[float, ...] = ()
+    goalposts: tuple[float, ...] = ()
 
     def per_level(self, value: float | Mapping[str, float], default: float) -> dict[str, float]:
         """A per-level value as a full mapping over :data:`LEVELS`."""
@@ -135,6 +146,12 @@ class Choices:
                 bad.append(f"aggregation {a!r}; expected one of {', '.join(AGGREGATORS)}")
         if not self.aggregation:
             bad.append("no aggregation method to draw from")
+        for p in self.partial:
+            if not (isinstance(p, (int, float)) and 0.0 < p < 1.0):
+                bad.append(f"partial credit {p!r}; expected 0 < partial < 1")
+        for g in self.goalposts:
+            if not (isinstance(g, (int, float)) and g > 0):
+                bad.append(f"goalpost multiplier {g!r}; expected > 0")
         if bad:
             raise GCIError("invalid uncertainty settings:\n  - " + "\n  - ".join(bad))
 
@@ -161,6 +178,7 @@ class UncertaintyModel:
     nominal: dict[str, Any] = field(default_factory=dict)
     ties: str = "dense"
     notes: list[str] = field(default_factory=list)
+    matrices: dict[str, Any] = field(default_factory=dict)   # policy -> AnswerMatrix
 
     # --- construction -----------------------------------------------------------------------
     @classmethod
@@ -205,6 +223,7 @@ class UncertaintyModel:
         structure = Structure.of(fw)
         policies = list(dict.fromkeys([missing, *choices.missing]))
         inputs = {}
+        matrices: dict[str, Any] = {}
         countries: list[str] = []
         for pol in policies:
             matrix = build_matrix(responses, fw, missing=pol)
@@ -214,6 +233,7 @@ class UncertaintyModel:
                 raise ResponsesError(errors, "responses")
             inputs[pol] = question_inputs(matrix, pol)
             countries = matrix.countries
+            matrices[pol] = matrix
         level_index = {lv: i for i, lv in enumerate(LEVELS)}
         node_level = np.array([-1] + [level_index.get(fw.nodes[c].kind, 3)
                                       for c in structure.codes[1:]])
@@ -221,7 +241,8 @@ class UncertaintyModel:
         model = cls(fw, structure, countries, choices, schemes, nominal_w, inputs,
                     float(base.scale), rank_decimals, node_level,
                     nominal={"scheme": base.name, "missing": missing,
-                             "aggregation": "arithmetic"}, ties=ties)
+                             "aggregation": "arithmetic"}, ties=ties,
+                    matrices=matrices)
         model.groups = model._factor_groups()
         model._check_zeroing()
         return model
@@ -266,7 +287,65 @@ class UncertaintyModel:
             if n > 1:
                 groups[name] = [extra]
             extra += 1
+        if self._credit_columns:
+            for name, n in (("partial", len(self.choices.partial)),
+                            ("goalposts", len(self.choices.goalposts))):
+                if n > 1:
+                    groups[name] = [extra]
+                extra += 1
         return groups
+
+    @property
+    def _credit_columns(self) -> bool:
+        """Whether draws carry the two question-credit columns (partial, goalposts).
+
+        Only when one of them is varied, so the draws (and results) of a seed are unchanged
+        for designs without them.
+        """
+        return bool(self.choices.partial or self.choices.goalposts)
+
+    def credit_variant(self, policy: str, partial: int = -1, goal: int = -1
+                       ) -> tuple[np.ndarray, np.ndarray]:
+        """Question credit and availability under a policy and a partial/goalpost choice.
+
+        ``partial``/``goal`` index :attr:`Choices.partial`/:attr:`Choices.goalposts`; -1 is
+        the framework's own value. Cached.
+        """
+        key = (policy, partial, goal)
+        cache = self.__dict__.setdefault("_variants", {})
+        if key in cache:
+            return cache[key]
+        credit, avail = self.inputs[policy]
+        if partial < 0 and goal < 0:
+            return credit, avail
+        credit = credit.copy()
+        fw = self.framework
+        qs = fw.question_codes
+        if partial >= 0:
+            k = math.log(self.choices.partial[partial]) / math.log(0.5)
+            cols = [i for i, q in enumerate(qs) if fw.nodes[q].type == "scale"]
+            sub = credit[:, cols]
+            mid = (sub > 0) & (sub < 1)
+            credit[:, cols] = np.where(mid, np.where(mid, sub, 0.5) ** k, sub)
+        if goal >= 0:
+            import dataclasses
+
+            from .framework import answers_to_credit
+            from .responses import ANSWERED
+
+            m = self.choices.goalposts[goal]
+            matrix = self.matrices[policy]
+            for i, q in enumerate(qs):  # numeric questions only (a handful), not countries
+                node = fw.nodes[q]
+                if node.type != "numeric" or node.goalposts is None or node.normalise:
+                    continue
+                lo, hi = node.goalposts
+                moved = dataclasses.replace(node, goalposts=(lo, lo + m * (hi - lo)))
+                c, ok = answers_to_credit(moved, matrix.raw[q])
+                answered = (matrix.state[:, i] == ANSWERED) & ok
+                credit[:, i] = np.where(answered, c, credit[:, i])
+        cache[key] = (credit, avail)
+        return credit, avail
 
     @property
     def policies(self) -> list[str]:
@@ -281,7 +360,7 @@ class UncertaintyModel:
     @property
     def dimension(self) -> int:
         """Columns of the unit hypercube one draw uses."""
-        return self.structure.n_nodes - 1 + 3
+        return self.structure.n_nodes - 1 + 3 + (2 if self._credit_columns else 0)
 
     # --- draws ------------------------------------------------------------------------------
     def decode(self, u: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -339,24 +418,28 @@ class UncertaintyModel:
         return out
 
     # --- scoring ----------------------------------------------------------------------------
-    def overall(self, weights: np.ndarray, policy: str, method: str, engine: str = "fast"
-                ) -> np.ndarray:
-        """Overall points (draws, countries) for one policy and pillar aggregation method."""
-        credit, avail = self.inputs[policy]
+    def overall(self, weights: np.ndarray, policy: str, method: str, engine: str = "fast",
+                variant: tuple[int, int] = (-1, -1)) -> np.ndarray:
+        """Overall points (draws, countries) for one policy and pillar aggregation method.
+
+        ``variant`` is the (partial, goalposts) choice (see :meth:`credit_variant`).
+        """
+        credit, avail = self.credit_variant(policy, *variant)
         agg = {"overall": method}
         if engine == "aggregate" or method not in _FAST_METHODS:
             value, _, _ = aggregate(self.structure, credit, avail, weights, agg)
             return value[..., 0] * self.scale
         if engine != "fast":
             raise GCIError(f"engine {engine!r}; expected one of {', '.join(ENGINES)}")
-        return _fast_overall(self._plan(policy), weights, method) * self.scale
+        return _fast_overall(self._plan(policy, variant), weights, method) * self.scale
 
-    def _plan(self, policy: str) -> _Plan:
+    def _plan(self, policy: str, variant: tuple[int, int] = (-1, -1)) -> _Plan:
         cache = self.__dict__.setdefault("_plans", {})
-        if policy not in cache:
-            credit, avail = self.inputs[policy]
-            cache[policy] = _Plan.of(self.structure, credit, avail)
-        return cache[policy]
+        key = (policy, *variant)
+        if key not in cache:
+            credit, avail = self.credit_variant(policy, *variant)
+            cache[key] = _Plan.of(self.structure, credit, avail)
+        return cache[key]
 
     def bytes_per_draw(self, engine: str = "fast") -> int:
         """Rough working memory of one draw (used to size chunks)."""
@@ -377,20 +460,38 @@ class UncertaintyModel:
         draws finished after each chunk.
         """
         w, pol, meth = self.decode(u)
+        part, goal = self.decode_credit(u)
         out = np.empty((len(w), len(self.countries)))
         per = self.bytes_per_draw(engine)
         chunk = max(1, int(min(memory_limit, CACHE_BYTES) // per))
         if chunk_size is not None:
             chunk = max(1, min(int(chunk_size), int(memory_limit // per)))
+        variants = sorted(set(zip(part.tolist(), goal.tolist())))
         for i, p in enumerate(self.policies):
             for j, m in enumerate(self.aggregations):
-                rows = np.nonzero((pol == i) & (meth == j))[0]
-                for start in range(0, len(rows), chunk):
-                    r = rows[start:start + chunk]
-                    out[r] = self.overall(w[r], p, m, engine)
-                    if progress is not None:
-                        progress(len(r))
+                for v in variants:
+                    rows = np.nonzero((pol == i) & (meth == j) & (part == v[0])
+                                      & (goal == v[1]))[0]
+                    for start in range(0, len(rows), chunk):
+                        r = rows[start:start + chunk]
+                        out[r] = self.overall(w[r], p, m, engine, v)
+                        if progress is not None:
+                            progress(len(r))
         return out
+
+    def decode_credit(self, u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Partial-credit and goalpost choices of draws (indices; -1: the framework's own)."""
+        u = np.asarray(u, dtype=float)
+        n = len(u)
+        if not self._credit_columns:
+            return np.full(n, -1), np.full(n, -1)
+        base = self.structure.n_nodes - 1 + 3
+        out = []
+        for col, opts in ((base, self.choices.partial), (base + 1, self.choices.goalposts)):
+            k = len(opts)
+            out.append(np.minimum((u[:, col] * k).astype(np.int64), k - 1) if k
+                       else np.full(n, -1))
+        return out[0], out[1]
 
     def ranks(self, overall: np.ndarray, ties: str | None = None) -> np.ndarray:
         """Ranks (1 = best) of every row of overall points by :attr:`ties` (or ``ties``)."""
@@ -416,6 +517,12 @@ class UncertaintyModel:
             out.append("missing answers: " + ", ".join(self.policies))
         if len(self.aggregations) > 1:
             out.append("pillar aggregation: " + ", ".join(self.aggregations))
+        if len(ch.partial) > 1:
+            out.append("credit of a half-way ('partial') answer: "
+                       + ", ".join(f"{p:g}" for p in ch.partial))
+        if len(ch.goalposts) > 1:
+            out.append("span of numeric goalposts times: "
+                       + ", ".join(f"{g:g}" for g in ch.goalposts))
         out.append(f"ranks: {self.ties} ties after rounding to {self.rank_decimals} decimals")
         return out
 
@@ -660,6 +767,7 @@ def run_uncertainty(model: UncertaintyModel | None = None, draws: int = 1000,
                 "spread": ch.spread, "concentration": ch.concentration,
                 "schemes": [s.name for s in model.schemes], "missing": model.policies,
                 "aggregation": model.aggregations, "nominal": model.nominal,
+                "partial": list(ch.partial), "goalposts": list(ch.goalposts),
                 "percentiles": list(percentiles), "rank_decimals": model.rank_decimals,
                 "ties": model.ties, "design": model.design(), "notes": list(model.notes)}
     return UncertaintyResult(table, ranks, overall, model.countries, settings)

@@ -77,8 +77,9 @@ def test_vectorised_equals_one_at_a_time(default_inputs):
     model = UncertaintyModel.build(resp, fw, base.scheme, choices=Choices(
         spread=0.3, missing=("zero", "exclude"), aggregation=("arithmetic", "geometric")))
     u = np.random.default_rng(7).random((4, model.dimension))
-    u[:, -2] = [0.2, 0.7, 0.2, 0.7]   # both policies
-    u[:, -1] = [0.2, 0.2, 0.7, 0.7]   # both aggregations
+    n_w = model.structure.n_nodes - 1
+    u[:, n_w + 1] = [0.2, 0.7, 0.2, 0.7]   # both policies
+    u[:, n_w + 2] = [0.2, 0.2, 0.7, 0.7]   # both aggregations
     overall = model.score(u)
     ranks = model.ranks(overall)
     w, pol, meth = model.decode(u)
@@ -245,3 +246,40 @@ def test_min_ties_in_monte_carlo(default_inputs):
     got = res.table["nominal_rank"].reindex(base.countries).to_numpy()
     np.testing.assert_array_equal(got, expect)
     assert res.settings["ties"] == "min" and res.settings["design"]
+
+
+def test_partial_credit_and_goalposts_hand(tiny_paths):
+    # FRA (equal weights): Q1 yes, Q2 partial, Q3 = 5 of goalposts [0, 10], Q4 no; B = .5.
+    # nominal 50. partial = .25: A1 = (1 + .25)/2, A = (.625 + .25)/2 -> 46.875.
+    # goalposts x0.5 (upper goalpost 5): Q3 = 1, A2 = .5, A = .625 -> 56.25. Both: 53.125.
+    # DEU (Q2 in_place, Q3 = 20 beyond either goalpost) stays 87.5.
+    model = _tiny_model(tiny_paths, weights="none", partial=(0.25, 0.5),
+                        goalposts=(0.5, 1.0))
+    n_w = model.structure.n_nodes - 1
+    assert model.dimension == n_w + 5
+    assert set(model.groups) == {"partial", "goalposts"}
+    u = np.full((4, model.dimension), 0.9)           # 0.9: partial .5, goalposts x1
+    u[1, n_w + 3] = 0.1                               # partial .25
+    u[2, n_w + 4] = 0.1                               # goalposts x0.5
+    u[3, n_w + 3] = u[3, n_w + 4] = 0.1               # both
+    fra, deu = model.countries.index("FRA"), model.countries.index("DEU")
+    for engine in ("fast", "aggregate"):
+        out = model.score(u, engine=engine)
+        np.testing.assert_allclose(out[:, fra], [50, 46.875, 56.25, 53.125], atol=1e-9)
+        np.testing.assert_allclose(out[:, deu], 87.5, atol=1e-9)
+    assert any("partial" in d for d in model.design())
+
+
+def test_partial_credit_power_keeps_order():
+    # a 4-level scale (0, 1/3, 2/3, 1): the map c -> c ** (log p / log .5) keeps 0, 1 and order
+    c = np.array([0.0, 1 / 3, 2 / 3, 1.0])
+    for p in (0.2, 0.5, 0.8):
+        k = np.log(p) / np.log(0.5)
+        m = np.where((c > 0) & (c < 1), c ** k, c)
+        assert m[0] == 0 and m[-1] == 1 and (np.diff(m) > 0).all()
+        assert 0.5 ** k == pytest.approx(p)
+
+
+def test_invalid_partial_and_goalposts(tiny_paths):
+    with pytest.raises(GCIError, match="(?s)partial credit 1.5.*goalpost multiplier 0"):
+        _tiny_model(tiny_paths, partial=(1.5,), goalposts=(0,))
