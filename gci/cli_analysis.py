@@ -217,10 +217,21 @@ def _split(values: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(out))
 
 
+def _numbers(values: tuple[str, ...], option: str) -> tuple[float, ...]:
+    out = []
+    for v in _split(values):
+        try:
+            out.append(float(v))
+        except ValueError:
+            raise click.BadParameter(f"{v!r} is not a number", param_hint=option) from None
+    return tuple(out)
+
+
 def _model(framework: Path | None, weights: Path | None, scheme: str | None,
            responses: Path | None, missing: str, noise: str, spread: float,
            concentration: float, schemes: tuple[str, ...], policies: tuple[str, ...],
-           aggregation: tuple[str, ...], ties: str = "dense") -> Any:
+           aggregation: tuple[str, ...], ties: str = "dense",
+           partial: tuple[str, ...] = (), goalposts: tuple[str, ...] = ()) -> Any:
     from .uncertainty import Choices, UncertaintyModel
     from .weights import load_weights
 
@@ -232,7 +243,9 @@ def _model(framework: Path | None, weights: Path | None, scheme: str | None,
         names = tuple(load_weights(weights, load_framework_any(framework)).schemes)
     choices = Choices(weights=noise, spread=spread, concentration=concentration,
                       schemes=names, missing=_split(policies) or (missing,),
-                      aggregation=_split(aggregation) or ("arithmetic",))
+                      aggregation=_split(aggregation) or ("arithmetic",),
+                      partial=_numbers(partial, "--partial"),
+                      goalposts=_numbers(goalposts, "--goalposts"))
     import warnings
 
     with warnings.catch_warnings():
@@ -280,6 +293,13 @@ def _choice_options(func: Any) -> Any:
                           "geometric_shifted is the geometric mean of the credit rescaled to "
                           "[1, 100]; plain geometric/harmonic score every country with a zero "
                           "pillar 0 (a warning says how many)."),
+        click.option("--partial", multiple=True, default=("0.25,0.5,0.75",),
+                     show_default=True,
+                     help="Credits of a half-way ('partial') answer drawn from; 0.5 alone: "
+                          "not varied."),
+        click.option("--goalposts", multiple=True, default=("0.8,1,1.2",), show_default=True,
+                     help="Multipliers of the span of numeric questions' goalposts drawn "
+                          "from; 1 alone: not varied."),
     ]
     for opt in reversed(opts):
         func = opt(func)
@@ -301,7 +321,8 @@ def _choice_options(func: Any) -> Any:
 @quiet_opt
 def uncertainty(draws: int, seed: int, noise: str, spread: float, concentration: float,
                 schemes: tuple[str, ...], policies: tuple[str, ...],
-                aggregation: tuple[str, ...], engine: str, plot_path: Path | None,
+                aggregation: tuple[str, ...], partial: tuple[str, ...],
+                goalposts: tuple[str, ...], engine: str, plot_path: Path | None,
                 top: int | None, framework: Path | None, weights: Path | None,
                 scheme: str | None, responses: Path | None, missing: str,
                 output: Path | None, quiet: bool) -> None:
@@ -314,7 +335,8 @@ def uncertainty(draws: int, seed: int, noise: str, spread: float, concentration:
     from .uncertainty import run_uncertainty
 
     model, protect = _model(framework, weights, scheme, responses, missing, noise, spread,
-                            concentration, schemes, policies, aggregation)
+                            concentration, schemes, policies, aggregation,
+                            partial=partial, goalposts=goalposts)
     with progress_bar(draws, quiet, "Monte Carlo draws") as progress:
         res = run_uncertainty(model, draws, seed, engine=engine, progress=progress)
     table = res.table.head(top) if top else res.table
@@ -371,6 +393,7 @@ def _save_plot(res: Any, path: Path, top: int | None, protect: list[Path]) -> No
 def sensitivity(samples: int, seed: int, measure: str, ties: str, bootstrap: int, noise: str,
                 spread: float, concentration: float, schemes: tuple[str, ...],
                 policies: tuple[str, ...], aggregation: tuple[str, ...],
+                partial: tuple[str, ...], goalposts: tuple[str, ...],
                 framework: Path | None, weights: Path | None, scheme: str | None,
                 responses: Path | None, missing: str, output: Path | None,
                 quiet: bool) -> None:
@@ -383,7 +406,8 @@ def sensitivity(samples: int, seed: int, measure: str, ties: str, bootstrap: int
     from .sensitivity import rank_sensitivity
 
     model, protect = _model(framework, weights, scheme, responses, missing, noise, spread,
-                            concentration, schemes, policies, aggregation, ties)
+                            concentration, schemes, policies, aggregation, ties,
+                            partial=partial, goalposts=goalposts)
     total = samples * (len(model.groups) + 2)
     with progress_bar(total, quiet, "Sobol samples") as progress:
         res = rank_sensitivity(model, samples, seed, progress=progress, measure=measure,

@@ -334,15 +334,24 @@ class UncertaintyModel:
             from .responses import ANSWERED
 
             m = self.choices.goalposts[goal]
-            matrix = self.matrices[policy]
-            for i, q in enumerate(qs):  # numeric questions only (a handful), not countries
-                node = fw.nodes[q]
-                if node.type != "numeric" or node.goalposts is None or node.normalise:
-                    continue
+            numbers = self.__dict__.setdefault("_numbers", {})
+            if policy not in numbers:   # the numbers answered, parsed once per policy
+                matrix = self.matrices[policy]
+                numbers[policy] = {}
+                for i, q in enumerate(qs):  # numeric questions only (a handful)
+                    node = fw.nodes[q]
+                    if node.type != "numeric" or node.goalposts is None or node.normalise:
+                        continue
+                    x, ok = answers_to_credit(dataclasses.replace(node, goalposts=None),
+                                              matrix.raw[q])
+                    numbers[policy][i] = (x, (matrix.state[:, i] == ANSWERED) & ok)
+            for i, (x, answered) in numbers[policy].items():
+                node = fw.nodes[qs[i]]
                 lo, hi = node.goalposts
-                moved = dataclasses.replace(node, goalposts=(lo, lo + m * (hi - lo)))
-                c, ok = answers_to_credit(moved, matrix.raw[q])
-                answered = (matrix.state[:, i] == ANSWERED) & ok
+                with np.errstate(invalid="ignore"):
+                    c = np.clip((x - lo) / (m * (hi - lo)), 0.0, 1.0)
+                if node.direction == -1:
+                    c = 1.0 - c
                 credit[:, i] = np.where(answered, c, credit[:, i])
         cache[key] = (credit, avail)
         return credit, avail

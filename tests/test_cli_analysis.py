@@ -96,7 +96,8 @@ def test_uncertainty_zero_noise(tiny_args, tmp_path):
     out = tmp_path / "unc.csv"
     png = tmp_path / "unc.png"
     r = _run(["uncertainty", "--draws", "50", "--seed", "1", "--spread", "0", "--schemes",
-              "equal", "--policies", "zero", "--aggregation", "arithmetic", *tiny_args,
+              "equal", "--policies", "zero", "--aggregation", "arithmetic", "--partial", "0.5",
+              "--goalposts", "1", *tiny_args,
               "-q", "-o", str(out), "--plot", str(png)])
     assert r.exit_code == 0, r.output
     assert r.output == ""
