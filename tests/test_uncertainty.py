@@ -12,6 +12,9 @@ from gci.ranking import rank_scores
 from gci.uncertainty import Choices, UncertaintyModel, dense_rank, run_uncertainty
 from gci.weights import WeightScheme
 
+# designs with plain geometric/harmonic aggregation are deliberate here (engine checks)
+pytestmark = pytest.mark.filterwarnings("ignore::gci.uncertainty.ZeroAggregationWarning")
+
 
 @pytest.fixture(scope="module")
 def default_inputs(default_result):
