@@ -151,6 +151,12 @@ class Audit:
             out.append(f"{len(weak)} component(s) correlate weakly or negatively with their "
                        f"own parent: {', '.join(weak['code'][:12])}"
                        + (" …" if len(weak) > 12 else ""))
+        col = c[c["flag"].str.contains("collinear", na=False)]
+        if len(col):
+            out.append(f"{len(col)} component(s) correlate at >= "
+                       f"{THRESHOLDS['collinear']['value']:g} with a sibling (possible double "
+                       f"counting): {', '.join(col['code'][:12])}"
+                       + (" …" if len(col) > 12 else ""))
         other = c[c["flag"].str.contains("another", na=False)]
         if len(other):
             out.append(f"{len(other)} component(s) correlate more with another parent than "

@@ -23,13 +23,14 @@ CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
        "base-uri 'none'; form-action 'none'")
 
 _STYLE = """
-body{font-family:system-ui,sans-serif;margin:2em auto;max-width:70em;color:#222;padding:0 1em}
+body{font-family:system-ui,sans-serif;margin:2em auto;max-width:92em;color:#222;padding:0 1em}
 h1{font-size:1.6em}h2{border-bottom:1px solid #ccc;padding-bottom:.2em;margin-top:2em}
 table{border-collapse:collapse;font-size:.85em;margin:.5em 0}
-td,th{border:1px solid #ddd;padding:.2em .5em;text-align:right}
-th{background:#f3f3f3}td:first-child,th:first-child{text-align:left}
+td,th{border:1px solid #ddd;padding:.2em .5em;text-align:left}
+th{background:#f3f3f3}
 .flag{color:#a00}.note{color:#555;font-size:.9em}img{max-width:100%}
-ul.flags li{margin:.2em 0}
+ul.flags li{margin:.2em 0}.wrap{overflow-x:auto;max-width:100%}
+td:last-child{min-width:14em}
 """
 
 
@@ -45,8 +46,9 @@ def _png(ax: Any) -> str:
 
 def _table(df: pd.DataFrame, max_rows: int | None = None) -> str:
     shown = df.head(max_rows) if max_rows else df
-    out = shown.to_html(index=False, escape=True, na_rep="",
-                        float_format=lambda x: f"{x:.3f}", border=0)
+    out = '<div class="wrap">' + shown.to_html(
+        index=False, escape=True, na_rep="", float_format=lambda x: f"{x:.3f}", border=0
+    ) + "</div>"
     if max_rows and len(df) > max_rows:
         out += f'<p class="note">First {max_rows} of {len(df)} rows; all are in the tables.</p>'
     return out
@@ -93,7 +95,7 @@ def audit_html(audit: Audit, title: str = "Statistical audit") -> str:
         _png(plot_correlation_heatmap(audit)),
         "<p>Components flagged (weak or negative with the own parent, stronger with another "
         "parent, or collinear with a sibling):</p>",
-        _table(flagged[["code", "level", "parent", "pearson_parent", "spearman_parent",
+        _table(flagged[["code", "parent", "pearson_parent", "spearman_parent",
                         "best_other_parent", f"{s['method']}_best_other", "flag"]]),
         "<h2>Coherence: Cronbach's alpha and PCA per pillar</h2>",
         _png(plot_coherence(audit)),
