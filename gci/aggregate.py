@@ -120,7 +120,8 @@ def shifted_geometric(shift: float = GEOMETRIC_SHIFT) -> Callable:
         den = wa.sum(axis=-1)
         with np.errstate(divide="ignore", invalid="ignore"):
             lg = np.log(np.where(a, np.maximum(v, 0.0) + shift, 1.0))
-            m = np.exp((lg * wa).sum(axis=-1) / den) - shift
+            # clip: exp(log(shift)) - shift can be -1e-18 by rounding
+            m = np.maximum(np.exp((lg * wa).sum(axis=-1) / den) - shift, 0.0)
         return np.where(den > 0, m, 0.0) * den, den
     return agg
 

@@ -655,7 +655,7 @@ def _fast_overall(plan: _Plan, weights: np.ndarray, method: str) -> np.ndarray:
             with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
                 val = np.exp(val) if p == 0.0 else val ** (1.0 / p)
             if shift is not None:
-                val = val - shift
+                val = np.maximum(val - shift, 0.0)
             val = np.where(ok & ~zero, val, 0.0)
     return np.where(ok[:, 0, :], val[:, 0, :], np.nan)
 

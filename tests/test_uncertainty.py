@@ -286,3 +286,21 @@ def test_partial_credit_power_keeps_order():
 def test_invalid_partial_and_goalposts(tiny_paths):
     with pytest.raises(GCIError, match="(?s)partial credit 1.5.*goalpost multiplier 0"):
         _tiny_model(tiny_paths, partial=(1.5,), goalposts=(0,))
+
+
+def test_geometric_shifted_is_rescaled_geometric_mean():
+    # the geometric mean of 1 + 99 v (credit rescaled to [1, 100]) mapped back by (g - 1) / 99;
+    # scipy's weighted geometric mean as the second method. Zeros do not zero the mean.
+    from scipy.stats import gmean
+
+    from gci.aggregate import AGGREGATORS
+
+    rng = np.random.default_rng(3)
+    v = rng.random((50, 4))
+    v[::5, 1] = 0.0
+    w = rng.random(4) + 0.1
+    a = np.ones_like(v, dtype=bool)
+    num, den = AGGREGATORS["geometric_shifted"](v, a, w)
+    expect = (gmean(1 + 99 * v, axis=1, weights=np.broadcast_to(w, v.shape)) - 1) / 99
+    np.testing.assert_allclose(num / den, expect, rtol=1e-12, atol=1e-15)
+    assert (num / den >= v.min(axis=1) - 1e-15).all() and (num / den > 0).all()
