@@ -80,18 +80,32 @@ def test_correlations_against_scipy(default_result, shipped_audit):
     assert (c.loc[other, "pearson_best_other"] > c.loc[other, "pearson_parent"]).all()
 
 
+def _coinr_alpha(x):
+    """COINr get_cronbach, written out: pairwise-complete covariances, k^2 mean(off) / sum."""
+    k = x.shape[1]
+    cov = np.empty((k, k))
+    for i in range(k):
+        for j in range(k):
+            ok = ~np.isnan(x[:, i]) & ~np.isnan(x[:, j])
+            cov[i, j] = np.cov(x[ok, i], x[ok, j])[0, 1]
+    return k * k * ((cov.sum() - np.trace(cov)) / (k * (k - 1))) / cov.sum()
+
+
 def test_cronbach_and_pca_on_shipped_edition(default_result, shipped_audit):
     cred = default_result.credit()
     fw = default_result.framework
+    checked = 0
     for _, r in shipped_audit.cronbach.iterrows():
         kids = (fw.children(r["pillar"]) if r["on"] == "children" else
                 [q for q in fw.question_codes if r["pillar"] in fw.ancestors(q)])
         x = cred[kids].to_numpy()
-        x = x[~np.isnan(x).any(axis=1)] if np.isnan(x).any() else x
-        if not np.isnan(cred[kids].to_numpy()).any():
+        assert r["alpha"] == pytest.approx(_coinr_alpha(x), rel=1e-10)
+        if not np.isnan(x).any():   # complete data: also the textbook formula
             k = len(kids)
             expect = k / (k - 1) * (1 - x.var(axis=0, ddof=1).sum() / x.sum(axis=1).var(ddof=1))
             assert r["alpha"] == pytest.approx(expect, rel=1e-10)
+        checked += 1
+    assert checked == 2 * len(fw.pillars)
     p = shipped_audit.pca.set_index("pillar")
     kids = fw.children("technical")
     z = cred[kids].to_numpy()
