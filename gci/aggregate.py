@@ -103,6 +103,33 @@ for _p in (-1.0, 0.0, 0.5, 2.0, 3.0):
     register_generalised_mean(_p)
 AGGREGATORS.setdefault("quadratic", AGGREGATORS["power_2"])
 
+#: Shift of :func:`shifted_geometric`: credit in [0, 1] rescaled to [1, 100] is ``99 (v + c)``.
+GEOMETRIC_SHIFT = 1.0 / 99.0
+
+
+def shifted_geometric(shift: float = GEOMETRIC_SHIFT) -> Callable:
+    """Weighted geometric mean of ``v + shift``, minus ``shift``: zeros no longer zero the mean.
+
+    With ``shift = 1/99`` this is the geometric mean of the values rescaled from [0, 1] to
+    [1, 100], mapped back to [0, 1] (COINr's aggregation vignette rescales min-max to [1, 100]
+    before ``a_gmean`` because the geometric mean needs strictly positive values). Equal
+    children give the child's value, as every mean does.
+    """
+    def agg(v: np.ndarray, a: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        wa = a * w
+        den = wa.sum(axis=-1)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            lg = np.log(np.where(a, np.maximum(v, 0.0) + shift, 1.0))
+            # clip: exp(log(shift)) - shift can be -1e-18 by rounding
+            m = np.maximum(np.exp((lg * wa).sum(axis=-1) / den) - shift, 0.0)
+        return np.where(den > 0, m, 0.0) * den, den
+    return agg
+
+
+AGGREGATORS.setdefault("geometric_shifted", shifted_geometric())
+#: Methods under which one zero child makes the parent 0 (the zero artefact).
+ZEROING = frozenset({"geometric", "harmonic", "power_0", "power_-1"})
+
 
 @dataclass(frozen=True)
 class Structure:

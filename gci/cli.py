@@ -331,9 +331,9 @@ def weights(framework: Path | None, weights: Path | None, scheme: str | None, le
 
 def _register_commands() -> None:
     """Add the commands defined in other modules (each lists its commands in ``COMMANDS``)."""
-    from . import cli_analysis, cli_memberstates, cli_reports, cli_toolkit
+    from . import cli_analysis, cli_audit, cli_memberstates, cli_reports, cli_toolkit
 
-    for module in (cli_reports, cli_analysis, cli_toolkit, cli_memberstates):
+    for module in (cli_reports, cli_analysis, cli_toolkit, cli_memberstates, cli_audit):
         for command in module.COMMANDS:
             main.add_command(command)
 

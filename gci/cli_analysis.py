@@ -270,10 +270,21 @@ def _split(values: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(out))
 
 
+def _numbers(values: tuple[str, ...], option: str) -> tuple[float, ...]:
+    out = []
+    for v in _split(values):
+        try:
+            out.append(float(v))
+        except ValueError:
+            raise click.BadParameter(f"{v!r} is not a number", param_hint=option) from None
+    return tuple(out)
+
+
 def _model(framework: Path | None, weights: Path | None, scheme: str | None,
            responses: tuple[Path, ...], missing: str, noise: str, spread: float,
            concentration: float, schemes: tuple[str, ...], policies: tuple[str, ...],
-           aggregation: tuple[str, ...]) -> Any:
+           aggregation: tuple[str, ...], ties: str = "dense",
+           partial: tuple[str, ...] = (), goalposts: tuple[str, ...] = ()) -> Any:
     from .uncertainty import Choices, UncertaintyModel
     from .weights import load_weights
 
@@ -285,10 +296,30 @@ def _model(framework: Path | None, weights: Path | None, scheme: str | None,
         names = tuple(load_weights(weights, load_framework_any(framework)).schemes)
     choices = Choices(weights=noise, spread=spread, concentration=concentration,
                       schemes=names, missing=_split(policies) or (missing,),
-                      aggregation=_split(aggregation) or ("arithmetic",))
-    model = UncertaintyModel.build(responses, framework, weights, scheme=scheme,
-                                   choices=choices, missing=missing)
+                      aggregation=_split(aggregation) or ("arithmetic",),
+                      partial=_numbers(partial, "--partial"),
+                      goalposts=_numbers(goalposts, "--goalposts"))
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")      # kept in model.notes, echoed by the command
+        model = UncertaintyModel.build(responses, framework, weights, scheme=scheme,
+                                       choices=choices, missing=missing, ties=ties)
+    for note in model.notes:
+        click.echo(f"warning: {note}", err=True)
     return model, [framework, weights, responses]
+
+
+def _write_design(output: Path | None, settings: dict, quiet: bool) -> None:
+    """Write what the run varied beside the table: ``<output>.design.json``."""
+    from .fileio import plain, write_json_atomic
+
+    if output is None:
+        return
+    path = output.with_name(output.name + ".design.json")
+    write_json_atomic(path, plain(settings))
+    if not quiet:
+        click.echo(f"wrote {path}")
 
 
 def _choice_options(func: Any) -> Any:
@@ -309,9 +340,19 @@ def _choice_options(func: Any) -> Any:
                           "--scheme is always included."),
         click.option("--policies", multiple=True, default=("zero,exclude",),
                      show_default=True, help="Missing-answer policies drawn from."),
-        click.option("--aggregation", multiple=True, default=("arithmetic,geometric",),
+        click.option("--aggregation", multiple=True,
+                     default=("arithmetic,geometric_shifted",), show_default=True,
+                     help="Pillar -> overall aggregation methods drawn from. "
+                          "geometric_shifted is the geometric mean of the credit rescaled to "
+                          "[1, 100]; plain geometric/harmonic score every country with a zero "
+                          "pillar 0 (a warning says how many)."),
+        click.option("--partial", multiple=True, default=("0.25,0.5,0.75",),
                      show_default=True,
-                     help="Pillar -> overall aggregation methods drawn from."),
+                     help="Credits of a half-way ('partial') answer drawn from; 0.5 alone: "
+                          "not varied."),
+        click.option("--goalposts", multiple=True, default=("0.8,1,1.2",), show_default=True,
+                     help="Multipliers of the span of numeric questions' goalposts drawn "
+                          "from; 1 alone: not varied."),
     ]
     for opt in reversed(opts):
         func = opt(func)
@@ -333,7 +374,8 @@ def _choice_options(func: Any) -> Any:
 @quiet_opt
 def uncertainty(draws: int, seed: int, noise: str, spread: float, concentration: float,
                 schemes: tuple[str, ...], policies: tuple[str, ...],
-                aggregation: tuple[str, ...], engine: str, plot_path: Path | None,
+                aggregation: tuple[str, ...], partial: tuple[str, ...],
+                goalposts: tuple[str, ...], engine: str, plot_path: Path | None,
                 top: int | None, framework: Path | None, weights: Path | None,
                 scheme: str | None, responses: tuple[Path, ...], missing: str,
                 output: Path | None, quiet: bool) -> None:
@@ -346,21 +388,23 @@ def uncertainty(draws: int, seed: int, noise: str, spread: float, concentration:
     from .uncertainty import run_uncertainty
 
     model, protect = _model(framework, weights, scheme, responses, missing, noise, spread,
-                            concentration, schemes, policies, aggregation)
+                            concentration, schemes, policies, aggregation,
+                            partial=partial, goalposts=goalposts)
     with progress_bar(draws, quiet, "Monte Carlo draws") as progress:
         res = run_uncertainty(model, draws, seed, engine=engine, progress=progress)
     table = res.table.head(top) if top else res.table
     if not quiet:
         s = res.settings
-        click.echo(f"{draws} draws (seed {seed}); weights {s['weights']}, schemes "
-                   f"{', '.join(s['schemes'])}; missing {', '.join(s['missing'])}; "
-                   f"aggregation {', '.join(s['aggregation'])}")
+        click.echo(f"{draws} draws (seed {seed}); varied:")
+        for line in s["design"]:
+            click.echo(f"  - {line}")
     click.echo(_show(table.drop(columns=["name"])))  # the result: printed even with --quiet
     if plot_path is not None:
         _save_plot(res, plot_path, top, protect)
         if not quiet:
             click.echo(f"wrote {plot_path}")
     _write(res.table.reset_index(), output, protect, quiet)
+    _write_design(output, res.settings, quiet)
 
 
 def _save_plot(res: Any, path: Path, top: int | None, protect: list[Path]) -> None:
@@ -388,36 +432,53 @@ def _save_plot(res: Any, path: Path, top: int | None, protect: list[Path]) -> No
               help="Base sample size N (a power of 2); the model is scored N x (factors + 2) "
                    "times.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Random seed.")
+@click.option("--measure", type=click.Choice(["rank", "score"]), default="rank",
+              show_default=True, help="What is analysed: the countries' ranks or scores.")
+@click.option("--ties", type=click.Choice(["min", "dense"]), default="min", show_default=True,
+              help="Tie rule of the ranks. min: with dense ranks one tie forming anywhere "
+                   "moves every lower rank, which inflates the indices.")
+@click.option("--bootstrap", type=click.IntRange(min=0), default=200, show_default=True,
+              help="Bootstrap resamples for the confidence intervals of the indices.")
 @_choice_options
 @model_options
 @output_opt
 @quiet_opt
-def sensitivity(samples: int, seed: int, noise: str, spread: float, concentration: float,
-                schemes: tuple[str, ...], policies: tuple[str, ...],
-                aggregation: tuple[str, ...], framework: Path | None, weights: Path | None,
-                scheme: str | None, responses: tuple[Path, ...], missing: str,
-                output: Path | None, quiet: bool) -> None:
-    """Sobol indices: which modelling choice drives rank changes (first-order S1, total ST).
+def sensitivity(samples: int, seed: int, measure: str, ties: str, bootstrap: int, noise: str,
+                spread: float, concentration: float, schemes: tuple[str, ...],
+                policies: tuple[str, ...], aggregation: tuple[str, ...],
+                partial: tuple[str, ...], goalposts: tuple[str, ...],
+                framework: Path | None, weights: Path | None, scheme: str | None,
+                responses: tuple[Path, ...], missing: str, output: Path | None,
+                quiet: bool) -> None:
+    """Sobol indices: which modelling choice drives rank (or score) changes (S1, ST, 95% CI).
 
-    The output is the mean absolute rank shift from the nominal ranks; -o writes the indices
-    of every country's rank as well.
+    The output is the mean absolute shift of the ranks (--measure rank, min ties by default)
+    or scores from their nominal values; -o writes the indices of every country as well, and
+    <output>.design.json what was varied.
     """
     from .sensitivity import rank_sensitivity
 
     model, protect = _model(framework, weights, scheme, responses, missing, noise, spread,
-                            concentration, schemes, policies, aggregation)
+                            concentration, schemes, policies, aggregation, ties,
+                            partial=partial, goalposts=goalposts)
     total = samples * (len(model.groups) + 2)
     with progress_bar(total, quiet, "Sobol samples") as progress:
-        res = rank_sensitivity(model, samples, seed, progress=progress)
+        res = rank_sensitivity(model, samples, seed, progress=progress, measure=measure,
+                               ties=ties, bootstrap=bootstrap)
+    ranks = f"{ties} ties, " if measure == "rank" else ""
     if not quiet:
-        click.echo(f"Sobol indices of the mean absolute rank shift (N={samples}, "
-                   f"{total} scorings):")
+        click.echo(f"Sobol indices of the mean absolute {measure} shift ({ranks}N={samples}, "
+                   f"{total} scorings, {bootstrap} bootstrap resamples); varied:")
+        for line in res.settings["design"]:
+            click.echo(f"  - {line}")
     click.echo(_show(res.summary))  # the result: printed even with --quiet
-    summary = res.summary.reset_index().assign(iso3="(mean abs rank shift)")
+    summary = res.summary.reset_index().assign(iso3=f"(mean abs {measure} shift)")
     import pandas as pd
 
-    _write(pd.concat([summary[["iso3", "factor", "S1", "ST"]], res.countries],
-                     ignore_index=True), output, protect, quiet)
+    table = pd.concat([summary, res.countries], ignore_index=True)
+    table = table[["iso3", *[c for c in table.columns if c != "iso3"]]]
+    _write(table, output, protect, quiet)
+    _write_design(output, res.settings, quiet)
 
 
 COMMANDS += [whatif, gaps, compare, uncertainty, sensitivity]

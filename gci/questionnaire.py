@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import html
 import json
 import os
 from pathlib import Path
@@ -36,6 +35,7 @@ from .countries import country_name, region_of
 from .errors import GCIError
 from .fileio import write_text_atomic
 from .framework import Framework, condition_order
+from .sanitise import for_html
 from .scoring import node_weights
 from .template import allowed_text, condition_text
 
@@ -186,7 +186,7 @@ def questionnaire_html(data: dict, title: str | None = None) -> str:
     csp = (f"default-src 'none'; script-src 'sha256-{_sha256(script)}'; "
            f"style-src 'sha256-{_sha256(style)}'; img-src data:; base-uri 'none'; "
            "form-action 'none'")
-    esc = html.escape
+    esc = for_html
     return f"""<!DOCTYPE html>
 <html lang="en">
 <head>

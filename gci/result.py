@@ -9,7 +9,6 @@ overall score under arithmetic aggregation.
 
 from __future__ import annotations
 
-import html
 import os
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -25,6 +24,7 @@ from .errors import GCIError, problems_frame
 from .framework import Framework
 from .ranking import rank_scores, rank_within
 from .responses import AnswerMatrix
+from .sanitise import for_html
 from .tiers import TierScheme
 from .weights import WeightScheme
 
@@ -261,10 +261,10 @@ class ScoreResult:
 
     def _repr_html_(self) -> str:
         top = self.scores.head(10).reset_index()
-        head = (f"<p><b>gci</b> {html.escape(self.version)} — {len(self.countries)} countries, "
-                f"framework <code>{html.escape(self.framework.code)}</code>, scheme "
-                f"<code>{html.escape(self.scheme.name)}</code>, missing answers: "
-                f"{html.escape(self.options['missing'])}. Top 10:</p>")
+        head = (f"<p><b>gci</b> {for_html(self.version)} — {len(self.countries)} countries, "
+                f"framework <code>{for_html(self.framework.code)}</code>, scheme "
+                f"<code>{for_html(self.scheme.name)}</code>, missing answers: "
+                f"{for_html(self.options['missing'])}. Top 10:</p>")
         return head + top.to_html(index=False, float_format=lambda x: f"{x:.2f}",
                                   escape=True, na_rep="")
 

@@ -23,14 +23,16 @@ ranks (and, per country, each country's rank).
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 from scipy.stats import qmc
 
 from .errors import GCIError
-from .uncertainty import UncertaintyModel, dense_rank
+from .uncertainty import UncertaintyModel
+
+MEASURES = ("rank", "score")
 
 
 @dataclass
@@ -54,11 +56,22 @@ class SobolResult:
     total: np.ndarray
     variance: np.ndarray
     n: int
+    first_ci: np.ndarray | None = None
+    total_ci: np.ndarray | None = None
+    confidence: float = 0.95
 
     def table(self, output: int = 0) -> pd.DataFrame:
-        """Indices of one output column: rows are inputs, columns ``S1`` and ``ST``."""
-        return pd.DataFrame({"S1": self.first[:, output], "ST": self.total[:, output]},
-                            index=pd.Index(self.names, name="factor"))
+        """Indices of one output column: rows are inputs, columns ``S1`` and ``ST``.
+
+        With bootstrap intervals (output 0 only), also ``S1_low``, ``S1_high``, ``ST_low``,
+        ``ST_high``.
+        """
+        t = pd.DataFrame({"S1": self.first[:, output], "ST": self.total[:, output]},
+                         index=pd.Index(self.names, name="factor"))
+        if output == 0 and self.first_ci is not None and self.total_ci is not None:
+            t["S1_low"], t["S1_high"] = self.first_ci[:, 0], self.first_ci[:, 1]
+            t["ST_low"], t["ST_high"] = self.total_ci[:, 0], self.total_ci[:, 1]
+        return t
 
 
 def sample_matrices(n: int, dim: int, seed: int | np.random.Generator | None = 0,
@@ -85,7 +98,8 @@ def sample_matrices(n: int, dim: int, seed: int | np.random.Generator | None = 0
 def sobol_indices(func: Callable[[np.ndarray], np.ndarray], dim: int, n: int = 4096, *,
                   groups: Mapping[str, Sequence[int]] | None = None,
                   seed: int | np.random.Generator | None = 0,
-                  method: str = "sobol") -> SobolResult:
+                  method: str = "sobol", bootstrap: int = 0,
+                  confidence: float = 0.95) -> SobolResult:
     """First-order and total Sobol indices of ``func`` on the unit hypercube.
 
     Parameters
@@ -102,6 +116,12 @@ def sobol_indices(func: Callable[[np.ndarray], np.ndarray], dim: int, n: int = 4
         Reproducible sampling.
     method : {"sobol", "random"}
         Sampling (see :func:`sample_matrices`).
+    bootstrap : int
+        Bootstrap resamples of the ``n`` rows for percentile confidence intervals of the
+        indices of output column 0 (0: none). The model is not re-evaluated: the rows of
+        ``A``, ``B`` and every ``A_B^i`` are resampled together (Archer, Saltelli & Sobol 1997).
+    confidence : float
+        Coverage of the intervals.
     """
     if groups is None:
         groups = {f"x{i + 1}": [i] for i in range(dim)}
@@ -121,7 +141,21 @@ def sobol_indices(func: Callable[[np.ndarray], np.ndarray], dim: int, n: int = 4
         safe = np.where(var > 0, var, np.nan)
         first = np.mean(fb[None] * (fab - fa[None]), axis=1) / safe
         total = 0.5 * np.mean((fa[None] - fab) ** 2, axis=1) / safe
-    return SobolResult(list(groups), first, total, var, n)
+    res = SobolResult(list(groups), first, total, var, n, confidence=confidence)
+    if bootstrap > 0:
+        rng = np.random.default_rng(None if seed is None else
+                                    np.random.default_rng(seed).integers(2 ** 63))
+        idx = rng.integers(0, n, size=(bootstrap, n))          # (B, n)
+        a0, b0, ab0 = fa[:, 0][idx], fb[:, 0][idx], fab[:, :, 0][:, idx]   # (B, n), (k, B, n)
+        v = np.var(np.concatenate([a0, b0], axis=1), axis=1)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            v = np.where(v > 0, v, np.nan)
+            s1 = np.mean(b0[None] * (ab0 - a0[None]), axis=2) / v          # (k, B)
+            st = 0.5 * np.mean((a0[None] - ab0) ** 2, axis=2) / v
+        q = [50 * (1 - confidence), 50 * (1 + confidence)]
+        res.first_ci = np.nanpercentile(s1, q, axis=1).T
+        res.total_ci = np.nanpercentile(st, q, axis=1).T
+    return res
 
 
 def ishigami(x: np.ndarray, a: float = 7.0, b: float = 0.1) -> np.ndarray:
@@ -147,22 +181,33 @@ class RankSensitivity:
     Attributes
     ----------
     summary : DataFrame
-        Per factor: ``S1`` and ``ST`` of the mean absolute rank shift from the nominal ranks.
+        Per factor: ``S1`` and ``ST`` (with bootstrap intervals) of the mean absolute shift of
+        the measure from its nominal value.
     countries : DataFrame
-        Long: iso3, factor, S1, ST of each country's rank (NaN where a rank never moves).
+        Long: iso3, factor, S1, ST of each country's measure (NaN where it never moves).
     n : int
         Base sample size; the model was scored ``n (factors + 2)`` times.
+    settings : dict
+        Measure, tie rule, design (what was varied), bootstrap, seed.
     """
 
     summary: pd.DataFrame
     countries: pd.DataFrame
     n: int
+    settings: dict = field(default_factory=dict)
 
 
 def rank_sensitivity(model: UncertaintyModel, n: int = 1024, seed: int | None = 0, *,
                      engine: str = "fast", method: str = "sobol",
-                     progress: Callable[[int], None] | None = None) -> RankSensitivity:
-    """Sobol indices of the modelling choices on ranks.
+                     progress: Callable[[int], None] | None = None, measure: str = "rank",
+                     ties: str = "min", bootstrap: int = 200,
+                     confidence: float = 0.95) -> RankSensitivity:
+    """Sobol indices of the modelling choices on ranks (or scores).
+
+    The output analysed is the mean absolute shift of ``measure`` from its nominal value over
+    the countries (and, per country, the measure itself). Ranks use ``ties`` (default ``min``:
+    with ``dense`` ranks a tie forming or breaking anywhere moves every lower rank, and the
+    index of any factor that creates ties, e.g. weights, is inflated by that artefact).
 
     Parameters
     ----------
@@ -175,15 +220,25 @@ def rank_sensitivity(model: UncertaintyModel, n: int = 1024, seed: int | None = 
     method : {"sobol", "random"}
     progress : callable, optional
         Called with the number of draws scored after each chunk.
+    measure : {"rank", "score"}
+    ties : {"min", "dense"}
+    bootstrap, confidence
+        Bootstrap confidence intervals of the summary indices (see :func:`sobol_indices`).
     """
-    nominal = dense_rank(model.nominal_overall(engine), model.rank_decimals)
+    if measure not in MEASURES:
+        raise GCIError(f"measure {measure!r}; expected one of {', '.join(MEASURES)}")
+    base = model.nominal_overall(engine)
+    nominal = model.ranks(base[None, :], ties)[0] if measure == "rank" else base
 
     def f(u: np.ndarray) -> np.ndarray:
-        ranks = model.ranks(model.score(u, engine=engine, progress=progress))
-        shift = np.nanmean(np.abs(ranks - nominal[None, :]), axis=1)
-        return np.column_stack([shift, ranks])
+        out = model.score(u, engine=engine, progress=progress)
+        if measure == "rank":
+            out = model.ranks(out, ties)
+        shift = np.nanmean(np.abs(out - nominal[None, :]), axis=1)
+        return np.column_stack([shift, out])
 
-    res = sobol_indices(f, model.dimension, n, groups=model.groups, seed=seed, method=method)
+    res = sobol_indices(f, model.dimension, n, groups=model.groups, seed=seed, method=method,
+                        bootstrap=bootstrap, confidence=confidence)
     summary = res.table(0)
     k = len(res.names)
     nc = len(model.countries)
@@ -193,4 +248,8 @@ def rank_sensitivity(model: UncertaintyModel, n: int = 1024, seed: int | None = 
         "S1": res.first[:, 1:].reshape(-1),
         "ST": res.total[:, 1:].reshape(-1),
     })
-    return RankSensitivity(summary, countries, n)
+    settings = {"measure": measure, "ties": ties if measure == "rank" else None,
+                "samples": n, "seed": seed, "bootstrap": bootstrap, "confidence": confidence,
+                "design": [d for d in model.design() if not d.startswith("ranks:")],
+                "notes": list(model.notes)}
+    return RankSensitivity(summary, countries, n, settings)

@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import math
 import os
+import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -45,7 +46,7 @@ import numpy as np
 import pandas as pd
 from scipy.special import gammaincinv
 
-from .aggregate import AGGREGATORS, Structure, aggregate
+from .aggregate import AGGREGATORS, GEOMETRIC_SHIFT, ZEROING, Structure, aggregate
 from .countries import country_name, region_of
 from .errors import GCIError
 from .framework import Framework
@@ -64,7 +65,11 @@ MEMORY_LIMIT = 400 * 2**20
 #: times faster than large ones (measured: 128 draws of the default edition per chunk score
 #: 10,000 draws about 4x faster than 2,048). ``memory_limit`` caps it.
 CACHE_BYTES = 24 * 2**20
-_FAST_METHODS = {"arithmetic": 1.0, "geometric": 0.0, "harmonic": -1.0}
+_FAST_METHODS = {"arithmetic": 1.0, "geometric": 0.0, "harmonic": -1.0,
+                 "geometric_shifted": 0.0}
+_FAST_SHIFT = {"geometric_shifted": GEOMETRIC_SHIFT}
+#: Tie rules of the Monte Carlo ranks.
+RANK_TIES = ("dense", "min")
 
 
 @dataclass(frozen=True)
@@ -87,6 +92,15 @@ class Choices:
         Missing-answer policies drawn from (``zero``, ``exclude``; empty: the nominal one).
     aggregation : tuple of str
         Methods for aggregating the pillars into the overall score, drawn from.
+    partial : tuple of float
+        Credits of a half-way answer drawn from (e.g. ``(0.25, 0.5, 0.75)``; empty: the
+        framework's levels). Each intermediate level ``c`` of a ``scale`` question becomes
+        ``c ** (log p / log 0.5)``: a level at 0.5 (``partial``) gets credit ``p``; 0 and 1 and
+        the order of the levels are kept.
+    goalposts : tuple of float
+        Multipliers of the span of the goalposts of ``numeric`` questions drawn from (e.g.
+        ``(0.8, 1.0, 1.2)``: the upper goalpost at 80%, 100% or 120% of its distance from the
+        lower one; empty: the framework's goalposts).
     """
 
     weights: str = "uniform"
@@ -95,6 +109,8 @@ class Choices:
     schemes: tuple[str, ...] = ()
     missing: tuple[str, ...] = ()
     aggregation: tuple[str, ...] = ("arithmetic",)
+    partial: tuple[float, ...] = ()
+    goalposts: tuple[float, ...] = ()
 
     def per_level(self, value: float | Mapping[str, float], default: float) -> dict[str, float]:
         """A per-level value as a full mapping over :data:`LEVELS`."""
@@ -130,6 +146,12 @@ class Choices:
                 bad.append(f"aggregation {a!r}; expected one of {', '.join(AGGREGATORS)}")
         if not self.aggregation:
             bad.append("no aggregation method to draw from")
+        for p in self.partial:
+            if not (isinstance(p, (int, float)) and 0.0 < p < 1.0):
+                bad.append(f"partial credit {p!r}; expected 0 < partial < 1")
+        for g in self.goalposts:
+            if not (isinstance(g, (int, float)) and g > 0):
+                bad.append(f"goalpost multiplier {g!r}; expected > 0")
         if bad:
             raise GCIError("invalid uncertainty settings:\n  - " + "\n  - ".join(bad))
 
@@ -154,6 +176,9 @@ class UncertaintyModel:
     node_level: np.ndarray               # level index per node (-1 root)
     groups: dict[str, list[int]] = field(default_factory=dict)  # factor -> hypercube columns
     nominal: dict[str, Any] = field(default_factory=dict)
+    ties: str = "dense"
+    notes: list[str] = field(default_factory=list)
+    matrices: dict[str, Any] = field(default_factory=dict)   # policy -> AnswerMatrix
 
     # --- construction -----------------------------------------------------------------------
     @classmethod
@@ -162,12 +187,19 @@ class UncertaintyModel:
               weights: Weights | WeightScheme | PathLike | None = None, *,
               scheme: str | None = None, choices: Choices | None = None,
               missing: str = "zero", rank_decimals: int | None = 2,
-              check_countries: bool = True) -> UncertaintyModel:
+              check_countries: bool = True, ties: str = "dense") -> UncertaintyModel:
         """Load and validate the inputs once.
 
         ``scheme`` and ``missing`` give the nominal run (the nominal aggregation is
-        arithmetic); ``choices`` what is varied around it.
+        arithmetic); ``choices`` what is varied around it; ``ties`` the rank rule of the
+        draws (``dense`` as ITU, or ``min``, which an analysis of rank shifts should use: with
+        dense ranks a tie forming anywhere moves every lower rank).
+
+        Warns (:class:`ZeroAggregationWarning`, also kept in :attr:`notes`) when a method
+        drawn from zeroes every country with one zero pillar (geometric, harmonic).
         """
+        if ties not in RANK_TIES:
+            raise GCIError(f"tie rule {ties!r}; expected one of {', '.join(RANK_TIES)}")
         choices = choices or Choices()
         choices.check()
         framework, weights, responses = fill_defaults(framework, weights, responses)
@@ -191,6 +223,7 @@ class UncertaintyModel:
         structure = Structure.of(fw)
         policies = list(dict.fromkeys([missing, *choices.missing]))
         inputs = {}
+        matrices: dict[str, Any] = {}
         countries: list[str] = []
         for pol in policies:
             matrix = build_matrix(responses, fw, missing=pol)
@@ -200,6 +233,7 @@ class UncertaintyModel:
                 raise ResponsesError(errors, "responses")
             inputs[pol] = question_inputs(matrix, pol)
             countries = matrix.countries
+            matrices[pol] = matrix
         level_index = {lv: i for i, lv in enumerate(LEVELS)}
         node_level = np.array([-1] + [level_index.get(fw.nodes[c].kind, 3)
                                       for c in structure.codes[1:]])
@@ -207,9 +241,30 @@ class UncertaintyModel:
         model = cls(fw, structure, countries, choices, schemes, nominal_w, inputs,
                     float(base.scale), rank_decimals, node_level,
                     nominal={"scheme": base.name, "missing": missing,
-                             "aggregation": "arithmetic"})
+                             "aggregation": "arithmetic"}, ties=ties,
+                    matrices=matrices)
         model.groups = model._factor_groups()
+        model._check_zeroing()
         return model
+
+    def _check_zeroing(self) -> None:
+        """Warn when a zeroing aggregation meets countries with a zero pillar."""
+        zeroing = [a for a in self.choices.aggregation if a in ZEROING]
+        if not zeroing:
+            return
+        credit, avail = self.inputs[self.nominal["missing"]]
+        value, ok, _ = aggregate(self.structure, credit, avail, self.nominal_weights[0])
+        kids = np.nonzero(self.structure.parent == 0)[0]
+        zero = ((value[:, kids] <= 0) & ok[:, kids]).any(axis=1)
+        n = int(zero.sum())
+        if n:
+            msg = (f"{n} of {len(self.countries)} countries have a pillar at zero, so "
+                   f"{' and '.join(zeroing)} aggregation scores them 0 and ties them at the "
+                   "bottom; the ranks and Sobol index of 'aggregation' then mostly measure "
+                   "this. Use 'geometric_shifted' (the geometric mean of the credit rescaled "
+                   "to [1, 100]) instead")
+            self.notes.append(msg)
+            warnings.warn(msg, ZeroAggregationWarning, stacklevel=3)
 
     def _factor_groups(self) -> dict[str, list[int]]:
         """Hypercube columns of each factor that actually varies."""
@@ -232,7 +287,74 @@ class UncertaintyModel:
             if n > 1:
                 groups[name] = [extra]
             extra += 1
+        if self._credit_columns:
+            for name, n in (("partial", len(self.choices.partial)),
+                            ("goalposts", len(self.choices.goalposts))):
+                if n > 1:
+                    groups[name] = [extra]
+                extra += 1
         return groups
+
+    @property
+    def _credit_columns(self) -> bool:
+        """Whether draws carry the two question-credit columns (partial, goalposts).
+
+        Only when one of them is varied, so the draws (and results) of a seed are unchanged
+        for designs without them.
+        """
+        return bool(self.choices.partial or self.choices.goalposts)
+
+    def credit_variant(self, policy: str, partial: int = -1, goal: int = -1
+                       ) -> tuple[np.ndarray, np.ndarray]:
+        """Question credit and availability under a policy and a partial/goalpost choice.
+
+        ``partial``/``goal`` index :attr:`Choices.partial`/:attr:`Choices.goalposts`; -1 is
+        the framework's own value. Cached.
+        """
+        key = (policy, partial, goal)
+        cache = self.__dict__.setdefault("_variants", {})
+        if key in cache:
+            return cache[key]
+        credit, avail = self.inputs[policy]
+        if partial < 0 and goal < 0:
+            return credit, avail
+        credit = credit.copy()
+        fw = self.framework
+        qs = fw.question_codes
+        if partial >= 0:
+            k = math.log(self.choices.partial[partial]) / math.log(0.5)
+            cols = [i for i, q in enumerate(qs) if fw.nodes[q].type == "scale"]
+            sub = credit[:, cols]
+            mid = (sub > 0) & (sub < 1)
+            credit[:, cols] = np.where(mid, np.where(mid, sub, 0.5) ** k, sub)
+        if goal >= 0:
+            import dataclasses
+
+            from .framework import answers_to_credit
+            from .responses import ANSWERED
+
+            m = self.choices.goalposts[goal]
+            numbers = self.__dict__.setdefault("_numbers", {})
+            if policy not in numbers:   # the numbers answered, parsed once per policy
+                matrix = self.matrices[policy]
+                numbers[policy] = {}
+                for i, q in enumerate(qs):  # numeric questions only (a handful)
+                    node = fw.nodes[q]
+                    if node.type != "numeric" or node.goalposts is None or node.normalise:
+                        continue
+                    x, ok = answers_to_credit(dataclasses.replace(node, goalposts=None),
+                                              matrix.raw[q])
+                    numbers[policy][i] = (x, (matrix.state[:, i] == ANSWERED) & ok)
+            for i, (x, answered) in numbers[policy].items():
+                node = fw.nodes[qs[i]]
+                lo, hi = node.goalposts
+                with np.errstate(invalid="ignore"):
+                    c = np.clip((x - lo) / (m * (hi - lo)), 0.0, 1.0)
+                if node.direction == -1:
+                    c = 1.0 - c
+                credit[:, i] = np.where(answered, c, credit[:, i])
+        cache[key] = (credit, avail)
+        return credit, avail
 
     @property
     def policies(self) -> list[str]:
@@ -247,7 +369,7 @@ class UncertaintyModel:
     @property
     def dimension(self) -> int:
         """Columns of the unit hypercube one draw uses."""
-        return self.structure.n_nodes - 1 + 3
+        return self.structure.n_nodes - 1 + 3 + (2 if self._credit_columns else 0)
 
     # --- draws ------------------------------------------------------------------------------
     def decode(self, u: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -305,24 +427,28 @@ class UncertaintyModel:
         return out
 
     # --- scoring ----------------------------------------------------------------------------
-    def overall(self, weights: np.ndarray, policy: str, method: str, engine: str = "fast"
-                ) -> np.ndarray:
-        """Overall points (draws, countries) for one policy and pillar aggregation method."""
-        credit, avail = self.inputs[policy]
+    def overall(self, weights: np.ndarray, policy: str, method: str, engine: str = "fast",
+                variant: tuple[int, int] = (-1, -1)) -> np.ndarray:
+        """Overall points (draws, countries) for one policy and pillar aggregation method.
+
+        ``variant`` is the (partial, goalposts) choice (see :meth:`credit_variant`).
+        """
+        credit, avail = self.credit_variant(policy, *variant)
         agg = {"overall": method}
         if engine == "aggregate" or method not in _FAST_METHODS:
             value, _, _ = aggregate(self.structure, credit, avail, weights, agg)
             return value[..., 0] * self.scale
         if engine != "fast":
             raise GCIError(f"engine {engine!r}; expected one of {', '.join(ENGINES)}")
-        return _fast_overall(self._plan(policy), weights, method) * self.scale
+        return _fast_overall(self._plan(policy, variant), weights, method) * self.scale
 
-    def _plan(self, policy: str) -> _Plan:
+    def _plan(self, policy: str, variant: tuple[int, int] = (-1, -1)) -> _Plan:
         cache = self.__dict__.setdefault("_plans", {})
-        if policy not in cache:
-            credit, avail = self.inputs[policy]
-            cache[policy] = _Plan.of(self.structure, credit, avail)
-        return cache[policy]
+        key = (policy, *variant)
+        if key not in cache:
+            credit, avail = self.credit_variant(policy, *variant)
+            cache[key] = _Plan.of(self.structure, credit, avail)
+        return cache[key]
 
     def bytes_per_draw(self, engine: str = "fast") -> int:
         """Rough working memory of one draw (used to size chunks)."""
@@ -343,24 +469,71 @@ class UncertaintyModel:
         draws finished after each chunk.
         """
         w, pol, meth = self.decode(u)
+        part, goal = self.decode_credit(u)
         out = np.empty((len(w), len(self.countries)))
         per = self.bytes_per_draw(engine)
         chunk = max(1, int(min(memory_limit, CACHE_BYTES) // per))
         if chunk_size is not None:
             chunk = max(1, min(int(chunk_size), int(memory_limit // per)))
+        variants = sorted(set(zip(part.tolist(), goal.tolist())))
         for i, p in enumerate(self.policies):
             for j, m in enumerate(self.aggregations):
-                rows = np.nonzero((pol == i) & (meth == j))[0]
-                for start in range(0, len(rows), chunk):
-                    r = rows[start:start + chunk]
-                    out[r] = self.overall(w[r], p, m, engine)
-                    if progress is not None:
-                        progress(len(r))
+                for v in variants:
+                    rows = np.nonzero((pol == i) & (meth == j) & (part == v[0])
+                                      & (goal == v[1]))[0]
+                    for start in range(0, len(rows), chunk):
+                        r = rows[start:start + chunk]
+                        out[r] = self.overall(w[r], p, m, engine, v)
+                        if progress is not None:
+                            progress(len(r))
         return out
 
-    def ranks(self, overall: np.ndarray) -> np.ndarray:
-        """Dense ranks (1 = best) of every row of overall points; NaN scores get NaN."""
+    def decode_credit(self, u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Partial-credit and goalpost choices of draws (indices; -1: the framework's own)."""
+        u = np.asarray(u, dtype=float)
+        n = len(u)
+        if not self._credit_columns:
+            return np.full(n, -1), np.full(n, -1)
+        base = self.structure.n_nodes - 1 + 3
+        out = []
+        for col, opts in ((base, self.choices.partial), (base + 1, self.choices.goalposts)):
+            k = len(opts)
+            out.append(np.minimum((u[:, col] * k).astype(np.int64), k - 1) if k
+                       else np.full(n, -1))
+        return out[0], out[1]
+
+    def ranks(self, overall: np.ndarray, ties: str | None = None) -> np.ndarray:
+        """Ranks (1 = best) of every row of overall points by :attr:`ties` (or ``ties``)."""
+        from .audit import min_rank
+
+        rule = ties or self.ties
+        if rule == "min":
+            return min_rank(overall, self.rank_decimals)
         return dense_rank(overall, self.rank_decimals)
+
+    def design(self) -> list[str]:
+        """What the Monte Carlo design varies, one line per factor (for summaries/manifests)."""
+        ch = self.choices
+        out = []
+        if ch.weights == "uniform":
+            out.append(f"weights: each relative weight times U(1 - s, 1 + s), s = {ch.spread}")
+        elif ch.weights == "dirichlet":
+            out.append(f"weights: Dirichlet around the nominal shares, concentration "
+                       f"{ch.concentration}")
+        if len(self.schemes) > 1:
+            out.append("weight scheme: " + ", ".join(s.name for s in self.schemes))
+        if len(self.policies) > 1:
+            out.append("missing answers: " + ", ".join(self.policies))
+        if len(self.aggregations) > 1:
+            out.append("pillar aggregation: " + ", ".join(self.aggregations))
+        if len(ch.partial) > 1:
+            out.append("credit of a half-way ('partial') answer: "
+                       + ", ".join(f"{p:g}" for p in ch.partial))
+        if len(ch.goalposts) > 1:
+            out.append("span of numeric goalposts times: "
+                       + ", ".join(f"{g:g}" for g in ch.goalposts))
+        out.append(f"ranks: {self.ties} ties after rounding to {self.rank_decimals} decimals")
+        return out
 
     def nominal_overall(self, engine: str = "fast") -> np.ndarray:
         """Overall points (countries,) under the nominal choices."""
@@ -406,7 +579,8 @@ class _Plan:
                 with np.errstate(divide="ignore"):
                     f = {"arithmetic": v,
                          "geometric": np.log(np.where(v > 0, v, 1.0)),
-                         "harmonic": 1.0 / np.where(v > 0, v, 1.0)}
+                         "harmonic": 1.0 / np.where(v > 0, v, 1.0),
+                         "geometric_shifted": np.log(np.maximum(v, 0.0) + GEOMETRIC_SHIFT)}
                 blocks.append({"row": r, "nodes": nodes_q,
                                "f": {k: np.ascontiguousarray(a * x) for k, x in f.items()},
                                "a": np.ascontiguousarray(a.astype(float)),
@@ -446,6 +620,7 @@ def _fast_overall(plan: _Plan, weights: np.ndarray, method: str) -> np.ndarray:
     for lv in plan.levels:
         name = method if lv["depth"] == 0 else "arithmetic"
         p = _FAST_METHODS[name]
+        shift = _FAST_SHIFT.get(name)
         P = lv["P"]
         num = np.zeros((nd, P, nc))
         den = np.zeros((nd, P, nc))
@@ -454,7 +629,7 @@ def _fast_overall(plan: _Plan, weights: np.ndarray, method: str) -> np.ndarray:
             wq = weights[:, b["nodes"]]
             num[:, b["row"], :] = wq @ b["f"][name]
             den[:, b["row"], :] = wq @ b["a"]
-            if zero is not None:
+            if zero is not None and shift is None:
                 zero[:, b["row"], :] = ((wq > 0).astype(float) @ b["zero"]) > 0
         if lv["has_n"]:
             cols = lv["prev_cols"]
@@ -464,6 +639,8 @@ def _fast_overall(plan: _Plan, weights: np.ndarray, method: str) -> np.ndarray:
             den += wmat @ oks.astype(float)
             if p == 1.0:
                 num += wmat @ vals                                   # vals are 0 where not ok
+            elif shift is not None:
+                num += wmat @ np.where(oks, np.log(np.maximum(vals, 0.0) + shift), 0.0)
             else:
                 pos = oks & (vals > 0)
                 with np.errstate(divide="ignore"):
@@ -477,6 +654,8 @@ def _fast_overall(plan: _Plan, weights: np.ndarray, method: str) -> np.ndarray:
         if p != 1.0:
             with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
                 val = np.exp(val) if p == 0.0 else val ** (1.0 / p)
+            if shift is not None:
+                val = np.maximum(val - shift, 0.0)
             val = np.where(ok & ~zero, val, 0.0)
     return np.where(ok[:, 0, :], val[:, 0, :], np.nan)
 
@@ -504,6 +683,10 @@ def dense_rank(scores: np.ndarray, decimals: int | None = None) -> np.ndarray:
     np.put_along_axis(out, order, dense, axis=-1)
     out[nan] = np.nan
     return out
+
+
+class ZeroAggregationWarning(UserWarning):
+    """A geometric or harmonic aggregation scores countries with a zero pillar 0."""
 
 
 @dataclass
@@ -569,7 +752,7 @@ def run_uncertainty(model: UncertaintyModel | None = None, draws: int = 1000,
                           progress=progress)
     ranks = model.ranks(overall)
     nominal = model.nominal_overall(engine)
-    nominal_rank = dense_rank(nominal, model.rank_decimals)
+    nominal_rank = model.ranks(nominal[None, :])[0]
     lo, hi = percentiles
     with np.errstate(invalid="ignore"):
         q = np.nanpercentile(ranks, [lo, 50.0, hi], axis=0) if draws else None
@@ -593,6 +776,7 @@ def run_uncertainty(model: UncertaintyModel | None = None, draws: int = 1000,
                 "spread": ch.spread, "concentration": ch.concentration,
                 "schemes": [s.name for s in model.schemes], "missing": model.policies,
                 "aggregation": model.aggregations, "nominal": model.nominal,
+                "partial": list(ch.partial), "goalposts": list(ch.goalposts),
                 "percentiles": list(percentiles), "rank_decimals": model.rank_decimals,
-                "ties": "dense"}
+                "ties": model.ties, "design": model.design(), "notes": list(model.notes)}
     return UncertaintyResult(table, ranks, overall, model.countries, settings)

@@ -96,7 +96,8 @@ def test_uncertainty_zero_noise(tiny_args, tmp_path):
     out = tmp_path / "unc.csv"
     png = tmp_path / "unc.png"
     r = _run(["uncertainty", "--draws", "50", "--seed", "1", "--spread", "0", "--schemes",
-              "equal", "--policies", "zero", "--aggregation", "arithmetic", *tiny_args,
+              "equal", "--policies", "zero", "--aggregation", "arithmetic", "--partial", "0.5",
+              "--goalposts", "1", *tiny_args,
               "-q", "-o", str(out), "--plot", str(png)])
     assert r.exit_code == 0, r.output
     # --quiet drops the settings line and "wrote"; the rank table (the result) is printed
@@ -126,3 +127,26 @@ def test_sensitivity(tiny_args, tmp_path):
     assert "Sobol indices of the mean absolute rank shift" in r.output
     t = pd.read_csv(out)
     assert {"weights:pillar", "scheme", "missing", "aggregation"} <= set(t["factor"])
+
+
+def test_sensitivity_measure_ties_and_design_file(tiny_args, tmp_path):
+    import json
+
+    out = tmp_path / "s.csv"
+    r = _run(["sensitivity", "--samples", "16", "--spread", "0.5", "--measure", "score",
+              "--bootstrap", "20", *tiny_args, "-o", str(out)])
+    assert r.exit_code == 0, r.output
+    assert "mean absolute score shift" in r.output and "pillar aggregation" in r.output
+    t = pd.read_csv(out)
+    assert list(t.columns[:3]) == ["iso3", "factor", "S1"] and "ST_high" in t.columns
+    design = json.loads((tmp_path / "s.csv.design.json").read_text())
+    assert design["measure"] == "score" and design["bootstrap"] == 20
+    assert any("geometric_shifted" in d for d in design["design"])
+
+
+def test_geometric_warns_with_count(tiny_args):
+    # tiny: KEN has pillar B at zero, so the plain geometric mean scores it 0
+    r = CliRunner().invoke(main, ["uncertainty", "--draws", "10", "--aggregation",
+                                  "arithmetic,geometric", *tiny_args, "-q"])
+    assert r.exit_code == 0, r.output
+    assert "warning: 1 of 3 countries have a pillar at zero" in r.output

@@ -12,6 +12,9 @@ from gci.ranking import rank_scores
 from gci.uncertainty import Choices, UncertaintyModel, dense_rank, run_uncertainty
 from gci.weights import WeightScheme
 
+# designs with plain geometric/harmonic aggregation are deliberate here (engine checks)
+pytestmark = pytest.mark.filterwarnings("ignore::gci.uncertainty.ZeroAggregationWarning")
+
 
 @pytest.fixture(scope="module")
 def default_inputs(default_result):
@@ -77,8 +80,9 @@ def test_vectorised_equals_one_at_a_time(default_inputs):
     model = UncertaintyModel.build(resp, fw, base.scheme, choices=Choices(
         spread=0.3, missing=("zero", "exclude"), aggregation=("arithmetic", "geometric")))
     u = np.random.default_rng(7).random((4, model.dimension))
-    u[:, -2] = [0.2, 0.7, 0.2, 0.7]   # both policies
-    u[:, -1] = [0.2, 0.2, 0.7, 0.7]   # both aggregations
+    n_w = model.structure.n_nodes - 1
+    u[:, n_w + 1] = [0.2, 0.7, 0.2, 0.7]   # both policies
+    u[:, n_w + 2] = [0.2, 0.2, 0.7, 0.7]   # both aggregations
     overall = model.score(u)
     ranks = model.ranks(overall)
     w, pol, meth = model.decode(u)
@@ -198,3 +202,105 @@ def test_nominal_policy_used_when_none_varied(tiny_paths):
     np.testing.assert_allclose(res.overall[:, j], 37.5)
     assert res.table.loc["KEN", "nominal_score"] == pytest.approx(37.5)
     assert model.groups == {}
+
+
+def test_geometric_shifted_hand_and_engines(tiny_paths):
+    # tiny, equal weights: KEN pillar A .5, B 0 -> shifted geometric:
+    # sqrt((.5 + c)(0 + c)) - c with c = 1/99, i.e. the geometric mean on [1, 100] mapped back.
+    c = 1 / 99
+    model = _tiny_model(tiny_paths, weights="none", aggregation=("geometric_shifted",))
+    u = np.full((1, model.dimension), 0.5)
+    idx = model.countries.index("KEN")
+    fast = model.score(u)[0, idx]
+    slow = model.score(u, engine="aggregate")[0, idx]
+    expect = 100 * (np.sqrt((0.5 + c) * c) - c)
+    assert fast == pytest.approx(expect, abs=1e-9) and slow == pytest.approx(expect, abs=1e-9)
+    assert expect > 0       # not zeroed as by the plain geometric mean
+    deu = model.countries.index("DEU")   # DEU A .75, B 1
+    assert model.score(u)[0, deu] == pytest.approx(100 * (np.sqrt((.75 + c) * (1 + c)) - c))
+
+
+def test_zeroing_warning_counts_countries(default_inputs):
+    import warnings as w
+
+    from gci.uncertainty import ZeroAggregationWarning
+
+    resp, fw, base = default_inputs
+    pillars = [p.code for p in fw.pillars]
+    n_zero = int((base.credit(pillars) == 0).any(axis=1).sum())
+    with pytest.warns(ZeroAggregationWarning, match=f"^{n_zero} of {len(base.countries)} "):
+        m = UncertaintyModel.build(resp, fw, base.scheme,
+                                   choices=Choices(aggregation=("arithmetic", "geometric")))
+    assert len(m.notes) == 1
+    with w.catch_warnings():
+        w.simplefilter("error")
+        UncertaintyModel.build(resp, fw, base.scheme,
+                               choices=Choices(aggregation=("arithmetic", "geometric_shifted")))
+
+
+def test_min_ties_in_monte_carlo(default_inputs):
+    from scipy.stats import rankdata
+
+    resp, fw, base = default_inputs
+    model = UncertaintyModel.build(resp, fw, base.scheme, choices=Choices(spread=0.0),
+                                   ties="min")
+    res = run_uncertainty(model, draws=5, seed=0)
+    expect = rankdata(-base.overall.round(2).to_numpy(), method="min")
+    got = res.table["nominal_rank"].reindex(base.countries).to_numpy()
+    np.testing.assert_array_equal(got, expect)
+    assert res.settings["ties"] == "min" and res.settings["design"]
+
+
+def test_partial_credit_and_goalposts_hand(tiny_paths):
+    # FRA (equal weights): Q1 yes, Q2 partial, Q3 = 5 of goalposts [0, 10], Q4 no; B = .5.
+    # nominal 50. partial = .25: A1 = (1 + .25)/2, A = (.625 + .25)/2 -> 46.875.
+    # goalposts x0.5 (upper goalpost 5): Q3 = 1, A2 = .5, A = .625 -> 56.25. Both: 53.125.
+    # DEU (Q2 in_place, Q3 = 20 beyond either goalpost) stays 87.5.
+    model = _tiny_model(tiny_paths, weights="none", partial=(0.25, 0.5),
+                        goalposts=(0.5, 1.0))
+    n_w = model.structure.n_nodes - 1
+    assert model.dimension == n_w + 5
+    assert set(model.groups) == {"partial", "goalposts"}
+    u = np.full((4, model.dimension), 0.9)           # 0.9: partial .5, goalposts x1
+    u[1, n_w + 3] = 0.1                               # partial .25
+    u[2, n_w + 4] = 0.1                               # goalposts x0.5
+    u[3, n_w + 3] = u[3, n_w + 4] = 0.1               # both
+    fra, deu = model.countries.index("FRA"), model.countries.index("DEU")
+    for engine in ("fast", "aggregate"):
+        out = model.score(u, engine=engine)
+        np.testing.assert_allclose(out[:, fra], [50, 46.875, 56.25, 53.125], atol=1e-9)
+        np.testing.assert_allclose(out[:, deu], 87.5, atol=1e-9)
+    assert any("partial" in d for d in model.design())
+
+
+def test_partial_credit_power_keeps_order():
+    # a 4-level scale (0, 1/3, 2/3, 1): the map c -> c ** (log p / log .5) keeps 0, 1 and order
+    c = np.array([0.0, 1 / 3, 2 / 3, 1.0])
+    for p in (0.2, 0.5, 0.8):
+        k = np.log(p) / np.log(0.5)
+        m = np.where((c > 0) & (c < 1), c ** k, c)
+        assert m[0] == 0 and m[-1] == 1 and (np.diff(m) > 0).all()
+        assert 0.5 ** k == pytest.approx(p)
+
+
+def test_invalid_partial_and_goalposts(tiny_paths):
+    with pytest.raises(GCIError, match="(?s)partial credit 1.5.*goalpost multiplier 0"):
+        _tiny_model(tiny_paths, partial=(1.5,), goalposts=(0,))
+
+
+def test_geometric_shifted_is_rescaled_geometric_mean():
+    # the geometric mean of 1 + 99 v (credit rescaled to [1, 100]) mapped back by (g - 1) / 99;
+    # scipy's weighted geometric mean as the second method. Zeros do not zero the mean.
+    from scipy.stats import gmean
+
+    from gci.aggregate import AGGREGATORS
+
+    rng = np.random.default_rng(3)
+    v = rng.random((50, 4))
+    v[::5, 1] = 0.0
+    w = rng.random(4) + 0.1
+    a = np.ones_like(v, dtype=bool)
+    num, den = AGGREGATORS["geometric_shifted"](v, a, w)
+    expect = (gmean(1 + 99 * v, axis=1, weights=np.broadcast_to(w, v.shape)) - 1) / 99
+    np.testing.assert_allclose(num / den, expect, rtol=1e-12, atol=1e-15)
+    assert (num / den >= v.min(axis=1) - 1e-15).all() and (num / den > 0).all()
