@@ -1,8 +1,13 @@
 """Safe reading and atomic writing of files.
 
-* YAML is read with a safe loader that also refuses duplicate keys (PyYAML accepts them silently,
-  keeping the last), limits aliases (no "billion laughs"), and remembers the line of every key so
-  that messages can point at it.
+* YAML is parsed by libyaml (PyYAML's pure-Python parser when libyaml is missing) and built by
+  gci itself: every scalar is text (``010`` is the text "010", never 8; ``1:20`` never 80; ``on``
+  never true; no dates), a plain empty/``~``/``null`` is ``None``, explicit tags other than
+  ``!!str``/``!!map``/``!!seq`` and merge keys are refused; duplicate keys are refused (PyYAML
+  keeps the last silently), aliases are limited (no "billion laughs"), and the line of every key
+  and item is remembered so that messages can point at it. Values are typed by :mod:`gci.values`.
+* JSON is read with numbers kept as their text (:func:`parse_json`), so that JSON, YAML, CSV and
+  XLSX values go through the same typing.
 * Text is decoded as UTF-8 (a UTF-8 or UTF-16 byte-order mark is honoured); anything else is a
   clear error rather than silently mis-read data.
 * Inputs larger than :data:`MAX_INPUT_BYTES` are refused before they are read.
@@ -14,7 +19,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import io
 import json
 import os
 import re
@@ -78,73 +82,119 @@ def line_of(obj: Any, key: Any = None) -> int | None:
     return getattr(obj, "line", None)
 
 
-class _SafeLineLoader(yaml.SafeLoader):
-    """Safe loader: no duplicate keys, bounded aliases, line numbers kept."""
+#: Tags of YAML nodes (after resolution, everything untagged is text, a mapping or a list).
+_STR_TAG = "tag:yaml.org,2002:str"
+_MAP_TAG = "tag:yaml.org,2002:map"
+_SEQ_TAG = "tag:yaml.org,2002:seq"
+#: Tag gci gives a plain (unquoted, untagged) empty, ``~`` or ``null`` scalar: "no value".
+_NULL_TAG = "gci:null"
+_NULL_WORDS = frozenset({"", "~", "null", "Null", "NULL"})
+_ALLOWED_TAGS = frozenset({_STR_TAG, _MAP_TAG, _SEQ_TAG, _NULL_TAG})
 
-    def __init__(self, stream: Any, name: str):
-        super().__init__(stream)
-        self._gci_name = name
-        self._gci_aliases = 0
 
-    def compose_node(self, parent: Any, index: Any) -> Any:  # noqa: D102
-        if self.check_event(yaml.AliasEvent):
-            self._gci_aliases += 1
-            if self._gci_aliases > MAX_YAML_ALIASES:
-                event = self.peek_event()
+class _TextResolver(yaml.resolver.BaseResolver):
+    """YAML typing of gci: every scalar is text; a plain empty/``~``/``null`` is "no value".
+
+    YAML 1.1 (PyYAML's default) would read ``1:20`` as 80, ``010`` as 8, ``on`` as true and
+    ``2024-01-05`` as a date; gci reads them all as the text written and types values itself
+    (:mod:`gci.values`), the same way for YAML, JSON, CSV and XLSX.
+    """
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> str:  # noqa: D102
+        if kind is yaml.ScalarNode:
+            if implicit[0] and value in _NULL_WORDS:
+                return _NULL_TAG
+            return _STR_TAG
+        return super().resolve(kind, value, implicit)
+
+
+try:  # libyaml's C parser (about ten times faster); the pure-Python parser otherwise
+    from yaml.cyaml import CParser as _Parser
+
+    class _Composer(_Parser, _TextResolver):  # type: ignore[valid-type, misc]
+        def __init__(self, stream: Any) -> None:
+            _Parser.__init__(self, stream)
+            _TextResolver.__init__(self)
+
+    YAML_PARSER = "libyaml"
+except ImportError:  # pragma: no cover - PyYAML built without libyaml
+    class _Composer(yaml.reader.Reader, yaml.scanner.Scanner,  # type: ignore[no-redef]
+                    yaml.parser.Parser, yaml.composer.Composer, _TextResolver):
+        def __init__(self, stream: Any) -> None:
+            yaml.reader.Reader.__init__(self, stream)
+            yaml.scanner.Scanner.__init__(self)
+            yaml.parser.Parser.__init__(self)
+            yaml.composer.Composer.__init__(self)
+            _TextResolver.__init__(self)
+
+    YAML_PARSER = "python"
+
+
+class _Builder:
+    """Turns composed YAML nodes into :class:`LineDict`/:class:`LineList`/text/None.
+
+    Refuses explicit tags other than ``!!str``/``!!map``/``!!seq``, merge keys, duplicate keys,
+    non-text keys and more than :data:`MAX_YAML_ALIASES` aliases.
+    """
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.aliases = 0
+        self.seen: set[int] = set()
+
+    def build(self, node: yaml.Node, line: int | None = None) -> Any:
+        key = id(node)
+        if key in self.seen:
+            self.aliases += 1
+            if self.aliases > MAX_YAML_ALIASES:
                 raise InputError(
                     f"more than {MAX_YAML_ALIASES} YAML aliases (*name); refusing a document that "
                     "may expand without bound (write the values out instead)",
-                    self._gci_name, event.start_mark.line + 1,
-                )
-        return super().compose_node(parent, index)
+                    self.name, line or node.start_mark.line + 1)
+        else:
+            self.seen.add(key)
+        tag = node.tag
+        if tag not in _ALLOWED_TAGS:
+            shown = tag.replace("tag:yaml.org,2002:", "!!")
+            raise InputError(
+                f"explicit YAML tag {shown} is not supported: gci reads every value as written "
+                f"and types it itself; remove the tag {shown}"
+                + (" (a set is written as a list: - a)" if shown == "!!set" else ""),
+                self.name, node.start_mark.line + 1)
+        if isinstance(node, yaml.ScalarNode):
+            return None if tag == _NULL_TAG else node.value
+        if isinstance(node, yaml.SequenceNode):
+            out = LineList()
+            out.line = node.start_mark.line + 1
+            out.lines = []
+            for child in node.value:
+                ln = child.start_mark.line + 1
+                out.append(self.build(child, ln))
+                out.lines.append(ln)
+            return out
+        return self.mapping(node)
 
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> LineDict:  # noqa: D102
-        self.flatten_mapping(node)
+    def mapping(self, node: yaml.MappingNode) -> LineDict:
         out = LineDict()
         out.line = node.start_mark.line + 1
         out.lines = {}
         for key_node, value_node in node.value:
-            key = self.construct_object(key_node, deep=True)
-            try:
-                hash(key)
-            except TypeError:
+            ln = key_node.start_mark.line + 1
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise InputError("a mapping key must be a plain value, not a list or mapping",
+                                 self.name, ln)
+            key = self.build(key_node, ln)
+            if key == "<<" and key_node.style in (None, ""):
                 raise InputError(
-                    "a mapping key must be a plain value, not a list or mapping",
-                    self._gci_name, key_node.start_mark.line + 1,
-                ) from None
+                    "YAML merge keys (<<: *name) are not supported: write the keys out in "
+                    "each mapping", self.name, ln)
             if key in out.lines:
                 raise InputError(
                     f"duplicate key {key!r} (first at line {out.lines[key]}); "
-                    "each key may appear once in a mapping",
-                    self._gci_name, key_node.start_mark.line + 1,
-                )
-            out[key] = self.construct_object(value_node, deep=deep)
-            out.lines[key] = key_node.start_mark.line + 1
+                    "each key may appear once in a mapping", self.name, ln)
+            out[key] = self.build(value_node, ln)
+            out.lines[key] = ln
         return out
-
-    def construct_sequence(self, node: yaml.SequenceNode, deep: bool = False) -> LineList:  # noqa: D102
-        out = LineList(self.construct_object(child, deep=deep) for child in node.value)
-        out.line = node.start_mark.line + 1
-        out.lines = [child.start_mark.line + 1 for child in node.value]
-        return out
-
-
-def _construct_map(loader: _SafeLineLoader, node: yaml.MappingNode) -> Any:
-    data = loader.construct_mapping(node, deep=True)
-    return data
-
-
-def _construct_seq(loader: _SafeLineLoader, node: yaml.SequenceNode) -> Any:
-    return loader.construct_sequence(node, deep=True)
-
-
-_SafeLineLoader.add_constructor("tag:yaml.org,2002:map", _construct_map)
-_SafeLineLoader.add_constructor("tag:yaml.org,2002:seq", _construct_seq)
-# YAML 1.2 reads 1e3 and 1e-3 as numbers; PyYAML (YAML 1.1) would read them as text, so that a
-# weight written 1e-3 would be refused as "not a number" while it looks like one.
-_SafeLineLoader.add_implicit_resolver(
-    "tag:yaml.org,2002:float", re.compile(r"^[-+]?[0-9][0-9_]*[eE][-+]?[0-9]+$"),
-    list("-+0123456789"))
 
 
 def _check_expansion(root: yaml.Node, name: str) -> None:
@@ -262,12 +312,12 @@ def read_yaml(path: str | os.PathLike, *, allow_empty: bool = False) -> Any:
 
 def parse_yaml(text: str, name: str = "<string>", *, allow_empty: bool = False) -> Any:
     """Parse YAML text with the rules of :func:`read_yaml`; ``name`` is used in messages."""
-    loader = _SafeLineLoader(io.StringIO(text), name)
+    loader = _Composer(text)
     try:
         node = loader.get_single_node()
         if node is not None:
             _check_expansion(node, name)
-        data = loader.construct_document(node) if node is not None else None
+        data = _Builder(name).build(node) if node is not None else None
     except InputError:
         raise
     except yaml.MarkedYAMLError as exc:
@@ -276,6 +326,8 @@ def parse_yaml(text: str, name: str = "<string>", *, allow_empty: bool = False) 
         what = exc.problem or "malformed YAML"
         if exc.context:
             what = f"{exc.context}: {what}"
+        if "tab" in what and "'\\t'" not in what:  # libyaml does not show the character
+            what += " (a tab character '\\t': indent with spaces)"
         if "expected a single document" in str(exc):
             what = "more than one YAML document (---) in the file; expected exactly one"
         raise InputError(f"malformed YAML: {what}", name, line) from None
@@ -288,6 +340,46 @@ def parse_yaml(text: str, name: str = "<string>", *, allow_empty: bool = False) 
     if data is None and not allow_empty:
         raise InputError("the file is empty; expected a YAML mapping", name)
     return data
+
+
+def read_json(path: str | os.PathLike) -> Any:
+    """Read a JSON file with the rules of :func:`parse_json`."""
+    text = decode_text(read_bytes(path, MAX_YAML_BYTES), path)
+    return parse_json(text, str(path))
+
+
+def parse_json(text: str, name: str = "<string>") -> Any:
+    """Parse JSON text keeping every number as the text written (``3.50`` stays ``"3.50"``).
+
+    Numbers are then typed by :mod:`gci.values` exactly like YAML, CSV and XLSX values;
+    ``true``/``false`` stay booleans and ``null`` is ``None``.
+
+    Raises
+    ------
+    InputError
+        Malformed JSON (with its line), duplicate keys, ``NaN``/``Infinity`` constants, or
+        nesting too deep.
+    """
+    def unique(pairs: list[tuple[str, Any]]) -> dict:
+        out: dict = {}
+        for k, v in pairs:
+            if k in out:
+                raise InputError(f"duplicate key {k!r} in a JSON object; each key may appear "
+                                 "once", name)
+            out[k] = v
+        return out
+
+    def constant(token: str) -> Any:
+        raise InputError(f"JSON contains {token}, which is not a valid value (write a finite "
+                         "number, or leave the value out)", name)
+
+    try:
+        return json.loads(text, object_pairs_hook=unique, parse_constant=constant,
+                          parse_int=str, parse_float=str)
+    except RecursionError:
+        raise InputError("JSON nested too deeply", name) from None
+    except json.JSONDecodeError as exc:
+        raise InputError(f"malformed JSON: {exc.msg}", name, exc.lineno) from None
 
 
 def sha256_file(path: str | os.PathLike) -> str:
