@@ -21,7 +21,6 @@ import contextlib
 import hashlib
 import json
 import os
-import re
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -134,66 +133,89 @@ class _Builder:
     """Turns composed YAML nodes into :class:`LineDict`/:class:`LineList`/text/None.
 
     Refuses explicit tags other than ``!!str``/``!!map``/``!!seq``, merge keys, duplicate keys,
-    non-text keys and more than :data:`MAX_YAML_ALIASES` aliases.
+    non-text keys and more than :data:`MAX_YAML_ALIASES` aliases. At the first alias the whole
+    document is checked for cycles and expansion (:func:`_check_expansion`); a document without
+    aliases needs no such check.
     """
 
-    def __init__(self, name: str) -> None:
+    def __init__(self, name: str, root: yaml.Node) -> None:
         self.name = name
+        self.root = root
         self.aliases = 0
         self.seen: set[int] = set()
+
+    def _alias(self, node: yaml.Node, line: int | None) -> None:
+        self.aliases += 1
+        if self.aliases == 1:
+            _check_expansion(self.root, self.name)
+        if self.aliases > MAX_YAML_ALIASES:
+            raise InputError(
+                f"more than {MAX_YAML_ALIASES} YAML aliases (*name); refusing a document that "
+                "may expand without bound (write the values out instead)",
+                self.name, line or node.start_mark.line + 1)
+
+    def _bad_tag(self, node: yaml.Node) -> InputError:
+        shown = node.tag.replace("tag:yaml.org,2002:", "!!")
+        return InputError(
+            f"explicit YAML tag {shown} is not supported: gci reads every value as written "
+            f"and types it itself; remove the tag {shown}"
+            + (" (a set is written as a list: - a)" if shown == "!!set" else ""),
+            self.name, node.start_mark.line + 1)
 
     def build(self, node: yaml.Node, line: int | None = None) -> Any:
         key = id(node)
         if key in self.seen:
-            self.aliases += 1
-            if self.aliases > MAX_YAML_ALIASES:
-                raise InputError(
-                    f"more than {MAX_YAML_ALIASES} YAML aliases (*name); refusing a document that "
-                    "may expand without bound (write the values out instead)",
-                    self.name, line or node.start_mark.line + 1)
+            self._alias(node, line)
         else:
             self.seen.add(key)
         tag = node.tag
         if tag not in _ALLOWED_TAGS:
-            shown = tag.replace("tag:yaml.org,2002:", "!!")
-            raise InputError(
-                f"explicit YAML tag {shown} is not supported: gci reads every value as written "
-                f"and types it itself; remove the tag {shown}"
-                + (" (a set is written as a list: - a)" if shown == "!!set" else ""),
-                self.name, node.start_mark.line + 1)
-        if isinstance(node, yaml.ScalarNode):
-            return None if tag == _NULL_TAG else node.value
+            raise self._bad_tag(node)
+        if tag == _STR_TAG:
+            if isinstance(node, yaml.ScalarNode):
+                return node.value
+            raise self._bad_tag(node)  # !!str on a mapping or list
+        if tag == _NULL_TAG:
+            return None
         if isinstance(node, yaml.SequenceNode):
             out = LineList()
             out.line = node.start_mark.line + 1
-            out.lines = []
+            out.lines = lines = []
             for child in node.value:
                 ln = child.start_mark.line + 1
                 out.append(self.build(child, ln))
-                out.lines.append(ln)
+                lines.append(ln)
             return out
-        return self.mapping(node)
+        if isinstance(node, yaml.MappingNode):
+            return self.mapping(node)
+        raise self._bad_tag(node)  # !!map or !!seq on a scalar
 
     def mapping(self, node: yaml.MappingNode) -> LineDict:
         out = LineDict()
         out.line = node.start_mark.line + 1
-        out.lines = {}
+        out.lines = lines = {}
+        scalar = yaml.ScalarNode
         for key_node, value_node in node.value:
             ln = key_node.start_mark.line + 1
-            if not isinstance(key_node, yaml.ScalarNode):
+            if type(key_node) is not scalar:
                 raise InputError("a mapping key must be a plain value, not a list or mapping",
                                  self.name, ln)
             key = self.build(key_node, ln)
-            if key == "<<" and key_node.style in (None, ""):
+            if key == "<<" and not key_node.style:
                 raise InputError(
                     "YAML merge keys (<<: *name) are not supported: write the keys out in "
                     "each mapping", self.name, ln)
-            if key in out.lines:
+            if key in lines:
                 raise InputError(
-                    f"duplicate key {key!r} (first at line {out.lines[key]}); "
+                    f"duplicate key {key!r} (first at line {lines[key]}); "
                     "each key may appear once in a mapping", self.name, ln)
-            out[key] = self.build(value_node, ln)
-            out.lines[key] = ln
+            if type(value_node) is scalar and value_node.tag == _STR_TAG \
+                    and id(value_node) not in self.seen:
+                self.seen.add(id(value_node))
+                out[key] = value_node.value
+            else:
+                out[key] = self.build(value_node, ln)
+            lines[key] = ln
         return out
 
 
@@ -315,9 +337,7 @@ def parse_yaml(text: str, name: str = "<string>", *, allow_empty: bool = False) 
     loader = _Composer(text)
     try:
         node = loader.get_single_node()
-        if node is not None:
-            _check_expansion(node, name)
-        data = _Builder(name).build(node) if node is not None else None
+        data = _Builder(name, node).build(node) if node is not None else None
     except InputError:
         raise
     except yaml.MarkedYAMLError as exc:

@@ -22,7 +22,6 @@ missing where required (warning), and missing answers (counted per country; warn
 from __future__ import annotations
 
 import csv
-import json
 import os
 import re
 import warnings
@@ -36,11 +35,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import fileio
+from . import fileio, values
 from .countries import resolve_country
 from .errors import InputError, Problem, ResponsesError, raise_if_errors
 from .fileio import LineDict, decode_text, line_of, read_bytes, read_yaml
-from .framework import Framework, answers_to_credit, condition_order, normalise_answer
+from .framework import Framework, answer_number, condition_order, normalise_answer, typed_answers
 
 SOURCES = ("questionnaire", "desk_research")
 MISSING_POLICIES = ("zero", "exclude", "group_mean", "group_median")
@@ -68,11 +67,15 @@ class Responses:
         Files read.
     problems : list of Problem
         Problems found while reading (before validation against a framework).
+    decimal : {".", ","}
+        Decimal mark of numeric answers written as text (``","``: ``3,5`` is 3.5 and ``3.5`` is
+        refused; see :func:`gci.values.parse_number`).
     """
 
     table: pd.DataFrame
     files: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    decimal: str = "."
 
     @property
     def countries(self) -> list[str]:
@@ -132,7 +135,7 @@ class Responses:
                             "evidence": None, "source": source, "file": "<what-if>",
                             "line": None})
         return Responses(pd.concat([t[keep], new], ignore_index=True), self.files,
-                         self.problems)
+                         self.problems, self.decimal)
 
     def validate(self, framework: Framework, missing: str = "zero") -> list[Problem]:
         """Every problem of these responses against ``framework`` (errors and warnings)."""
@@ -144,7 +147,7 @@ class Responses:
 # --------------------------------------------------------------------------------------------
 def load_responses(path: str | os.PathLike | Iterable[str | os.PathLike] = "responses",
                    framework: Framework | None = None, *, check_countries: bool = True,
-                   progress: Any = None) -> Responses:
+                   progress: Any = None, decimal: str = ".") -> Responses:
     """Read responses from a folder, a file, or a list of files.
 
     Parameters
@@ -160,6 +163,9 @@ def load_responses(path: str | os.PathLike | Iterable[str | os.PathLike] = "resp
         identifier (for other indices and benchmarks).
     progress : callable, optional
         Called with each file name as it is read (the CLI passes a progress bar).
+    decimal : {".", ","}
+        Decimal mark of numeric answers: with ``"."`` (default) ``3,5`` is refused as ambiguous;
+        with ``","`` it is 3.5 and ``3.5`` is refused. Never guessed.
 
     Raises
     ------
@@ -177,7 +183,8 @@ def load_responses(path: str | os.PathLike | Iterable[str | os.PathLike] = "resp
         frames.append(_read_one(f, problems, check_countries))
     table = (pd.concat(frames, ignore_index=True) if frames
              else pd.DataFrame(columns=COLUMNS))
-    resp = Responses(table[COLUMNS], [str(f) for f in files], problems)
+    resp = Responses(table[COLUMNS], [str(f) for f in files], problems,
+                     values.check_decimal(decimal))
     if framework is not None:
         raise_if_errors(resp.validate(framework), ResponsesError, _what(files))
     else:
@@ -216,15 +223,8 @@ def _read_one(f: Path, problems: list[Problem], check_countries: bool) -> pd.Dat
     suffix = f.suffix.lower()
     if suffix in (".yaml", ".yml"):
         return _country_doc(read_yaml(f), str(f), problems, check_countries)
-    if suffix == ".json":
-        text = decode_text(read_bytes(f), f)
-        try:
-            data = json.loads(text, object_pairs_hook=_unique_pairs(str(f)),
-                              parse_constant=_reject_constant(str(f)))
-        except RecursionError:
-            raise InputError("JSON nested too deeply", f) from None
-        except json.JSONDecodeError as exc:
-            raise InputError(f"malformed JSON: {exc.msg}", f, exc.lineno) from None
+    if suffix == ".json":  # numbers kept as their text, typed by gci.values like YAML's
+        data = fileio.parse_json(decode_text(read_bytes(f), f), str(f))
         return _country_doc(data, str(f), problems, check_countries)
     if suffix in (".csv", ".xlsx"):
         df = read_table(f)
@@ -242,24 +242,6 @@ def _read_one(f: Path, problems: list[Problem], check_countries: bool) -> pd.Dat
         return _wide_to_responses(df, str(f), problems, check_countries).table
     raise InputError(f"unsupported file type {suffix!r}; expected .yaml, .yml, .json, .csv or "
                      ".xlsx", f)
-
-
-def _unique_pairs(name: str):
-    def hook(pairs: list[tuple[str, Any]]) -> dict:
-        out: dict = {}
-        for k, v in pairs:
-            if k in out:
-                raise InputError(f"duplicate key {k!r} in a JSON object; each key may appear "
-                                 "once", name)
-            out[k] = v
-        return out
-    return hook
-
-
-def _reject_constant(name: str):
-    def hook(token: str) -> Any:
-        raise InputError(f"JSON contains {token}, which is not a valid answer", name)
-    return hook
 
 
 def read_table(path: str | os.PathLike) -> pd.DataFrame:
@@ -394,6 +376,12 @@ def _country_doc(data: Any, name: str, problems: list[Problem],
                                         "answer; expected answer, evidence, source, note", name,
                                         ln, iso3, str(q), "warning"))
             evidence, source = a.get("evidence"), a.get("source", default_source)
+            try:
+                evidence = values.parse_evidence(evidence)
+            except values.BadValue as exc:
+                problems.append(Problem("bad_evidence", exc.message, name,
+                                        line_of(a, "evidence") or ln, iso3, str(q)))
+                evidence = None
             a = a.get("answer")
         if isinstance(a, (list, dict)):
             problems.append(Problem("bad_answer", f"answer is a "
@@ -555,6 +543,7 @@ def build_matrix(responses: Responses, fw: Framework, missing: str = "zero") -> 
     if missing not in MISSING_POLICIES:
         raise ValueError(f"missing policy {missing!r}; expected one of {MISSING_POLICIES}")
     problems = list(responses.problems)
+    decimal = getattr(responses, "decimal", ".")
     t = responses.table
     qcodes = fw.question_codes
     qindex = {q: i for i, q in enumerate(qcodes)}
@@ -605,17 +594,19 @@ def build_matrix(responses: Responses, fw: Framework, missing: str = "zero") -> 
         node = fw.nodes[q]
         vals = ans[rows]
         codes, uniq = pd.factorize(pd.Series(vals, dtype=object), use_na_sentinel=False)
-        c_u, ok_u = answers_to_credit(node, pd.Series(uniq, dtype=object))
+        c_u, ok_u, why_u = typed_answers(node, pd.Series(uniq, dtype=object), decimal)
         c, ok = c_u[codes], ok_u[codes]
         credit[ci[rows[ok]], qindex[q]] = c[ok]
         answered[ci[rows[ok]], qindex[q]] = True
         raw[ci[rows[~ok]], qindex[q]] = None
         if (~ok).any():
             sub = t.iloc[rows[~ok]]
-            for r in sub.itertuples():
+            whys = why_u[codes][~ok]
+            for r, why in zip(sub.itertuples(), whys):
+                hint = _answer_hint(why)
                 problems.append(Problem("bad_answer", f"answer {r.answer!r:.60} is not allowed for "
                                         f"{node.type} question {q}; expected "
-                                        f"{node.allowed_answers()}", r.file, _int(r.line),
+                                        f"{node.allowed_answers()}{hint}", r.file, _int(r.line),
                                         r.iso3, q))
     state = np.where(answered, ANSWERED, MISSING).astype(np.int8)
     raw_df = pd.DataFrame(raw, index=countries, columns=qcodes)
@@ -627,7 +618,7 @@ def build_matrix(responses: Responses, fw: Framework, missing: str = "zero") -> 
         target = raw_df.iloc[:, k]
         ok_target = applies[:, k] & answered[:, k]
         if fw.nodes[cond.question].type == "numeric":
-            vals = pd.to_numeric(target, errors="coerce").to_numpy(dtype=float)
+            vals = np.array([answer_number(v, decimal) for v in target], dtype=float)
             with np.errstate(invalid="ignore"):
                 hit = {"==": vals == cond.value, "!=": vals != cond.value,
                        "<": vals < cond.value, "<=": vals <= cond.value,
@@ -681,6 +672,17 @@ def build_matrix(responses: Responses, fw: Framework, missing: str = "zero") -> 
                                 "warning"))
     return AnswerMatrix(countries, qcodes, credit, state, raw_df,
                         pd.DataFrame(evid, index=countries, columns=qcodes), problems)
+
+
+def _answer_hint(why: Any) -> str:
+    """The part of a :class:`gci.values.BadValue` message worth adding to "not allowed"."""
+    if not why or "is not a yes/no answer" in why and "did you mean" not in why \
+            or "is not a level of the scale" in why and "did you mean" not in why \
+            or "is out of range" in why or "is not a number; expected a number written" in why:
+        return ""  # "expected ..." already says it
+    if "did you mean" in why:
+        return " (" + why[why.index("did you mean"):].rstrip(")") + ")"
+    return f": {why}"
 
 
 def _int(v: Any) -> int | None:

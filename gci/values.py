@@ -1,5 +1,4 @@
-"""Typed values from outside: the one place where text a user wrote becomes a number, an answer
-or a name.
+"""Typed values from outside: where text a user wrote becomes a number, an answer or a name.
 
 Every reader of gci (YAML, JSON, CSV, XLSX, framework tables, weights, score tables, command-line
 values) hands the raw value to a function of this module, which either returns the typed value
@@ -274,8 +273,9 @@ def parse_bool(value: Any) -> bool:
 
 
 def parse_param(value: Any) -> Any:
-    """A method parameter written as text: ``true``/``false`` -> bool, a number -> int or float
-    (int when written without a dot or exponent), anything else stays text.
+    """A method parameter written as text, typed: ``true``/``false``, a number, or text.
+
+    A number is an int when written without a dot or exponent, else a float.
 
     Values that are not text (from a table reader or Python) are returned unchanged.
     """

@@ -215,8 +215,8 @@ def load_weights(path: str | os.PathLike = "weights.yaml",
         scale, why = _number(scale_raw)
         if scale is None or scale <= 0 or scale > MAX_SCALE:
             problems.append(Problem("bad_scale", f"scheme {sname!r} has scale "
-                                    f"{values.written(scale_raw)}; expected a positive number up to "
-                                    f"{MAX_SCALE:g} (e.g. 100){why}", name,
+                                    f"{values.written(scale_raw)}; expected a positive number up "
+                                    f"to {MAX_SCALE:g} (e.g. 100){why}", name,
                                     line_of(spec, "scale"), item=str(sname)))
             scale = DEFAULT_SCALE
         wraw = spec.get("weights") or {}
@@ -230,8 +230,9 @@ def load_weights(path: str | os.PathLike = "weights.yaml",
             w, why = _number(w_raw)
             if w is None or w < 0 or w > MAX_WEIGHT:
                 problems.append(Problem("bad_weight", f"scheme {sname!r} gives {code!r} weight "
-                                        f"{values.written(w_raw, 40)}; expected a finite number >= 0 "
-                                        f"and <= {MAX_WEIGHT:g}{why}", name, line_of(wraw, code),
+                                        f"{values.written(w_raw, 40)}; expected a finite number "
+                                        f">= 0 and <= {MAX_WEIGHT:g}{why}", name,
+                                        line_of(wraw, code),
                                         item=str(code)))
                 continue
             weights[str(code)] = w
