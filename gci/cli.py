@@ -77,6 +77,21 @@ missing_opt = click.option("--missing", type=click.Choice(MISSING_POLICIES), def
                            help="Missing answers: zero (as the GCI), exclude (re-weight), or "
                                 "group_mean/group_median (impute from the region).")
 quiet_opt = click.option("--quiet", "-q", is_flag=True, help="No progress bar or summary.")
+
+
+def _use_decimal(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+    """Set the decimal mark of the readers for the rest of this command (gci.values)."""
+    if value is not None:
+        from .values import decimal_mark
+
+        ctx.with_resource(decimal_mark(value))
+
+
+decimal_opt = click.option("--decimal", type=click.Choice([".", ","]), default=".",
+                           show_default=True, expose_value=False, callback=_use_decimal,
+                           help="Decimal mark of numbers in response and score tables: '.' "
+                                "(3.5; 3,5 is refused as ambiguous) or ',' (3,5; then 3.5 is "
+                                "refused). Never guessed.")
 ties_opt = click.option("--ties", type=click.Choice(TIE_METHODS), default="dense",
                         show_default=True, help="Tie rule for ranks (dense is ITU's).")
 groups_opt = click.option("--groups", type=click.Path(dir_okay=False, path_type=Path),
@@ -86,8 +101,9 @@ tiers_opt = click.option("--tiers", type=click.Choice([*TIER_SCHEMES, "none"]),
 
 
 def model_options(func: Any) -> Any:
-    """The inputs of a scoring model: --framework, --weights, --scheme, --responses, --missing."""
-    for option in reversed((framework_opt, weights_opt, scheme_opt, responses_opt, missing_opt)):
+    """Inputs of a scoring model: --framework/--weights/--scheme/--responses/--missing/--decimal."""
+    for option in reversed((framework_opt, weights_opt, scheme_opt, responses_opt, missing_opt,
+                            decimal_opt)):
         func = option(func)
     return func
 
@@ -163,6 +179,7 @@ def score(framework: Path | None, weights: Path | None, scheme: str | None,
 @weights_opt
 @responses_opt
 @missing_opt
+@decimal_opt
 @click.option("--strict", is_flag=True, help="Treat warnings as errors (exit 2).")
 @click.option("--report", type=click.Path(dir_okay=False, path_type=Path),
               help="Also write every problem to this CSV file.")
@@ -201,6 +218,7 @@ def validate(framework: Path | None, weights: Path | None, responses: Path | Non
 @click.option("--scale", type=float, help="Maximum score (default: 1 if all scores <= 1, "
               "else 100).")
 @groups_opt
+@decimal_opt
 def rank(scores: Path, output: Path | None, ties: str, decimals: int | None, tiers: str | None,
          scale: float | None, groups: Path | None) -> None:
     """Rank already computed overall scores (CSV/XLSX with iso3, score)."""

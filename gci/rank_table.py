@@ -12,6 +12,7 @@ import os
 
 import pandas as pd
 
+from . import values
 from .countries import region_of, resolve_country
 from .errors import GCIError, Problem, ResponsesError, raise_if_errors
 from .ranking import DEFAULT_TIES, rank_scores, rank_within
@@ -24,8 +25,13 @@ def infer_scale(scores: pd.Series) -> float:
     return 1.0 if float(scores.max()) <= 1.0 else 100.0
 
 
-def read_scores(path: str | os.PathLike, *, check_countries: bool = True) -> pd.Series:
+def read_scores(path: str | os.PathLike, *, check_countries: bool = True,
+                decimal: str | None = None) -> pd.Series:
     """Read ``iso3, score`` from CSV/XLSX; every problem is reported together.
+
+    Scores are read by :func:`gci.values.parse_number` with the decimal mark ``decimal``
+    (``"."`` or ``","``; default ``"."`` or :func:`gci.values.decimal_mark`'s): ``55,2`` is
+    refused unless ``decimal=","``, never read as 552.
 
     Raises
     ------
@@ -42,6 +48,7 @@ def read_scores(path: str | os.PathLike, *, check_countries: bool = True) -> pd.
                                       f"{list(df.columns)}", name, 1)], name)
     problems: list[Problem] = []
     out: dict[str, float] = {}
+    decimal = values.check_decimal(decimal)
     for row, (c, s) in enumerate(zip(df[ccol], df[scol]), start=2):
         if check_countries:
             iso, err = resolve_country(c)
@@ -51,11 +58,11 @@ def read_scores(path: str | os.PathLike, *, check_countries: bool = True) -> pd.
             problems.append(Problem("unknown_country", err, name, row, country=str(c)))
             continue
         try:
-            value = float(str(s).replace(",", ""))
-        except ValueError:
-            value = float("nan")
+            value, why = values.parse_number(s, decimal=decimal), ""
+        except values.BadValue as exc:
+            value, why = float("nan"), f" ({exc.message})"
         if not math.isfinite(value) or value < 0:
-            problems.append(Problem("bad_score", f"score {s!r} is not a finite number >= 0",
+            problems.append(Problem("bad_score", f"score {s!r} is not a finite number >= 0{why}",
                                     name, row, country=iso))
             continue
         if iso in out:

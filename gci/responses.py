@@ -147,7 +147,7 @@ class Responses:
 # --------------------------------------------------------------------------------------------
 def load_responses(path: str | os.PathLike | Iterable[str | os.PathLike] = "responses",
                    framework: Framework | None = None, *, check_countries: bool = True,
-                   progress: Any = None, decimal: str = ".") -> Responses:
+                   progress: Any = None, decimal: str | None = None) -> Responses:
     """Read responses from a folder, a file, or a list of files.
 
     Parameters
@@ -163,9 +163,10 @@ def load_responses(path: str | os.PathLike | Iterable[str | os.PathLike] = "resp
         identifier (for other indices and benchmarks).
     progress : callable, optional
         Called with each file name as it is read (the CLI passes a progress bar).
-    decimal : {".", ","}
-        Decimal mark of numeric answers: with ``"."`` (default) ``3,5`` is refused as ambiguous;
-        with ``","`` it is 3.5 and ``3.5`` is refused. Never guessed.
+    decimal : {".", ","}, optional
+        Decimal mark of numeric answers: with ``"."`` ``3,5`` is refused as ambiguous; with
+        ``","`` it is 3.5 and ``3.5`` is refused. Never guessed. Default: ``"."``, or the mark
+        set by :func:`gci.values.decimal_mark` (the CLI's ``--decimal``).
 
     Raises
     ------

@@ -19,14 +19,19 @@ Pure functions, no pandas; :func:`number_map` types the distinct values of a col
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import difflib
 import math
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 #: Decimal marks gci understands (``--decimal``).
 DECIMAL_MARKS = (".", ",")
+#: Decimal mark used by readers called with ``decimal=None`` (set for one command by the CLI's
+#: ``--decimal`` option through :func:`decimal_mark`; "." otherwise).
+_DECIMAL: contextvars.ContextVar[str] = contextvars.ContextVar("gci_decimal", default=".")
 
 #: Spellings of a yes/no answer (compared lower-case, stripped).
 YES_WORDS = ("yes", "y", "true", "1")
@@ -109,8 +114,16 @@ def suggest(value: Any, choices: Iterable[Any], *, cutoff: float = 0.6) -> str:
     lower = {c.lower(): c for c in pool}
     if text.lower() in lower and lower[text.lower()] != text:
         return f"did you mean {lower[text.lower()]}?"
+    unpadded = {_unpad(c): c for c in lower}  # Q7 for Q07, q007 for Q07
+    if _unpad(text.lower()) in unpadded:
+        return f"did you mean {lower[unpadded[_unpad(text.lower())]]}?"
     close = difflib.get_close_matches(text.lower(), list(lower), n=1, cutoff=cutoff)
     return f"did you mean {lower[close[0]]}?" if close else ""
+
+
+def _unpad(text: str) -> str:
+    """``text`` with leading zeros of its numbers removed (``q07`` -> ``q7``)."""
+    return re.sub(r"(?<![0-9])0+(?=[0-9])", "", text)
 
 
 def _with_hint(message: str, hint: str) -> str:
@@ -434,8 +447,33 @@ def number_map(values: Iterable[Any], *, decimal: str = ".") -> tuple[dict[Any, 
     return numbers, errors
 
 
-def check_decimal(decimal: str) -> str:
-    """``decimal`` when it is ``"."`` or ``","``; else a :class:`ValueError` saying so."""
+def check_decimal(decimal: str | None) -> str:
+    """The decimal mark to use: ``decimal``, or the current one (:func:`decimal_mark`) for None.
+
+    Raises
+    ------
+    ValueError
+        When ``decimal`` is neither ``"."`` nor ``","``.
+    """
+    if decimal is None:
+        return _DECIMAL.get()
     if decimal not in DECIMAL_MARKS:
         raise ValueError(f"decimal mark {decimal!r}; expected '.' or ','")
     return decimal
+
+
+@contextlib.contextmanager
+def decimal_mark(decimal: str) -> Iterator[str]:
+    """Use ``decimal`` for readers called without an explicit decimal mark, inside the block.
+
+    Examples
+    --------
+    >>> with decimal_mark(","):
+    ...     check_decimal(None)
+    ','
+    """
+    token = _DECIMAL.set(check_decimal(decimal))
+    try:
+        yield decimal
+    finally:
+        _DECIMAL.reset(token)
