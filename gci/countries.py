@@ -100,8 +100,13 @@ def resolve_country(text: object, known: set[str] | None = None) -> tuple[str | 
     if len(candidates) > 1:
         listed = ", ".join(f"{c} ({names[c]})" for c in candidates[:6])
         return None, f"country {raw!r} is ambiguous: it could be {listed}; use the ISO3 code"
+    from .values import suggest
+
+    pool = sorted(known) if len(raw) <= 3 else [names[c] for c in sorted(known) if c in names]
+    hint = suggest(raw, pool, cutoff=0.75)
     return None, (f"unknown country {raw!r}; expected an ISO 3166-1 alpha-3 code of one of the "
-                  f"{len(known)} economies (e.g. FRA) or an unambiguous name")
+                  f"{len(known)} economies (e.g. FRA) or an unambiguous name"
+                  + (f" ({hint})" if hint else ""))
 
 
 def country_name(iso3: str) -> str:

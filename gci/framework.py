@@ -640,8 +640,10 @@ def _build_node(rec: NodeRecord, code: str, parent: str, depth: int, has_childre
     elif qtype == "scale":
         scale = f.get("scale")
         if scale not in scales:
+            hint = values.suggest(scale, scales)
             bad("unknown_scale", f"question {code} uses scale {scale!r}, which is not defined "
-                f"under 'scales' (defined: {', '.join(scales) or 'none'})", "scale")
+                f"under 'scales' (defined: {', '.join(scales) or 'none'})"
+                + (f"; {hint}" if hint else ""), "scale")
         else:
             levels = dict(scales[scale].levels)
     elif qtype == "numeric":

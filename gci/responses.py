@@ -424,7 +424,7 @@ def _long_table(df: pd.DataFrame, name: str, problems: list[Problem], first_row:
         "iso3": iso,
         "country": countries.astype(str).to_numpy(),
         "question": df[cols["question"]].astype(str).str.strip().to_numpy(),
-        "answer": df[cols["answer"]].map(normalise_answer).to_numpy(),
+        "answer": _normalised(df[cols["answer"]]),
         "evidence": df[cols["evidence"]].to_numpy() if "evidence" in cols else None,
         "source": (df[cols["source"]].astype(str).str.strip().replace("", "questionnaire")
                    .to_numpy() if "source" in cols else "questionnaire"),
@@ -432,8 +432,15 @@ def _long_table(df: pd.DataFrame, name: str, problems: list[Problem], first_row:
         "line": lines,
     })
     # an empty answer cell is a missing answer, not an answer
-    blank = out["answer"].map(lambda v: isinstance(v, str) and v == "") | out["answer"].isna()
-    return out[~blank.to_numpy()].reset_index(drop=True)
+    ans = out["answer"].to_numpy(dtype=object)
+    blank = pd.isna(ans) | (ans == "")
+    return out[~blank].reset_index(drop=True)
+
+
+def _normalised(column: pd.Series) -> np.ndarray:
+    """:func:`normalise_answer` of every cell, computed once per distinct value."""
+    codes, uniq = pd.factorize(column.astype(object), use_na_sentinel=False)
+    return np.asarray([normalise_answer(u) for u in uniq] + [None], dtype=object)[codes]
 
 
 def _resolve_column(countries: pd.Series, name: str, lines: np.ndarray, problems: list[Problem],
@@ -482,9 +489,7 @@ def _wide_to_responses(df: pd.DataFrame, name: str, problems: list[Problem],
     blank = ans.isna().to_numpy() | (ans.astype(str).str.strip() == "").to_numpy()
     long = long[~blank].reset_index(drop=True)
     # normalise on unique values only (fast for large tables)
-    codes, uniq = pd.factorize(long["answer"], use_na_sentinel=False)
-    long["answer"] = pd.Series([normalise_answer(u) for u in uniq],
-                               dtype=object).to_numpy()[codes]
+    long["answer"] = _normalised(long["answer"])
     return Responses(long[COLUMNS], [name], problems)
 
 
@@ -551,8 +556,10 @@ def build_matrix(responses: Responses, fw: Framework, missing: str = "zero") -> 
     valid_country = t["iso3"].notna().to_numpy()
     known_q = t["question"].isin(qindex).to_numpy()
     for r in t[~known_q & valid_country].itertuples():
+        hint = values.suggest(r.question, qcodes)
         problems.append(Problem("unknown_question", f"unknown question {r.question!r}; the "
-                                f"framework {fw.code!r} has {qcodes[0]} … {qcodes[-1]}",
+                                f"framework {fw.code!r} has {qcodes[0]} … {qcodes[-1]}"
+                                + (f" ({hint})" if hint else ""),
                                 r.file, _int(r.line), r.iso3, r.question))
     bad_src = ~t["source"].isin(SOURCES).to_numpy()
     for r in t[bad_src].itertuples():
