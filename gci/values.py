@@ -39,7 +39,8 @@ NO_WORDS = ("no", "n", "false", "0")
 _BINARY = {**{w: True for w in YES_WORDS}, **{w: False for w in NO_WORDS}}
 
 _NUMBER_RE = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
-_DATE_RE = re.compile(r"\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}(?:[ T].*)?")
+_DATE_RE = re.compile(r"(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4})"
+                      r"(?:[ T].*)?")
 _SEXAGESIMAL_RE = re.compile(r"[+-]?\d+(?::[0-5]?\d)+(?:\.\d*)?")
 _PREFIX_RE = re.compile(r"[+-]?0[xXoObB][0-9A-Fa-f_]+")
 _SEPARATED_RE = re.compile(r"[+-]?\d{1,3}(?:[ _'\u00a0\u202f\u2009]\d{3})+(?:[.,]\d*)?")
