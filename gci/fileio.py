@@ -177,7 +177,7 @@ class _Builder:
             raise self._bad_tag(node)  # !!str on a mapping or list
         if tag == _NULL_TAG:
             return None
-        if isinstance(node, yaml.SequenceNode):
+        if isinstance(node, yaml.SequenceNode) and tag == _SEQ_TAG:
             out = LineList()
             out.line = node.start_mark.line + 1
             out.lines = lines = []
@@ -186,9 +186,9 @@ class _Builder:
                 out.append(self.build(child, ln))
                 lines.append(ln)
             return out
-        if isinstance(node, yaml.MappingNode):
+        if isinstance(node, yaml.MappingNode) and tag == _MAP_TAG:
             return self.mapping(node)
-        raise self._bad_tag(node)  # !!map or !!seq on a scalar
+        raise self._bad_tag(node)  # !!map or !!seq on the wrong kind of node
 
     def mapping(self, node: yaml.MappingNode) -> LineDict:
         out = LineDict()
