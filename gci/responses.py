@@ -658,7 +658,8 @@ def build_matrix(responses: Responses, fw: Framework, missing: str = "zero") -> 
 
             credit[:, qindex[node.code]] = normalised_credit(node, credit[:, qindex[node.code]])
     # missing answers and evidence: one warning per country, naming its (first) file
-    first_file = dict(zip(t["iso3"].iloc[::-1], t["file"].iloc[::-1]))  # first row wins
+    firsts = t.drop_duplicates("iso3", keep="first")  # first row wins (no per-row loop)
+    first_file = dict(zip(firsts["iso3"], firsts["file"]))
     miss = state == MISSING
     for i in np.nonzero(miss.any(axis=1))[0]:
         qs = [qcodes[j] for j in np.nonzero(miss[i])[0]]
