@@ -304,3 +304,67 @@ def test_unknown_country_suggests_the_name(tmp_path):
         load_responses(f)
     (p,) = info.value.errors
     assert (p.kind, p.line) == ("unknown_country", 1) and "did you mean France?" in p.message
+
+
+# ---------------------------------------------------------------- evidence in the HTML profile
+def test_evidence_list_in_the_profile_in_headless_chromium(tmp_path):
+    """Two sources given as a YAML list: one link and one text line, never a Python list."""
+    import shutil
+    import subprocess
+    from html.parser import HTMLParser
+
+    import gci
+    from gci.report_html import write_country_profile
+
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium is None:
+        pytest.skip("chromium is not on PATH")
+    tiny = Path(__file__).parent / "data" / "tiny"
+    rows = (tiny / "responses" / "answers.csv").read_text("utf-8").splitlines()
+    resp = tmp_path / "responses"
+    resp.mkdir()
+    (resp / "answers.csv").write_text("\n".join(r for r in rows if not r.startswith("KEN,"))
+                                      + "\n", "utf-8")
+    (resp / "ken.yaml").write_text(
+        "country: KEN\nanswers:\n  Q1:\n    answer: yes\n    evidence:\n"
+        "      - https://a.example/law\n      - Law 12/2020, art. 3\n", "utf-8")
+    r = gci.score(resp, tiny / "indicators.yaml", tiny / "weights.yaml")
+    page = write_country_profile(r, "KEN", tmp_path / "ken.html")
+    done = subprocess.run(
+        [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+         "--no-first-run", "--disable-background-networking", "--disable-component-update",
+         "--disable-sync", f"--user-data-dir={tmp_path / 'chrome'}", "--dump-dom",
+         page.as_uri()], capture_output=True, text=True, timeout=90, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+
+    class Cells(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.in_row, self.cells, self.links = False, [], []
+
+        def handle_starttag(self, tag, attrs):
+            a = dict(attrs)
+            if tag == "tr" and a.get("data-question") == "Q1":
+                self.in_row = True
+            if self.in_row and tag == "td":
+                self.cells.append("")
+            if self.in_row and tag == "a":
+                self.links.append(a["href"])
+            if self.in_row and tag == "br":
+                self.cells[-1] += "|"
+
+        def handle_endtag(self, tag):
+            if tag == "tr":
+                self.in_row = False
+
+        def handle_data(self, data):
+            if self.in_row and self.cells:
+                self.cells[-1] += data
+
+    dom = done.stdout
+    ev = dom[dom.index('id="evidence"'):]
+    cells = Cells()
+    cells.feed(ev)
+    assert cells.links == ["https://a.example/law"]
+    assert cells.cells[-1] == "https://a.example/law|Law 12/2020, art. 3"
+    assert "['" not in ev and "&#x27;" not in ev
