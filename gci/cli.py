@@ -79,6 +79,31 @@ missing_opt = click.option("--missing", type=click.Choice(MISSING_POLICIES), def
 quiet_opt = click.option("--quiet", "-q", is_flag=True, help="No progress bar or summary.")
 
 
+class Number(click.ParamType):
+    """A command-line number read by :func:`gci.values.parse_number` (finite; ``3,5`` refused).
+
+    ``positive=True`` also refuses zero and negative numbers.
+    """
+
+    name = "number"
+
+    def __init__(self, positive: bool = False) -> None:
+        self.positive = positive
+
+    def convert(self, value: Any, param: click.Parameter | None,
+                ctx: click.Context | None) -> float:
+        """``value`` as a float, or a usage error (exit 2) saying how to write it."""
+        from .values import BadValue, parse_number
+
+        try:
+            x = parse_number(value)
+        except BadValue as exc:  # --decimal is for files, not for this value
+            self.fail(exc.message.split(", or pass --decimal ,")[0], param, ctx)
+        if self.positive and x <= 0:
+            self.fail(f"{value} is not positive; expected a number > 0", param, ctx)
+        return x
+
+
 def _use_decimal(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
     """Set the decimal mark of the readers for the rest of this command (gci.values)."""
     if value is not None:
@@ -215,8 +240,8 @@ def validate(framework: Path | None, weights: Path | None, responses: Path | Non
 @click.option("--decimals", type=int, help="Round scores to this many decimals before ranking.")
 @click.option("--tiers", type=click.Choice(list(TIER_SCHEMES)),
               help="Add a tier column (the scheme must fit the scores' scale).")
-@click.option("--scale", type=float, help="Maximum score (default: 1 if all scores <= 1, "
-              "else 100).")
+@click.option("--scale", type=Number(positive=True),
+              help="Maximum score (default: 1 if all scores <= 1, else 100).")
 @groups_opt
 @decimal_opt
 def rank(scores: Path, output: Path | None, ties: str, decimals: int | None, tiers: str | None,

@@ -290,3 +290,22 @@ def test_cli_validate_with_decimal_comma(tmp_path):
     assert res.exit_code == 2 and f"{d / 'ken.csv'}:2" in res.output
     res = CliRunner().invoke(main, ["validate", "--responses", str(d), "-q", "--decimal", ","])
     assert res.exit_code == 0, res.output
+
+
+@pytest.mark.parametrize("value, part", [
+    ("inf", "'inf' is not a finite number"), ("1e999", "too large"), ("nan", "not a finite"),
+    ("3,5", "has a comma"), ("0", "0 is not positive"), ("-5", "is not positive"),
+])
+def test_cli_rank_scale_is_a_strict_number(tmp_path, value, part):
+    f = tmp_path / "s.csv"
+    f.write_text("iso3,score\nFRA,55.2\n", "utf-8")
+    res = CliRunner().invoke(main, ["rank", str(f), "--scale", value])
+    assert res.exit_code == 2 and "--scale" in res.output and part in res.output
+    assert "--decimal" not in res.output
+
+
+def test_cli_rank_scale_number(tmp_path):
+    f = tmp_path / "s.csv"
+    f.write_text("iso3,score\nFRA,0.552\n", "utf-8")
+    res = CliRunner().invoke(main, ["rank", str(f), "--scale", "010"])
+    assert res.exit_code == 0 and res.output.splitlines()[1] == "FRA,0.552,1,Europe,1"
