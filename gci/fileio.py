@@ -107,25 +107,32 @@ class _TextResolver(yaml.resolver.BaseResolver):
         return super().resolve(kind, value, implicit)
 
 
-try:  # libyaml's C parser (about ten times faster); the pure-Python parser otherwise
-    from yaml.cyaml import CParser as _Parser
+class _PyComposer(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser,
+                  yaml.composer.Composer, _TextResolver):
+    """PyYAML's pure-Python parser with gci's typing (used when libyaml is missing)."""
 
-    class _Composer(_Parser, _TextResolver):  # type: ignore[valid-type, misc]
+    def __init__(self, stream: Any) -> None:
+        yaml.reader.Reader.__init__(self, stream)
+        yaml.scanner.Scanner.__init__(self)
+        yaml.parser.Parser.__init__(self)
+        yaml.composer.Composer.__init__(self)
+        _TextResolver.__init__(self)
+
+
+try:  # libyaml's C parser (about ten times faster); the pure-Python parser otherwise
+    from yaml.cyaml import CParser as _CParser
+
+    class _CComposer(_CParser, _TextResolver):  # type: ignore[valid-type, misc]
+        """libyaml's parser with gci's typing."""
+
         def __init__(self, stream: Any) -> None:
-            _Parser.__init__(self, stream)
+            _CParser.__init__(self, stream)
             _TextResolver.__init__(self)
 
+    _Composer: type = _CComposer
     YAML_PARSER = "libyaml"
 except ImportError:  # pragma: no cover - PyYAML built without libyaml
-    class _Composer(yaml.reader.Reader, yaml.scanner.Scanner,  # type: ignore[no-redef]
-                    yaml.parser.Parser, yaml.composer.Composer, _TextResolver):
-        def __init__(self, stream: Any) -> None:
-            yaml.reader.Reader.__init__(self, stream)
-            yaml.scanner.Scanner.__init__(self)
-            yaml.parser.Parser.__init__(self)
-            yaml.composer.Composer.__init__(self)
-            _TextResolver.__init__(self)
-
+    _Composer = _PyComposer
     YAML_PARSER = "python"
 
 
@@ -332,10 +339,12 @@ def read_yaml(path: str | os.PathLike, *, allow_empty: bool = False) -> Any:
     return parse_yaml(text, str(path), allow_empty=allow_empty)
 
 
-def parse_yaml(text: str, name: str = "<string>", *, allow_empty: bool = False) -> Any:
+def parse_yaml(text: str, name: str = "<string>", *, allow_empty: bool = False,
+               _composer: type | None = None) -> Any:
     """Parse YAML text with the rules of :func:`read_yaml`; ``name`` is used in messages."""
-    loader = _Composer(text)
+    loader = None
     try:
+        loader = (_composer or _Composer)(text)
         node = loader.get_single_node()
         data = _Builder(name, node).build(node) if node is not None else None
     except InputError:
@@ -356,7 +365,8 @@ def parse_yaml(text: str, name: str = "<string>", *, allow_empty: bool = False) 
     except RecursionError:
         raise InputError("YAML nested too deeply", name) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     if data is None and not allow_empty:
         raise InputError("the file is empty; expected a YAML mapping", name)
     return data

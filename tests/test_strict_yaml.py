@@ -5,6 +5,8 @@ Each case states the exact outcome: the text read, or the error class, file, lin
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from click.testing import CliRunner
 
@@ -243,3 +245,43 @@ def test_cli_tagged_file_exits_2(tmp_path):
     res = CliRunner().invoke(main, ["validate", "--weights", str(f), "-q"])
     assert res.exit_code == 2
     assert f"{f}:3" in res.output and "remove the tag !!float" in res.output
+
+
+# ---------------------------------------------------------------- libyaml and the fallback agree
+def _corpus_yaml() -> list:
+    root = Path(__file__).resolve().parent.parent
+    files = sorted((root / "responses").glob("*.yaml"))[:20]
+    files += sorted((root / "tests" / "bad_inputs").rglob("*.yaml"))
+    files += [root / "indicators.yaml", root / "weights.yaml"]
+    return files
+
+
+def _parse(text: str, composer) -> tuple:
+    try:
+        data = fileio.parse_yaml(text, "x.yaml", allow_empty=True, _composer=composer)
+    except errors.InputError as exc:
+        return ("error", exc.line, exc.message.split(":")[0])
+
+    def lines(obj):
+        if isinstance(obj, dict):
+            return (obj.line, dict(obj.lines), {k: lines(v) for k, v in obj.items()})
+        if isinstance(obj, list):
+            return (obj.line, list(obj.lines), [lines(v) for v in obj])
+        return obj
+    return ("ok", lines(data))
+
+
+@pytest.mark.parametrize("path", _corpus_yaml(), ids=lambda p: p.name)
+def test_libyaml_and_python_parsers_agree(path):
+    """Same values, same lines, same refusals (the pure-Python parser is the fallback)."""
+    text = path.read_bytes().decode("utf-8", errors="replace")
+    assert _parse(text, fileio._CComposer) == _parse(text, fileio._PyComposer)
+
+
+@pytest.mark.parametrize("text", [
+    "a: ~\nb: 'null'\nc: 010\nd: 1:20\ne:\n", "a: !!int 1\n", "a: !x 1\n", "<<: {a: 1}\n",
+    "a: &x [1, 2]\nb: *x\nc: {d: *x}\n", "a: &x [1, *x]\n", "a: [1\n", "a: 1\n---\nb: 2\n",
+    "a: 1\na: 2\n", "? [1]\n: 2\n", "- a\n- - b\n  - ~\n", "a: |\n  x\n  y\nb: >\n  z\n",
+])
+def test_parsers_agree_on_edge_cases(text):
+    assert _parse(text, fileio._CComposer) == _parse(text, fileio._PyComposer)
