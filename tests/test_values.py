@@ -368,3 +368,26 @@ def test_evidence_list_in_the_profile_in_headless_chromium(tmp_path):
     assert cells.links == ["https://a.example/law"]
     assert cells.cells[-1] == "https://a.example/law|Law 12/2020, art. 3"
     assert "['" not in ev and "&#x27;" not in ev
+
+
+def test_xlsx_cells_that_are_numbers_booleans_or_dates(tmp_path, framework):
+    """Typed workbook cells: a number cell is its number, TRUE is yes, a date cell is refused."""
+    import datetime
+
+    import openpyxl
+
+    f = tmp_path / "cells.xlsx"
+    wb = openpyxl.Workbook()
+    for row in (["iso3", "question", "answer"], ["FRA", "Q3", 2.5], ["FRA", "Q1", True],
+                ["DEU", "Q3", 10], ["DEU", "Q1", 0], ["KEN", "Q3", datetime.date(2024, 1, 5)]):
+        wb.active.append(row)
+    wb.save(f)
+    with pytest.raises(errors.ResponsesError) as info:
+        load_responses(f, framework)
+    (p,) = info.value.errors
+    assert (p.kind, p.line, p.country, p.item) == ("bad_answer", 6, "KEN", "Q3")
+    assert "looks like a date" in p.message
+    m = build_matrix(load_responses(f), framework)
+    fra, deu = m.countries.index("FRA"), m.countries.index("DEU")
+    assert (m.credit[fra, 2], m.credit[fra, 0]) == (0.25, 1.0)
+    assert (m.credit[deu, 2], m.credit[deu, 0]) == (1.0, 0.0)
