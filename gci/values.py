@@ -399,7 +399,8 @@ def parse_evidence(value: Any) -> str | None:
     Raises
     ------
     BadValue
-        For a mapping, a boolean, a list holding anything but non-empty texts.
+        For a mapping, or a list holding anything but non-empty texts. (A boolean, from JSON,
+        is the text ``true``/``false``, as YAML and CSV give it.)
     """
     if value is None:
         return None
@@ -414,8 +415,8 @@ def parse_evidence(value: Any) -> str | None:
     if isinstance(value, Mapping):
         raise BadValue("evidence is a mapping; expected a text (a link or a reference) or a "
                        "list of texts")
-    if isinstance(value, bool):
-        raise BadValue(f"evidence is {show(value)}; expected a text (a link or a reference)")
+    if isinstance(value, bool):  # a JSON true reads as the text a YAML or CSV true gives
+        return "true" if value else "false"
     if isinstance(value, float) and math.isnan(value):
         return None
     text = value.strip() if isinstance(value, str) else str(value)

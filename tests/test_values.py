@@ -133,6 +133,7 @@ def test_suggest(value, choices, hint):
 
 @pytest.mark.parametrize("value, expected", [
     ("a", "a"), ("  a  ", "a"), (["a", " b "], "a\nb"), (None, None), ("", None),
+    (True, "true"),  # JSON true: the text YAML and CSV give
 ])
 def test_evidence(value, expected):
     assert values.parse_evidence(value) == expected
@@ -140,7 +141,7 @@ def test_evidence(value, expected):
 
 @pytest.mark.parametrize("value, part", [
     ({"url": "x"}, "evidence is a mapping"), (["a", ""], "must be a non-empty text"),
-    (["a", ["b"]], "must be a non-empty text"), (True, "evidence is true"),
+    (["a", ["b"]], "must be a non-empty text"), ([True], "must be a non-empty text"),
 ])
 def test_evidence_refused(value, part):
     with pytest.raises(values.BadValue, match=part):
