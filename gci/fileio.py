@@ -150,6 +150,7 @@ class _Builder:
         self.root = root
         self.aliases = 0
         self.seen: set[int] = set()
+        self.tags: list[tuple[str, int]] = []  # every refused tag, reported together
 
     def _alias(self, node: yaml.Node, line: int | None) -> None:
         self.aliases += 1
@@ -161,13 +162,23 @@ class _Builder:
                 "may expand without bound (write the values out instead)",
                 self.name, line or node.start_mark.line + 1)
 
-    def _bad_tag(self, node: yaml.Node) -> InputError:
-        shown = node.tag.replace("tag:yaml.org,2002:", "!!")
-        return InputError(
-            f"explicit YAML tag {shown} is not supported: gci reads every value as written "
-            f"and types it itself; remove the tag {shown}"
-            + (" (a set is written as a list: - a)" if shown == "!!set" else ""),
-            self.name, node.start_mark.line + 1)
+    def _bad_tag(self, node: yaml.Node) -> None:
+        self.tags.append((node.tag.replace("tag:yaml.org,2002:", "!!"),
+                          node.start_mark.line + 1))
+
+    def document(self, node: yaml.Node) -> Any:
+        """The whole document; every refused tag is reported in one error."""
+        data = self.build(node)
+        if self.tags:
+            (shown, line), rest = self.tags[0], self.tags[1:]
+            also = ", ".join(f"{t} at line {ln}" for t, ln in rest[:10])
+            raise InputError(
+                f"explicit YAML tag {shown} is not supported: gci reads every value as written "
+                f"and types it itself; remove the tag {shown}"
+                + (" (a set is written as a list: - a)" if shown == "!!set" else "")
+                + (f" (and the tags {also}{' …' if len(rest) > 10 else ''})" if rest else ""),
+                self.name, line)
+        return data
 
     def build(self, node: yaml.Node, line: int | None = None) -> Any:
         key = id(node)
@@ -177,11 +188,11 @@ class _Builder:
             self.seen.add(key)
         tag = node.tag
         if tag not in _ALLOWED_TAGS:
-            raise self._bad_tag(node)
+            return self._bad_tag(node)
         if tag == _STR_TAG:
             if isinstance(node, yaml.ScalarNode):
                 return node.value
-            raise self._bad_tag(node)  # !!str on a mapping or list
+            return self._bad_tag(node)  # !!str on a mapping or list
         if tag == _NULL_TAG:
             return None
         if isinstance(node, yaml.SequenceNode) and tag == _SEQ_TAG:
@@ -195,7 +206,7 @@ class _Builder:
             return out
         if isinstance(node, yaml.MappingNode) and tag == _MAP_TAG:
             return self.mapping(node)
-        raise self._bad_tag(node)  # !!map or !!seq on the wrong kind of node
+        return self._bad_tag(node)  # !!map or !!seq on the wrong kind of node
 
     def mapping(self, node: yaml.MappingNode) -> LineDict:
         out = LineDict()
@@ -207,7 +218,11 @@ class _Builder:
             if type(key_node) is not scalar:
                 raise InputError("a mapping key must be a plain value, not a list or mapping",
                                  self.name, ln)
+            refused = len(self.tags)
             key = self.build(key_node, ln)
+            if len(self.tags) > refused:  # a tagged key: reported with the other tags
+                self.build(value_node, ln)
+                continue
             if key == "<<" and not key_node.style:
                 raise InputError(
                     "YAML merge keys (<<: *name) are not supported: write the keys out in "
@@ -346,7 +361,7 @@ def parse_yaml(text: str, name: str = "<string>", *, allow_empty: bool = False,
     try:
         loader = (_composer or _Composer)(text)
         node = loader.get_single_node()
-        data = _Builder(name, node).build(node) if node is not None else None
+        data = _Builder(name, node).document(node) if node is not None else None
     except InputError:
         raise
     except yaml.MarkedYAMLError as exc:

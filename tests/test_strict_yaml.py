@@ -285,3 +285,16 @@ def test_libyaml_and_python_parsers_agree(path):
 ])
 def test_parsers_agree_on_edge_cases(text):
     assert _parse(text, fileio._CComposer) == _parse(text, fileio._PyComposer)
+
+
+def test_every_tag_reported_together():
+    with pytest.raises(errors.InputError) as info:
+        fileio.parse_yaml("a: !!int 1\nb: ok\nc: !!float 2\nd:\n  - !foo x\n", "t.yaml")
+    assert info.value.line == 1
+    assert info.value.message.endswith("(and the tags !!float at line 3, !foo at line 5)")
+
+
+def test_tagged_keys_reported_together():
+    with pytest.raises(errors.InputError) as info:
+        fileio.parse_yaml("!!int 1: a\n!!int 2: b\n", "t.yaml")
+    assert info.value.line == 1 and "(and the tags !!int at line 2)" in info.value.message
