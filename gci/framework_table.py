@@ -133,8 +133,11 @@ def read_framework_table(path: str | os.PathLike, *, scheme_name: str | None = N
                                       1)], name)
     for c in df.columns:
         if c.lower() not in COLUMNS:
+            hint = values.suggest(c.lower(), COLUMNS)
             problems.append(Problem("unknown_column", f"unknown column {c!r} (ignored); expected "
-                                    f"some of {', '.join(COLUMNS)}", name, 1, severity="warning"))
+                                    f"some of {', '.join(COLUMNS)}"
+                                    + (f" ({hint})" if hint else ""), name, 1,
+                                    severity="warning"))
     df = df.rename(columns={c: c.lower() for c in df.columns})
     records: list[NodeRecord] = []
     scales: dict[str, Scale] = {}

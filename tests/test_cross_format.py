@@ -309,3 +309,13 @@ def test_cli_rank_scale_number(tmp_path):
     f.write_text("iso3,score\nFRA,0.552\n", "utf-8")
     res = CliRunner().invoke(main, ["rank", str(f), "--scale", "010"])
     assert res.exit_code == 0 and res.output.splitlines()[1] == "FRA,0.552,1,Europe,1"
+
+
+def test_framework_table_unknown_column_suggests(tmp_path):
+    f = tmp_path / "fw.csv"
+    f.write_text(TABLE.format(w="1", levels="none=0; partial=0.5; in_place=1", high="10")
+                 .replace("goalpost_high", "goalpost_hgh", 1), "utf-8")
+    with pytest.raises(errors.FrameworkError) as info:
+        read_framework_table(f)
+    (w,) = [p for p in info.value.problems if p.kind == "unknown_column"]
+    assert w.line == 1 and "did you mean goalpost_high?" in w.message
