@@ -626,7 +626,8 @@ def build_matrix(responses: Responses, fw: Framework, missing: str = "zero") -> 
         target = raw_df.iloc[:, k]
         ok_target = applies[:, k] & answered[:, k]
         if fw.nodes[cond.question].type == "numeric":
-            vals = np.array([answer_number(v, decimal) for v in target], dtype=float)
+            codes, uniq = pd.factorize(target.astype(object), use_na_sentinel=False)
+            vals = np.array([answer_number(v, decimal) for v in uniq], dtype=float)[codes]
             with np.errstate(invalid="ignore"):
                 hit = {"==": vals == cond.value, "!=": vals != cond.value,
                        "<": vals < cond.value, "<=": vals <= cond.value,
