@@ -316,7 +316,8 @@ def typed_answers(node: Node, raw: Any, decimal: str = "."
         NaN where the answer is invalid.
     ok : ndarray of bool
     why : ndarray of object
-        For invalid answers, what is wrong with them (``None`` elsewhere).
+        For invalid answers, the :class:`gci.values.BadValue` saying what is wrong with them
+        (``None`` elsewhere).
     """
     series = raw if isinstance(raw, pd.Series) else pd.Series(list(raw), dtype=object)
     codes, uniq = pd.factorize(series.astype(object), use_na_sentinel=False)
@@ -334,12 +335,12 @@ def typed_answers(node: Node, raw: Any, decimal: str = "."
                 x = values.parse_number(value, decimal=decimal)
                 if (lo_r is not None and x < lo_r) or (hi_r is not None and x > hi_r):
                     raise values.BadValue(f"{values.show(value)} is out of range; expected "
-                                          f"{node.allowed_answers()}")
+                                          f"{node.allowed_answers()}", plain=True)
                 u_credit[i] = x
             else:
                 raise values.BadValue("this node is not a question")
         except values.BadValue as exc:
-            u_why[i] = exc.message
+            u_why[i] = exc
     u_ok = np.isfinite(u_credit)
     if node.type == "numeric" and node.goalposts is not None and not node.normalise:
         lo, hi = node.goalposts

@@ -685,14 +685,12 @@ def build_matrix(responses: Responses, fw: Framework, missing: str = "zero") -> 
 
 
 def _answer_hint(why: Any) -> str:
-    """The part of a :class:`gci.values.BadValue` message worth adding to "not allowed"."""
-    if not why or "is not a yes/no answer" in why and "did you mean" not in why \
-            or "is not a level of the scale" in why and "did you mean" not in why \
-            or "is out of range" in why or "is not a number; expected a number written" in why:
+    """What a :class:`gci.values.BadValue` adds to "not allowed; expected …"."""
+    if why is None or why.plain:
         return ""  # "expected ..." already says it
-    if "did you mean" in why:
-        return " (" + why[why.index("did you mean"):].rstrip(")") + ")"
-    return f": {why}"
+    if why.hint:
+        return f" ({why.hint})"
+    return f": {why.message}"
 
 
 def _int(v: Any) -> int | None:

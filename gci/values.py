@@ -58,10 +58,17 @@ class BadValue(ValueError):
     message : str
         What was given, what was expected and how to write it (no file or place: the caller
         knows them and adds them).
+    hint : str
+        The suggestion alone (``"did you mean partial?"``), also part of ``message``.
+    plain : bool
+        True when the message only says what is expected (a caller that already says so need
+        not repeat it).
     """
 
-    def __init__(self, message: str):
+    def __init__(self, message: str, hint: str = "", plain: bool = False):
         self.message = message
+        self.hint = hint
+        self.plain = plain
         super().__init__(message)
 
 
@@ -209,7 +216,8 @@ def parse_number(value: Any, *, decimal: str = ".") -> float:
             raise BadValue(f"{show(text)} is too large (beyond 1.8e308); expected a finite "
                            "number")
         return out
-    raise BadValue(_why_not_number(text, decimal))
+    why = _why_not_number(text, decimal)
+    raise BadValue(why, plain=" is not a number; expected a number written" in why)
 
 
 def _why_not_number(text: str, decimal: str) -> str:
@@ -328,9 +336,12 @@ def parse_binary(value: Any) -> bool:
             return _BINARY[word]
         if word in ("1.0", "0.0"):  # a spreadsheet's 1 written out as a float
             return word == "1.0"
-        hint = suggest(word, [*YES_WORDS[:3], *NO_WORDS[:3]])
+        if word in ("on", "off"):
+            hint = "on/off could mean a switch or a state; gci does not guess: write yes or no"
+        else:
+            hint = suggest(word, ["yes", "no", "true", "false"], cutoff=0.75)
         raise BadValue(_with_hint(f"{show(value)} is not a yes/no answer; expected yes or no "
-                                  "(also y/n, true/false, 1/0)", hint))
+                                  "(also y/n, true/false, 1/0)", hint), hint, plain=not hint)
     if value is not None and not isinstance(value, (Mapping, list, tuple, set)):
         try:
             x = float(value)
@@ -339,7 +350,7 @@ def parse_binary(value: Any) -> bool:
         if x in (0.0, 1.0):
             return x == 1.0
     raise BadValue(f"{show(value)} is not a yes/no answer; expected yes or no "
-                   "(also y/n, true/false, 1/0)")
+                   "(also y/n, true/false, 1/0)", plain=True)
 
 
 def parse_level(value: Any, levels: Iterable[str]) -> str:
@@ -363,7 +374,7 @@ def parse_level(value: Any, levels: Iterable[str]) -> str:
                 return name
     hint = suggest(value, names) if isinstance(value, str) else ""
     raise BadValue(_with_hint(f"{show(value)} is not a level of the scale; expected one of "
-                              f"{', '.join(names)}", hint))
+                              f"{', '.join(names)}", hint), hint, plain=not hint)
 
 
 def parse_text(value: Any, what: str = "value") -> str:

@@ -85,7 +85,8 @@ def check_answers(fw: Framework, answers: Mapping[str, Any], iso3: str | None = 
         if not ok[0]:
             problems.append(Problem("bad_answer", f"{q}={a}: answer {a!r} is not allowed for "
                                     f"{node.type} question {q} ({node.name}); expected "
-                                    f"{node.allowed_answers()}: {why[0]}", country=iso3, item=q))
+                                    f"{node.allowed_answers()}: {why[0].message}", country=iso3,
+                                    item=q))
     return problems
 
 
