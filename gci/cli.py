@@ -97,6 +97,46 @@ missing_opt = click.option("--missing", type=click.Choice(MISSING_POLICIES), def
 quiet_opt = click.option("--quiet", "-q", is_flag=True,
                          help="No progress bar or summary lines; results (tables, problems) "
                               "are still printed.")
+
+
+class Number(click.ParamType):
+    """A command-line number read by :func:`gci.values.parse_number` (finite; ``3,5`` refused).
+
+    ``positive=True`` also refuses zero and negative numbers.
+    """
+
+    name = "number"
+
+    def __init__(self, positive: bool = False) -> None:
+        self.positive = positive
+
+    def convert(self, value: Any, param: click.Parameter | None,
+                ctx: click.Context | None) -> float:
+        """``value`` as a float, or a usage error (exit 2) saying how to write it."""
+        from .values import BadValue, parse_number
+
+        try:
+            x = parse_number(value)
+        except BadValue as exc:  # --decimal is for files, not for this value
+            self.fail(exc.message.split(", or pass --decimal ,")[0], param, ctx)
+        if self.positive and x <= 0:
+            self.fail(f"{value} is not positive; expected a number > 0", param, ctx)
+        return x
+
+
+def _use_decimal(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+    """Set the decimal mark of the readers for the rest of this command (gci.values)."""
+    if value is not None:
+        from .values import decimal_mark
+
+        ctx.with_resource(decimal_mark(value))
+
+
+decimal_opt = click.option("--decimal", type=click.Choice([".", ","]), default=".",
+                           show_default=True, expose_value=False, callback=_use_decimal,
+                           help="Decimal mark of numbers in response and score tables: '.' "
+                                "(3.5; 3,5 is refused as ambiguous) or ',' (3,5; then 3.5 is "
+                                "refused). Never guessed.")
 ties_opt = click.option("--ties", type=click.Choice(TIE_METHODS), default="dense",
                         show_default=True, help="Tie rule for ranks (dense is ITU's).")
 groups_opt = click.option("--groups", type=click.Path(dir_okay=False, path_type=Path),
@@ -110,9 +150,9 @@ tiers_opt = click.option("--tiers", type=click.Choice([*TIER_SCHEMES, "none"]),
 
 
 def model_options(func: Any) -> Any:
-    """The inputs of a scoring model: --framework, --weights, --scheme, --responses, --missing."""
+    """Scoring-model inputs: framework, weights, scheme, responses, sheet, missing, decimal."""
     for option in reversed((framework_opt, weights_opt, scheme_opt, responses_opt, sheet_opt,
-                            missing_opt)):
+                            missing_opt, decimal_opt)):
         func = option(func)
     return func
 
@@ -229,6 +269,7 @@ def score(ctx: click.Context, framework: Path | None, weights: Path | None, sche
 @responses_opt
 @sheet_opt
 @missing_opt
+@decimal_opt
 @click.option("--strict", is_flag=True, help="Treat warnings as errors (exit 2).")
 @click.option("--report", type=click.Path(dir_okay=False, path_type=Path),
               help="Also write every problem to this CSV file.")
@@ -263,8 +304,8 @@ def validate(framework: Path | None, weights: Path | None, responses: tuple[Path
 @click.option("--decimals", type=int, help="Round scores to this many decimals before ranking.")
 @click.option("--tiers", type=click.Choice(list(TIER_SCHEMES)),
               help="Add a tier column (the scheme must fit the scores' scale).")
-@click.option("--scale", type=float, help="Maximum score (default: 1 if all scores <= 1, "
-              "else 100).")
+@click.option("--scale", type=Number(positive=True),
+              help="Maximum score (default: 1 if all scores <= 1, else 100).")
 @groups_opt
 @click.option("--year", type=int, help="Wide multi-year table: rank this year's column "
               "(e.g. 'GCI 2018' or '2018').")
@@ -274,6 +315,7 @@ def validate(framework: Path | None, weights: Path | None, responses: tuple[Path
 @click.option("--within", metavar="YEAR", help="Rank the table's countries inside the full "
               "published edition YEAR (for a region's table or a top-10).")
 @quiet_opt
+@decimal_opt
 def rank(scores: Path, output: Path | None, ties: str, decimals: int | None, tiers: str | None,
          scale: float | None, groups: Path | None, year: int | None, column: str | None,
          drop_missing: bool, within: str | None, quiet: bool) -> None:

@@ -14,6 +14,7 @@ from pathlib import Path
 import click
 import pandas as pd
 
+from .cli import decimal_opt
 from .errors import GCIError
 
 quiet_opt = click.option("--quiet", "-q", is_flag=True,
@@ -97,14 +98,9 @@ def _pairs(values: tuple[str, ...], what: str) -> dict[str, str]:
 
 
 def _param(text: str) -> object:
-    low = text.lower()
-    if low in ("true", "false"):
-        return low == "true"
-    try:
-        x = float(text)
-    except ValueError:
-        return text
-    return int(x) if x.is_integer() and "." not in text else x
+    from .values import parse_param
+
+    return parse_param(text)
 
 
 @click.command("normalise")
@@ -116,6 +112,7 @@ def _param(text: str) -> object:
               help="COLUMN=-1 for a lower-is-better indicator (default 1).")
 @click.option("--index", default="iso3", show_default=True, help="Column naming the countries.")
 @click.option("--sheet", help="XLSX: the sheet to read (needed when several sheets hold a table).")
+@decimal_opt
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="Table to write (.csv, .xlsx or .json).")
 @quiet_opt
@@ -135,14 +132,18 @@ def normalise_cmd(data: Path, method: str, param: tuple[str, ...], direction: tu
     dups = duplicate_rows(table[index], data)
     if dups:
         raise ValidationError(dups, str(data))
+    from .values import check_decimal, number_map
+
+    decimal = check_decimal(None)  # --decimal
     values = table.set_index(index)
     bad = []
-    for col in values.columns:
-        num = pd.to_numeric(values[col].replace("", None), errors="coerce")
-        for row, (raw, x) in enumerate(zip(values[col], num), start=2):
-            if raw.strip() and pd.isna(x):
-                bad.append(f"{data}:{row}: column {col}: {raw!r} is not a number")
-        values[col] = num.astype(float)
+    for col in values.columns:  # each distinct cell typed once (gci.values)
+        cells = values[col].astype(str).str.strip()
+        numbers, errors = number_map(pd.unique(cells[cells != ""]), decimal=decimal)
+        for row, raw in enumerate(cells, start=2):
+            if raw in errors:
+                bad.append(f"{data}:{row}: column {col}: {errors[raw]}")
+        values[col] = cells.map(numbers).astype(float)
     if bad:
         raise GCIError("; ".join(bad[:20]) + (f" (and {len(bad) - 20} more)" if len(bad) > 20
                                                else ""))

@@ -1,8 +1,13 @@
 """Safe reading and atomic writing of files.
 
-* YAML is read with a safe loader that also refuses duplicate keys (PyYAML accepts them silently,
-  keeping the last), limits aliases (no "billion laughs"), and remembers the line of every key so
-  that messages can point at it.
+* YAML is parsed by libyaml (PyYAML's pure-Python parser when libyaml is missing) and built by
+  gci itself: every scalar is text (``010`` is the text "010", never 8; ``1:20`` never 80; ``on``
+  never true; no dates), a plain empty/``~``/``null`` is ``None``, explicit tags other than
+  ``!!str``/``!!map``/``!!seq`` and merge keys are refused; duplicate keys are refused (PyYAML
+  keeps the last silently), aliases are limited (no "billion laughs"), and the line of every key
+  and item is remembered so that messages can point at it. Values are typed by :mod:`gci.values`.
+* JSON is read with numbers kept as their text (:func:`parse_json`), so that JSON, YAML, CSV and
+  XLSX values go through the same typing.
 * Text is decoded as UTF-8 (a UTF-8 or UTF-16 byte-order mark is honoured); anything else is a
   clear error rather than silently mis-read data.
 * Inputs larger than :data:`MAX_INPUT_BYTES` are refused before they are read.
@@ -15,10 +20,8 @@ from __future__ import annotations
 import contextlib
 import errno
 import hashlib
-import io
 import json
 import os
-import re
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -79,73 +82,164 @@ def line_of(obj: Any, key: Any = None) -> int | None:
     return getattr(obj, "line", None)
 
 
-class _SafeLineLoader(yaml.SafeLoader):
-    """Safe loader: no duplicate keys, bounded aliases, line numbers kept."""
+#: Tags of YAML nodes (after resolution, everything untagged is text, a mapping or a list).
+_STR_TAG = "tag:yaml.org,2002:str"
+_MAP_TAG = "tag:yaml.org,2002:map"
+_SEQ_TAG = "tag:yaml.org,2002:seq"
+#: Tag gci gives a plain (unquoted, untagged) empty, ``~`` or ``null`` scalar: "no value".
+_NULL_TAG = "gci:null"
+_NULL_WORDS = frozenset({"", "~", "null", "Null", "NULL"})
+_ALLOWED_TAGS = frozenset({_STR_TAG, _MAP_TAG, _SEQ_TAG, _NULL_TAG})
 
-    def __init__(self, stream: Any, name: str):
-        super().__init__(stream)
-        self._gci_name = name
-        self._gci_aliases = 0
 
-    def compose_node(self, parent: Any, index: Any) -> Any:  # noqa: D102
-        if self.check_event(yaml.AliasEvent):
-            self._gci_aliases += 1
-            if self._gci_aliases > MAX_YAML_ALIASES:
-                event = self.peek_event()
-                raise InputError(
-                    f"more than {MAX_YAML_ALIASES} YAML aliases (*name); refusing a document that "
-                    "may expand without bound (write the values out instead)",
-                    self._gci_name, event.start_mark.line + 1,
-                )
-        return super().compose_node(parent, index)
+class _TextResolver(yaml.resolver.BaseResolver):
+    """YAML typing of gci: every scalar is text; a plain empty/``~``/``null`` is "no value".
 
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> LineDict:  # noqa: D102
-        self.flatten_mapping(node)
+    YAML 1.1 (PyYAML's default) would read ``1:20`` as 80, ``010`` as 8, ``on`` as true and
+    ``2024-01-05`` as a date; gci reads them all as the text written and types values itself
+    (:mod:`gci.values`), the same way for YAML, JSON, CSV and XLSX.
+    """
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> str:  # noqa: D102
+        if kind is yaml.ScalarNode:
+            if implicit[0] and value in _NULL_WORDS:
+                return _NULL_TAG
+            return _STR_TAG
+        return super().resolve(kind, value, implicit)
+
+
+class _PyComposer(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser,
+                  yaml.composer.Composer, _TextResolver):
+    """PyYAML's pure-Python parser with gci's typing (used when libyaml is missing)."""
+
+    def __init__(self, stream: Any) -> None:
+        yaml.reader.Reader.__init__(self, stream)
+        yaml.scanner.Scanner.__init__(self)
+        yaml.parser.Parser.__init__(self)
+        yaml.composer.Composer.__init__(self)
+        _TextResolver.__init__(self)
+
+
+try:  # libyaml's C parser (about ten times faster); the pure-Python parser otherwise
+    from yaml.cyaml import CParser as _CParser
+
+    class _CComposer(_CParser, _TextResolver):  # type: ignore[valid-type, misc]
+        """libyaml's parser with gci's typing."""
+
+        def __init__(self, stream: Any) -> None:
+            _CParser.__init__(self, stream)
+            _TextResolver.__init__(self)
+
+    _Composer: type = _CComposer
+    YAML_PARSER = "libyaml"
+except ImportError:  # pragma: no cover - PyYAML built without libyaml
+    _Composer = _PyComposer
+    YAML_PARSER = "python"
+
+
+class _Builder:
+    """Turns composed YAML nodes into :class:`LineDict`/:class:`LineList`/text/None.
+
+    Refuses explicit tags other than ``!!str``/``!!map``/``!!seq``, merge keys, duplicate keys,
+    non-text keys and more than :data:`MAX_YAML_ALIASES` aliases. At the first alias the whole
+    document is checked for cycles and expansion (:func:`_check_expansion`); a document without
+    aliases needs no such check.
+    """
+
+    def __init__(self, name: str, root: yaml.Node) -> None:
+        self.name = name
+        self.root = root
+        self.aliases = 0
+        self.seen: set[int] = set()
+        self.tags: list[tuple[str, int]] = []  # every refused tag, reported together
+
+    def _alias(self, node: yaml.Node, line: int | None) -> None:
+        self.aliases += 1
+        if self.aliases == 1:
+            _check_expansion(self.root, self.name)
+        if self.aliases > MAX_YAML_ALIASES:
+            raise InputError(
+                f"more than {MAX_YAML_ALIASES} YAML aliases (*name); refusing a document that "
+                "may expand without bound (write the values out instead)",
+                self.name, line or node.start_mark.line + 1)
+
+    def _bad_tag(self, node: yaml.Node) -> None:
+        self.tags.append((node.tag.replace("tag:yaml.org,2002:", "!!"),
+                          node.start_mark.line + 1))
+
+    def document(self, node: yaml.Node) -> Any:
+        """The whole document; every refused tag is reported in one error."""
+        data = self.build(node)
+        if self.tags:
+            (shown, line), rest = self.tags[0], self.tags[1:]
+            also = ", ".join(f"{t} at line {ln}" for t, ln in rest[:10])
+            raise InputError(
+                f"explicit YAML tag {shown} is not supported: gci reads every value as written "
+                f"and types it itself; remove the tag {shown}"
+                + (" (a set is written as a list: - a)" if shown == "!!set" else "")
+                + (f" (and the tags {also}{' …' if len(rest) > 10 else ''})" if rest else ""),
+                self.name, line)
+        return data
+
+    def build(self, node: yaml.Node, line: int | None = None) -> Any:
+        key = id(node)
+        if key in self.seen:
+            self._alias(node, line)
+        else:
+            self.seen.add(key)
+        tag = node.tag
+        if tag not in _ALLOWED_TAGS:
+            return self._bad_tag(node)
+        if tag == _STR_TAG:
+            if isinstance(node, yaml.ScalarNode):
+                return node.value
+            return self._bad_tag(node)  # !!str on a mapping or list
+        if tag == _NULL_TAG:
+            return None
+        if isinstance(node, yaml.SequenceNode) and tag == _SEQ_TAG:
+            out = LineList()
+            out.line = node.start_mark.line + 1
+            out.lines = lines = []
+            for child in node.value:
+                ln = child.start_mark.line + 1
+                out.append(self.build(child, ln))
+                lines.append(ln)
+            return out
+        if isinstance(node, yaml.MappingNode) and tag == _MAP_TAG:
+            return self.mapping(node)
+        return self._bad_tag(node)  # !!map or !!seq on the wrong kind of node
+
+    def mapping(self, node: yaml.MappingNode) -> LineDict:
         out = LineDict()
         out.line = node.start_mark.line + 1
-        out.lines = {}
+        out.lines = lines = {}
+        scalar = yaml.ScalarNode
         for key_node, value_node in node.value:
-            key = self.construct_object(key_node, deep=True)
-            try:
-                hash(key)
-            except TypeError:
+            ln = key_node.start_mark.line + 1
+            if type(key_node) is not scalar:
+                raise InputError("a mapping key must be a plain value, not a list or mapping",
+                                 self.name, ln)
+            refused = len(self.tags)
+            key = self.build(key_node, ln)
+            if len(self.tags) > refused:  # a tagged key: reported with the other tags
+                self.build(value_node, ln)
+                continue
+            if key == "<<" and not key_node.style:
                 raise InputError(
-                    "a mapping key must be a plain value, not a list or mapping",
-                    self._gci_name, key_node.start_mark.line + 1,
-                ) from None
-            if key in out.lines:
+                    "YAML merge keys (<<: *name) are not supported: write the keys out in "
+                    "each mapping", self.name, ln)
+            if key in lines:
                 raise InputError(
-                    f"duplicate key {key!r} (first at line {out.lines[key]}); "
-                    "each key may appear once in a mapping",
-                    self._gci_name, key_node.start_mark.line + 1,
-                )
-            out[key] = self.construct_object(value_node, deep=deep)
-            out.lines[key] = key_node.start_mark.line + 1
+                    f"duplicate key {key!r} (first at line {lines[key]}); "
+                    "each key may appear once in a mapping", self.name, ln)
+            if type(value_node) is scalar and value_node.tag == _STR_TAG \
+                    and id(value_node) not in self.seen:
+                self.seen.add(id(value_node))
+                out[key] = value_node.value
+            else:
+                out[key] = self.build(value_node, ln)
+            lines[key] = ln
         return out
-
-    def construct_sequence(self, node: yaml.SequenceNode, deep: bool = False) -> LineList:  # noqa: D102
-        out = LineList(self.construct_object(child, deep=deep) for child in node.value)
-        out.line = node.start_mark.line + 1
-        out.lines = [child.start_mark.line + 1 for child in node.value]
-        return out
-
-
-def _construct_map(loader: _SafeLineLoader, node: yaml.MappingNode) -> Any:
-    data = loader.construct_mapping(node, deep=True)
-    return data
-
-
-def _construct_seq(loader: _SafeLineLoader, node: yaml.SequenceNode) -> Any:
-    return loader.construct_sequence(node, deep=True)
-
-
-_SafeLineLoader.add_constructor("tag:yaml.org,2002:map", _construct_map)
-_SafeLineLoader.add_constructor("tag:yaml.org,2002:seq", _construct_seq)
-# YAML 1.2 reads 1e3 and 1e-3 as numbers; PyYAML (YAML 1.1) would read them as text, so that a
-# weight written 1e-3 would be refused as "not a number" while it looks like one.
-_SafeLineLoader.add_implicit_resolver(
-    "tag:yaml.org,2002:float", re.compile(r"^[-+]?[0-9][0-9_]*[eE][-+]?[0-9]+$"),
-    list("-+0123456789"))
 
 
 def _check_expansion(root: yaml.Node, name: str) -> None:
@@ -261,14 +355,14 @@ def read_yaml(path: str | os.PathLike, *, allow_empty: bool = False) -> Any:
     return parse_yaml(text, str(path), allow_empty=allow_empty)
 
 
-def parse_yaml(text: str, name: str = "<string>", *, allow_empty: bool = False) -> Any:
+def parse_yaml(text: str, name: str = "<string>", *, allow_empty: bool = False,
+               _composer: type | None = None) -> Any:
     """Parse YAML text with the rules of :func:`read_yaml`; ``name`` is used in messages."""
-    loader = _SafeLineLoader(io.StringIO(text), name)
+    loader = None
     try:
+        loader = (_composer or _Composer)(text)
         node = loader.get_single_node()
-        if node is not None:
-            _check_expansion(node, name)
-        data = loader.construct_document(node) if node is not None else None
+        data = _Builder(name, node).document(node) if node is not None else None
     except InputError:
         raise
     except yaml.MarkedYAMLError as exc:
@@ -277,6 +371,8 @@ def parse_yaml(text: str, name: str = "<string>", *, allow_empty: bool = False) 
         what = exc.problem or "malformed YAML"
         if exc.context:
             what = f"{exc.context}: {what}"
+        if "tab" in what and "'\\t'" not in what:  # libyaml does not show the character
+            what += " (a tab character '\\t': indent with spaces)"
         if "expected a single document" in str(exc):
             what = "more than one YAML document (---) in the file; expected exactly one"
         raise InputError(f"malformed YAML: {what}", name, line) from None
@@ -285,10 +381,51 @@ def parse_yaml(text: str, name: str = "<string>", *, allow_empty: bool = False) 
     except RecursionError:
         raise InputError("YAML nested too deeply", name) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     if data is None and not allow_empty:
         raise InputError("the file is empty; expected a YAML mapping", name)
     return data
+
+
+def read_json(path: str | os.PathLike) -> Any:
+    """Read a JSON file with the rules of :func:`parse_json`."""
+    text = decode_text(read_bytes(path, MAX_YAML_BYTES), path)
+    return parse_json(text, str(path))
+
+
+def parse_json(text: str, name: str = "<string>") -> Any:
+    """Parse JSON text keeping every number as the text written (``3.50`` stays ``"3.50"``).
+
+    Numbers are then typed by :mod:`gci.values` exactly like YAML, CSV and XLSX values;
+    ``true``/``false`` stay booleans and ``null`` is ``None``.
+
+    Raises
+    ------
+    InputError
+        Malformed JSON (with its line), duplicate keys, ``NaN``/``Infinity`` constants, or
+        nesting too deep.
+    """
+    def unique(pairs: list[tuple[str, Any]]) -> dict:
+        out: dict = {}
+        for k, v in pairs:
+            if k in out:
+                raise InputError(f"duplicate key {k!r} in a JSON object; each key may appear "
+                                 "once", name)
+            out[k] = v
+        return out
+
+    def constant(token: str) -> Any:
+        raise InputError(f"JSON contains {token}, which is not a valid value (write a finite "
+                         "number, or leave the value out)", name)
+
+    try:
+        return json.loads(text, object_pairs_hook=unique, parse_constant=constant,
+                          parse_int=str, parse_float=str)
+    except RecursionError:
+        raise InputError("JSON nested too deeply", name) from None
+    except json.JSONDecodeError as exc:
+        raise InputError(f"malformed JSON: {exc.msg}", name, exc.lineno) from None
 
 
 def sha256_file(path: str | os.PathLike) -> str:

@@ -47,6 +47,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from . import values
 from .errors import FrameworkError, Problem, raise_if_errors
 from .fileio import LineDict, line_of, read_yaml
 
@@ -277,7 +278,8 @@ def normalise_answer(value: Any) -> Any:
     return value
 
 
-def answers_to_credit(node: Node, raw: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+def answers_to_credit(node: Node, raw: pd.Series, decimal: str = "."
+                      ) -> tuple[np.ndarray, np.ndarray]:
     """Convert raw answers to one question into credit.
 
     Parameters
@@ -286,6 +288,8 @@ def answers_to_credit(node: Node, raw: pd.Series) -> tuple[np.ndarray, np.ndarra
         The question.
     raw : Series
         Raw answers (strings, numbers, booleans).
+    decimal : {".", ","}
+        Decimal mark of numeric answers written as text (see :func:`gci.values.parse_number`).
 
     Returns
     -------
@@ -294,66 +298,66 @@ def answers_to_credit(node: Node, raw: pd.Series) -> tuple[np.ndarray, np.ndarra
     ok : ndarray of bool
         Whether each answer is valid for the question.
     """
-    values = raw.map(normalise_answer)
-    n = len(values)
-    credit = np.full(n, np.nan)
-    if node.type == "binary":
-        as_str = values.map(lambda v: _num_text(v) if not isinstance(v, str) else v)
-        yes = as_str.isin(YES).to_numpy()
-        no = as_str.isin(NO).to_numpy()
-        credit[yes] = 1.0
-        credit[no] = 0.0
-        return credit, yes | no
-    if node.type == "scale":
-        levels = {str(k).lower(): float(v) for k, v in (node.levels or {}).items()}
-        mapped = values.map(lambda v: levels.get(v) if isinstance(v, str) else None)
-        ok = mapped.notna().to_numpy()
-        credit[ok] = mapped[ok].astype(float).to_numpy()
-        return credit, ok
-    if node.type == "numeric":
-        nums = pd.to_numeric(values.map(_to_number), errors="coerce").to_numpy(dtype=float)
-        ok = np.isfinite(nums)
-        lo_r, hi_r = node.range or (None, None)
-        if lo_r is not None:
-            ok &= ~(nums < lo_r)
-        if hi_r is not None:
-            ok &= ~(nums > hi_r)
-        if node.goalposts is None or node.normalise:  # normalised later (gci.normalise)
-            credit[ok] = nums[ok]
-            return credit, ok
-        lo, hi = node.goalposts  # type: ignore[misc]
+    credit, ok, _ = typed_answers(node, raw, decimal)
+    return credit, ok
+
+
+def typed_answers(node: Node, raw: Any, decimal: str = "."
+                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Credit, validity and the reason of each invalid answer to one question.
+
+    Each distinct raw value is typed once (:mod:`gci.values`) and the result mapped back, so a
+    column of 100,000 answers with a handful of distinct values costs a handful of parses.
+
+    Returns
+    -------
+    credit : ndarray of float
+        Credit in [0, 1] (or the number itself for questions normalised across countries);
+        NaN where the answer is invalid.
+    ok : ndarray of bool
+    why : ndarray of object
+        For invalid answers, the :class:`gci.values.BadValue` saying what is wrong with them
+        (``None`` elsewhere).
+    """
+    series = raw if isinstance(raw, pd.Series) else pd.Series(list(raw), dtype=object)
+    codes, uniq = pd.factorize(series.astype(object), use_na_sentinel=False)
+    u_credit = np.full(len(uniq), np.nan)
+    u_why = np.full(len(uniq), None, dtype=object)
+    lo_r, hi_r = node.range or (None, None)
+    levels = node.levels or {}
+    for i, value in enumerate(uniq):
+        try:
+            if node.type == "binary":
+                u_credit[i] = 1.0 if values.parse_binary(value) else 0.0
+            elif node.type == "scale":
+                u_credit[i] = float(levels[values.parse_level(value, levels)])
+            elif node.type == "numeric":
+                x = values.parse_number(value, decimal=decimal)
+                if (lo_r is not None and x < lo_r) or (hi_r is not None and x > hi_r):
+                    raise values.BadValue(f"{values.show(value)} is out of range; expected "
+                                          f"{node.allowed_answers()}", plain=True)
+                u_credit[i] = x
+            else:
+                raise values.BadValue("this node is not a question")
+        except values.BadValue as exc:
+            u_why[i] = exc
+    u_ok = np.isfinite(u_credit)
+    if node.type == "numeric" and node.goalposts is not None and not node.normalise:
+        lo, hi = node.goalposts
         with np.errstate(invalid="ignore"):
-            c = np.clip((nums - lo) / (hi - lo), 0.0, 1.0)
+            c = np.clip((u_credit - lo) / (hi - lo), 0.0, 1.0)
         if node.direction == -1:
             c = 1.0 - c
-        credit[ok] = c[ok]
-        return credit, ok
-    return credit, np.zeros(n, dtype=bool)
+        u_credit = np.where(u_ok, c, np.nan)
+    return u_credit[codes], u_ok[codes], u_why[codes]
 
 
-def _num_text(v: Any) -> str:
-    if isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool):
-        try:
-            return f"{float(v):g}" if math.isfinite(float(v)) else str(v)
-        except OverflowError:  # an integer too large for a float is no yes/no
-            return "inf"
-    return str(v)
-
-
-def _to_number(v: Any) -> float:
-    if isinstance(v, bool):
+def answer_number(value: Any, decimal: str = ".") -> float:
+    """A numeric answer as a float (NaN when it is not a valid number)."""
+    try:
+        return values.parse_number(value, decimal=decimal)
+    except values.BadValue:
         return float("nan")
-    if isinstance(v, (int, float, np.integer, np.floating)):
-        try:
-            return float(v)
-        except OverflowError:  # an integer of hundreds of digits: not a finite number
-            return float("nan")
-    if isinstance(v, str):
-        try:
-            return float(v.replace(",", "")) if v else float("nan")
-        except ValueError:
-            return float("nan")
-    return float("nan")
 
 
 # --------------------------------------------------------------------------------------------
@@ -410,7 +414,14 @@ def load_framework(path: str | os.PathLike = "indicators.yaml") -> Framework:
                                 name, line_of(data, "pillars") or 1))
     else:
         _flatten(pillars, ROOT, records, problems, name)
-    meta = {k: str(data.get(k) or "") for k in ("framework", "title", "version", "description")}
+    meta = {}
+    for k in ("framework", "title", "version", "description"):
+        try:
+            meta[k] = "" if data.get(k) is None else values.parse_text(data.get(k), k)
+        except values.BadValue as exc:
+            problems.append(Problem("bad_metadata", f"{exc.message} (e.g. {k}: 2024)", name,
+                                    line_of(data, k)))
+            meta[k] = ""
     return framework_from_records(records, scales, meta, name, problems)
 
 
@@ -430,12 +441,17 @@ def _read_scales(raw: Any, name: str, parent: Any) -> tuple[dict[str, Scale], li
         good = {}
         for level, credit in levels.items():
             lname = normalise_answer(level)
-            ok = (isinstance(credit, (int, float)) and not isinstance(credit, bool)
-                  and math.isfinite(credit) and 0 <= credit <= 1)
+            try:
+                credit = values.parse_number(credit)
+                ok = 0 <= credit <= 1
+                why = ""
+            except values.BadValue as exc:
+                ok, why = False, f" ({exc.message})"
             if not ok:
                 problems.append(Problem("bad_level_credit", f"level {level!r} of scale {code!r} "
-                                        f"has credit {credit!r}; expected a number in [0, 1]",
-                                        name, line_of(levels, level), item=str(code)))
+                                        f"has credit {values.show(credit)}; expected a number in "
+                                        f"[0, 1]{why}", name, line_of(levels, level),
+                                        item=str(code)))
             elif lname in good:
                 problems.append(Problem("duplicate_level", f"level {level!r} of scale {code!r} "
                                         "appears twice (levels are case-insensitive)", name,
@@ -625,8 +641,10 @@ def _build_node(rec: NodeRecord, code: str, parent: str, depth: int, has_childre
     elif qtype == "scale":
         scale = f.get("scale")
         if scale not in scales:
+            hint = values.suggest(scale, scales)
             bad("unknown_scale", f"question {code} uses scale {scale!r}, which is not defined "
-                f"under 'scales' (defined: {', '.join(scales) or 'none'})", "scale")
+                f"under 'scales' (defined: {', '.join(scales) or 'none'})"
+                + (f"; {hint}" if hint else ""), "scale")
         else:
             levels = dict(scales[scale].levels)
     elif qtype == "numeric":
@@ -634,24 +652,26 @@ def _build_node(rec: NodeRecord, code: str, parent: str, depth: int, has_childre
         norm_spec = _normalise_spec(f, code, bad)
         if norm_spec is not None and (gp is None or norm_spec[0] != "goalposts"):
             pass  # normalised across countries: goalposts only for the goalposts method
-        elif (not isinstance(gp, (list, tuple)) or len(gp) != 2 or
-                not all(_is_finite_number(x) for x in gp) or float(gp[0]) == float(gp[1])):
-            bad("bad_goalposts", f"numeric question {code} needs 'goalposts: [low, high]', two "
-                f"different finite numbers; found {gp!r:.80}", "goalposts")
         else:
-            goalposts = (float(gp[0]), float(gp[1]))
+            gpn, why = _number_pair(gp)
+            if gpn is None or gpn[0] is None or gpn[1] is None or gpn[0] == gpn[1]:
+                bad("bad_goalposts", f"numeric question {code} needs 'goalposts: [low, high]', "
+                    f"two different finite numbers; found {_shown(gp):.80}{why}", "goalposts")
+            else:
+                goalposts = (gpn[0], gpn[1])
         rg = f.get("range", [0, None])
-        if (not isinstance(rg, (list, tuple)) or len(rg) != 2 or
-                not all(x is None or _is_finite_number(x) for x in rg) or
-                (rg[0] is not None and rg[1] is not None and float(rg[0]) > float(rg[1]))):
-            bad("bad_range", f"numeric question {code} has range {rg!r}; expected [low, high] "
-                "with numbers or null, low <= high", "range")
+        rgn, why = _number_pair(rg)
+        if rgn is None or (rgn[0] is not None and rgn[1] is not None and rgn[0] > rgn[1]):
+            bad("bad_range", f"numeric question {code} has range {_shown(rg)}; expected "
+                f"[low, high] with numbers or null, low <= high{why}", "range")
         else:
-            vrange = tuple(None if x is None else float(x) for x in rg)  # type: ignore[assignment]
+            vrange = rgn
     ev = f.get("evidence_required", False)
-    if not isinstance(ev, bool):
+    try:
+        ev = False if ev is None else values.parse_bool(ev)
+    except values.BadValue as exc:
         bad("bad_evidence_required", f"evidence_required of {code} must be true or false, found "
-            f"{ev!r}", "evidence_required")
+            f"{values.show(ev)} ({exc.message})", "evidence_required")
         ev = False
     cond = None
     raw_cond = f.get("applies_if")
@@ -688,24 +708,25 @@ def _normalise_spec(f: Mapping, code: str, bad: Any) -> tuple[str, dict] | None:
         return None
     params: dict[str, Any] = {}
     if isinstance(raw, Mapping):
-        params = {str(k): v for k, v in raw.items() if k != "method"}
+        params = {str(k): values.parse_param(v) for k, v in raw.items() if k != "method"}
         method = raw.get("method")
     else:
         method = raw
     target = f.get("target")
     if target is not None and not (isinstance(target, float) and math.isnan(target)):
-        if not _is_finite_number(target):
-            bad("bad_target", f"target of {code} is {target!r}; expected a finite number",
-                "target")
+        try:
+            params["target"] = values.parse_number(target)
+        except values.BadValue as exc:
+            bad("bad_target", f"target of {code} is {values.show(target)}; expected a finite "
+                f"number ({exc.message})", "target")
             return None
-        params["target"] = float(target)
     from .normalise import check_spec
 
     if method == "goalposts":
         gp = f.get("goalposts")
         if isinstance(gp, (list, tuple)) and len(gp) == 2:
-            params.setdefault("low", gp[0])
-            params.setdefault("high", gp[1])
+            params.setdefault("low", values.parse_param(gp[0]))
+            params.setdefault("high", values.parse_param(gp[1]))
     why = check_spec(method, params)
     if why:
         bad("bad_normalise", f"normalise of {code}: {why}", "normalise")
@@ -720,8 +741,12 @@ def _numeric_options(f: Mapping, code: str, qtype: Any, bad: Any
     direction = 1
     if raw_dir is not None and raw_dir != "" and \
             not (isinstance(raw_dir, float) and math.isnan(raw_dir)):
-        if raw_dir in (1, -1, "1", "-1", "+1") and not isinstance(raw_dir, bool):
-            direction = int(str(raw_dir))
+        try:
+            d = values.parse_number(raw_dir)
+        except values.BadValue:
+            d = None
+        if d in (1.0, -1.0):
+            direction = int(d)
         else:
             bad("bad_direction", f"direction of {code} is {raw_dir!r}; expected 1 (higher is "
                 "better) or -1 (lower is better)", "direction")
@@ -745,11 +770,28 @@ def _type_name(x: Any) -> str:
         else type(x).__name__
 
 
-def _is_finite_number(x: Any) -> bool:
-    try:
-        return isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x)
-    except OverflowError:  # an integer too large for a float
-        return False
+def _shown(x: Any) -> str:
+    """A framework value for a message: ``[0, 100]`` for a list, never a Python repr."""
+    if isinstance(x, (list, tuple)):
+        return "[" + ", ".join("null" if v is None else values.show(v) if not isinstance(v, str)
+                               else v for v in x) + "]"
+    return values.show(x)
+
+
+def _number_pair(x: Any) -> tuple[tuple[float | None, float | None] | None, str]:
+    """``[low, high]`` (numbers or null) as floats, or (None, reason)."""
+    if not isinstance(x, (list, tuple)) or len(x) != 2:
+        return None, ""
+    out: list[float | None] = []
+    for v in x:
+        if v is None or (isinstance(v, float) and math.isnan(v)):
+            out.append(None)
+            continue
+        try:
+            out.append(values.parse_number(v))
+        except values.BadValue as exc:
+            return None, f" ({exc.message})"
+    return (out[0], out[1]), ""
 
 
 def _check_conditions(nodes: dict[str, Node], problems: list[Problem], name: str | None) -> None:
@@ -772,10 +814,10 @@ def _check_conditions(nodes: dict[str, Node], problems: list[Problem], name: str
             continue
         if target.type == "numeric":
             try:
-                value = float(cond.value)
-            except ValueError:
+                value = values.parse_number(cond.value)
+            except values.BadValue as exc:
                 bad("bad_condition", f"applies_if of {node.code} compares numeric question "
-                    f"{target.code} with {cond.value!r}; expected a number")
+                    f"{target.code} with {cond.value!r}; expected a number ({exc.message})")
                 continue
             nodes[node.code] = replace(node, applies_if=Condition(cond.question, cond.op, value,
                                                                   cond.text))

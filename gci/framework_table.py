@@ -34,6 +34,7 @@ from typing import Any
 import pandas as pd
 import yaml
 
+from . import values
 from .errors import FrameworkError, InputError, Problem, raise_if_errors
 from .fileio import read_bytes, write_text_atomic
 from .framework import ROOT, Framework, NodeRecord, Scale, framework_from_records, load_framework
@@ -55,12 +56,21 @@ def _blank(v: Any) -> bool:
     return v is None or (isinstance(v, float) and math.isnan(v)) or str(v).strip() == ""
 
 
-def _number(text: str) -> float | None:
+def _number(text: Any) -> float | None:
+    """A cell as a finite number (:func:`gci.values.parse_number`, decimal point), or None."""
     try:
-        x = float(str(text).strip().replace(",", ""))
-    except ValueError:
+        return values.parse_number(text)
+    except values.BadValue:
         return None
-    return x if math.isfinite(x) else None
+
+
+def _why(text: Any) -> str:
+    """Why a cell is not a number, in brackets ("" when it is one)."""
+    try:
+        values.parse_number(text)
+    except values.BadValue as exc:
+        return f" ({exc.message})"
+    return ""
 
 
 def _value(text: str) -> Any:
@@ -70,10 +80,7 @@ def _value(text: str) -> Any:
         return True
     if t.lower() in ("false", "no"):
         return False
-    x = _number(t)
-    if x is None:
-        return t
-    return int(x) if x.is_integer() and "." not in t else x
+    return values.parse_param(t)
 
 
 def _pairs(text: str) -> list[tuple[str, str]] | None:
@@ -126,8 +133,11 @@ def read_framework_table(path: str | os.PathLike, *, scheme_name: str | None = N
                                       1)], name)
     for c in df.columns:
         if c.lower() not in COLUMNS:
+            hint = values.suggest(c.lower(), COLUMNS)
             problems.append(Problem("unknown_column", f"unknown column {c!r} (ignored); expected "
-                                    f"some of {', '.join(COLUMNS)}", name, 1, severity="warning"))
+                                    f"some of {', '.join(COLUMNS)}"
+                                    + (f" ({hint})" if hint else ""), name, 1,
+                                    severity="warning"))
     df = df.rename(columns={c: c.lower() for c in df.columns})
     records: list[NodeRecord] = []
     scales: dict[str, Scale] = {}
@@ -156,7 +166,7 @@ def read_framework_table(path: str | os.PathLike, *, scheme_name: str | None = N
             for key, v in ((lo_key, lo), (hi_key, hi)):
                 x = None if _blank(v) else _number(v)
                 if not _blank(v) and x is None:
-                    bad("bad_number", f"{key} of {code} is {v!r}; expected a number")
+                    bad("bad_number", f"{key} of {code} is {v!r}; expected a number{_why(v)}")
                 vals.append(x)
             if field == "goalposts" and None in vals:
                 if all(not _blank(v) for v in (lo, hi)):
@@ -204,7 +214,8 @@ def read_framework_table(path: str | os.PathLike, *, scheme_name: str | None = N
                 lv[k.lower()] = x
             if not pairs:
                 bad("bad_levels", f"levels of {code} is {row['levels']!r}; expected "
-                    "level=credit; level=credit with credits from 0 to 1")
+                    "level=credit; level=credit with credits from 0 to 1 (a decimal point: "
+                    "partial=0.5)")
             elif sname in scales and dict(scales[sname].levels) != lv:
                 bad("conflicting_scale", f"scale {sname!r} is defined differently at row "
                     f"{scale_rows[sname]}")
@@ -215,7 +226,7 @@ def read_framework_table(path: str | os.PathLike, *, scheme_name: str | None = N
             w = _number(row["weight"])
             if w is None or w < 0:
                 bad("bad_weight", f"weight of {code} is {row['weight']!r}; expected a number "
-                    ">= 0")
+                    f">= 0{_why(row['weight'])}")
             elif code:
                 weights[code] = w
         if not _blank(row.get("level")):
@@ -251,7 +262,8 @@ def read_framework_table(path: str | os.PathLike, *, scheme_name: str | None = N
     scale = _number(meta["scale"]) if "scale" in meta else None
     if "scale" in meta and (scale is None or scale <= 0):
         raise FrameworkError([Problem("bad_scale", f"meta scale is {meta['scale']!r}; expected "
-                                      "a positive number", name, item="scale")], name)
+                                      f"a positive number{_why(meta['scale'])}", name,
+                                      item="scale")], name)
     ws = WeightScheme(scheme_name or str(meta.get("scheme") or "table"),
                       {c: w for c, w in weights.items() if w != 1.0 and c in fw.nodes},
                       scale or DEFAULT_SCALE, "weights from the framework table")

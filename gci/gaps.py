@@ -106,7 +106,7 @@ def result_gaps(base: ScoreResult, iso3: str, *, by_pillar: bool = True) -> pd.D
                         "answer": [full_credit_answer(fw.nodes[q]) for q in cand],
                         "evidence": None, "source": "questionnaire", "file": "<gaps>",
                         "line": None})
-    variants = Responses(pd.concat([rep, new], ignore_index=True), [], [])
+    variants = Responses(pd.concat([rep, new], ignore_index=True), [], [], decimal=m.decimal)
     vm = build_matrix(variants, fw, missing=base.options["missing"])
     value, _, share = compute(fw, base.scheme, vm, missing=base.options["missing"],
                               aggregation=base.options["aggregation"],

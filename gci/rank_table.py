@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from . import values
 from .countries import itu_regions, region_of, resolve_country
 from .errors import GCIError, Problem, ResponsesError, raise_if_errors
 from .ranking import DEFAULT_TIES, rank_scores, rank_within
@@ -72,26 +73,23 @@ def _accepted() -> str:
             + "; optional: " + ", ".join(("Rank", "Global Rank", "Region")))
 
 
-def parse_score(text: object) -> float:
-    """Read one score cell; the one place where score numbers are parsed (swap point).
+def parse_score(text: object, decimal: str | None = None) -> float:
+    """Read one score cell with :func:`gci.values.parse_number` (a finite number >= 0).
+
+    ``decimal`` is the decimal mark (default ``"."``, or the CLI's ``--decimal``): ``55,2`` is
+    refused unless it is ``","`` — it could be 55.2 or 552, and gci never guesses.
 
     Raises
     ------
     ValueError
-        With a message saying what is wrong: a comma inside a number (``55,2`` could be 55.2 or
-        552: refused, never guessed), not a number, not finite, negative.
+        With a message saying what is wrong and how to write the score.
     """
-    raw = str(text).strip().replace("\u00a0", "")
-    if "," in raw:
-        raise ValueError(f"score {text!r} has a comma: it could mean "
-                         f"{raw.replace(',', '.')} or {raw.replace(',', '')}; write the number "
-                         "with a decimal point and no thousands separator (e.g. 55.2)")
     try:
-        value = float(raw)
-    except ValueError:
-        raise ValueError(f"score {text!r} is not a finite number >= 0") from None
-    if not math.isfinite(value) or value < 0:
-        raise ValueError(f"score {text!r} is not a finite number >= 0")
+        value = values.parse_number(text, decimal=values.check_decimal(decimal))
+    except values.BadValue as exc:
+        raise ValueError(f"score {exc.message}") from None
+    if value < 0:
+        raise ValueError(f"score {text!r} is negative; expected a number >= 0")
     return value
 
 
@@ -254,7 +252,7 @@ def _pick_score(kinds: dict[str, list], name: str, year: int | None, column: str
 
 def read_score_table(path: str | os.PathLike, *, year: int | None = None,
                      column: str | None = None, drop_missing: bool = False,
-                     check_countries: bool = True) -> ScoreTable:
+                     check_countries: bool = True, decimal: str | None = None) -> ScoreTable:
     """Read overall scores (and a published rank, if any) from a table as people have it.
 
     Parameters
@@ -271,6 +269,9 @@ def read_score_table(path: str | os.PathLike, *, year: int | None = None,
         name them in a warning; by default they are errors.
     check_countries : bool
         Resolve countries against the 194 GCI economies (else any non-empty code is kept).
+    decimal : {".", ","}, optional
+        Decimal mark of the scores (default ``"."``, or :func:`gci.values.decimal_mark`'s):
+        ``55,2`` is refused unless it is ``","``, never read as 552.
 
     Raises
     ------
@@ -279,6 +280,7 @@ def read_score_table(path: str | os.PathLike, *, year: int | None = None,
         duplicate countries, missing or bad scores, bad ranks: every problem, by row.
     """
     name = str(path)
+    decimal = values.check_decimal(decimal)
     df = read_table(path, is_table=_has_country_column)
     columns = list(df.columns)
     kinds = _classify(columns)
@@ -320,7 +322,7 @@ def read_score_table(path: str | os.PathLike, *, year: int | None = None,
                                         "leave such rows out", name, row, country=iso))
             continue
         try:
-            value = parse_score(s)
+            value = parse_score(s, decimal)
         except ValueError as exc:
             problems.append(Problem("bad_score", str(exc), name, row, country=iso,
                                     item=str(scol)))

@@ -448,12 +448,14 @@ def _evidence_section(result: ScoreResult, iso3: str) -> str:
     for q, link in ev.items():
         if link is None or (isinstance(link, float) and np.isnan(link)) or not str(link).strip():
             continue
-        text = str(link).strip()
-        if text.lower().startswith(("http://", "https://")):
-            cell = (f'<a href="{e(text, quote=True)}" rel="noopener noreferrer nofollow" '
-                    f'target="_blank">{e(text)}</a>')
-        else:
-            cell = e(text)
+        parts = []  # several sources are one per line (gci.values.parse_evidence)
+        for text in (t.strip() for t in str(link).splitlines() if t.strip()):
+            if text.lower().startswith(("http://", "https://")):
+                parts.append(f'<a href="{e(text, quote=True)}" rel="noopener noreferrer '
+                             f'nofollow" target="_blank">{e(text)}</a>')
+            else:
+                parts.append(e(text))
+        cell = "<br>".join(parts)
         rows.append(f'<tr data-question="{e(str(q))}"><td>{e(str(q))}</td>'
                     f"<td>{e(nodes[q].name)}</td><td>{e(str(raw[q]))}</td><td>{cell}</td></tr>")
     body = "".join(rows) if rows else '<tr><td colspan="4">No evidence was given.</td></tr>'

@@ -24,7 +24,6 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import csv
-import json
 import os
 import re
 import warnings
@@ -38,12 +37,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import fileio
+from . import fileio, values
 from .countries import _fold as fold_name
 from .countries import resolve_country
 from .errors import InputError, Problem, ResponsesError, raise_if_errors
 from .fileio import LineDict, decode_text, line_of, read_bytes, read_yaml
-from .framework import Framework, answers_to_credit, condition_order, normalise_answer
+from .framework import Framework, answer_number, condition_order, normalise_answer, typed_answers
 
 SOURCES = ("questionnaire", "desk_research")
 MISSING_POLICIES = ("zero", "exclude", "group_mean", "group_median")
@@ -94,12 +93,16 @@ class Responses:
     members : DataFrame or None
         Every country read (:data:`MEMBER_COLUMNS`), also one whose submission holds no
         answer: such a country is scored with all answers missing, never dropped.
+    decimal : {".", ","}
+        Decimal mark of numeric answers written as text (``","``: ``3,5`` is 3.5 and ``3.5`` is
+        refused; see :func:`gci.values.parse_number`).
     """
 
     table: pd.DataFrame
     files: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     members: pd.DataFrame | None = None
+    decimal: str = "."
 
     @property
     def countries(self) -> list[str]:
@@ -168,7 +171,7 @@ class Responses:
                             "evidence": None, "source": source, "file": "<what-if>",
                             "line": None})
         return Responses(pd.concat([t[keep], new], ignore_index=True), self.files,
-                         self.problems, self.members)
+                         self.problems, members=self.members, decimal=self.decimal)
 
     def validate(self, framework: Framework, missing: str = "zero") -> list[Problem]:
         """Every problem of these responses against ``framework`` (errors and warnings)."""
@@ -180,7 +183,8 @@ class Responses:
 # --------------------------------------------------------------------------------------------
 def load_responses(path: str | os.PathLike | Iterable[str | os.PathLike] = "responses",
                    framework: Framework | None = None, *, check_countries: bool = True,
-                   progress: Any = None, sheet: str | None = None) -> Responses:
+                   progress: Any = None, sheet: str | None = None,
+                   decimal: str | None = None) -> Responses:
     """Read responses from a folder, a file, or a list of files.
 
     Every country read is either scored or named in a problem: a submission without answers
@@ -203,6 +207,10 @@ def load_responses(path: str | os.PathLike | Iterable[str | os.PathLike] = "resp
         Called with each file name as it is read (the CLI passes a progress bar).
     sheet : str, optional
         The sheet of every XLSX file to read (see :func:`read_table`).
+    decimal : {".", ","}, optional
+        Decimal mark of numeric answers: with ``"."`` ``3,5`` is refused as ambiguous; with
+        ``","`` it is 3.5 and ``3.5`` is refused. Never guessed. Default: ``"."``, or the mark
+        set by :func:`gci.values.decimal_mark` (the CLI's ``--decimal``).
 
     Raises
     ------
@@ -225,7 +233,8 @@ def load_responses(path: str | os.PathLike | Iterable[str | os.PathLike] = "resp
     member_table = (pd.concat([m for m in members if len(m)], ignore_index=True)
                     if any(len(m) for m in members) else pd.DataFrame(columns=MEMBER_COLUMNS))
     problems += _member_problems(table, member_table)
-    resp = Responses(table[COLUMNS], [str(f) for f in files], problems, member_table)
+    resp = Responses(table[COLUMNS], [str(f) for f in files], problems, member_table,
+                     values.check_decimal(decimal))
     if framework is not None:
         raise_if_errors(resp.validate(framework), ResponsesError, _what(files))
     else:
@@ -265,15 +274,8 @@ def _read_one(f: Path, problems: list[Problem], check_countries: bool,
     suffix = f.suffix.lower()
     if suffix in (".yaml", ".yml"):
         return _country_doc(read_yaml(f), str(f), problems, check_countries, members)
-    if suffix == ".json":
-        text = decode_text(read_bytes(f), f)
-        try:
-            data = json.loads(text, object_pairs_hook=_unique_pairs(str(f)),
-                              parse_constant=_reject_constant(str(f)))
-        except RecursionError:
-            raise InputError("JSON nested too deeply", f) from None
-        except json.JSONDecodeError as exc:
-            raise InputError(f"malformed JSON: {exc.msg}", f, exc.lineno) from None
+    if suffix == ".json":  # numbers kept as their text, typed by gci.values like YAML's
+        data = fileio.parse_json(decode_text(read_bytes(f), f), str(f))
         return _country_doc(data, str(f), problems, check_countries, members)
     if suffix in (".csv", ".xlsx"):
         df = read_table(f, sheet=sheet, is_table=has_columns("iso3", "country"))
@@ -288,24 +290,6 @@ def _read_one(f: Path, problems: list[Problem], check_countries: bool,
         return _wide_to_responses(df, str(f), problems, check_countries, members).table
     raise InputError(f"unsupported file type {suffix!r}; expected .yaml, .yml, .json, .csv or "
                      ".xlsx", f)
-
-
-def _unique_pairs(name: str):
-    def hook(pairs: list[tuple[str, Any]]) -> dict:
-        out: dict = {}
-        for k, v in pairs:
-            if k in out:
-                raise InputError(f"duplicate key {k!r} in a JSON object; each key may appear "
-                                 "once", name)
-            out[k] = v
-        return out
-    return hook
-
-
-def _reject_constant(name: str):
-    def hook(token: str) -> Any:
-        raise InputError(f"JSON contains {token}, which is not a valid answer", name)
-    return hook
 
 
 #: Documentation columns that ``gci template`` writes into a long responses table; read and
@@ -710,6 +694,12 @@ def _country_doc(data: Any, name: str, problems: list[Problem],
                                         "answer; expected answer, evidence, source, note", name,
                                         ln, iso3, str(q), "warning"))
             evidence, source = a.get("evidence"), a.get("source", default_source)
+            try:
+                evidence = values.parse_evidence(evidence)
+            except values.BadValue as exc:
+                problems.append(Problem("bad_evidence", exc.message, name,
+                                        line_of(a, "evidence") or ln, iso3, str(q)))
+                evidence = None
             a = a.get("answer")
         if a is None:  # `Q05:` or `Q05: null` (an answer template's blank): no answer
             continue
@@ -786,7 +776,7 @@ def _long_table(df: pd.DataFrame, name: str, problems: list[Problem], first_row:
         "iso3": iso,
         "country": countries.astype(str).to_numpy(),
         "question": df[cols["question"]].astype(str).str.strip().to_numpy(),
-        "answer": df[cols["answer"]].map(normalise_answer).to_numpy(),
+        "answer": _normalised(df[cols["answer"]]),
         "evidence": df[cols["evidence"]].to_numpy() if "evidence" in cols else None,
         "source": (df[cols["source"]].astype(str).str.strip().replace("", "questionnaire")
                    .to_numpy() if "source" in cols else "questionnaire"),
@@ -796,8 +786,15 @@ def _long_table(df: pd.DataFrame, name: str, problems: list[Problem], first_row:
     if members is not None:
         members.append(_table_members(out, name, problems, wide=False))
     # an empty answer cell is a missing answer, not an answer
-    blank = out["answer"].map(lambda v: isinstance(v, str) and v == "") | out["answer"].isna()
-    return out[~blank.to_numpy()].reset_index(drop=True)
+    ans = out["answer"].to_numpy(dtype=object)
+    blank = pd.isna(ans) | (ans == "")
+    return out[~blank].reset_index(drop=True)
+
+
+def _normalised(column: pd.Series) -> np.ndarray:
+    """:func:`normalise_answer` of every cell, computed once per distinct value."""
+    codes, uniq = pd.factorize(column.astype(object), use_na_sentinel=False)
+    return np.asarray([normalise_answer(u) for u in uniq] + [None], dtype=object)[codes]
 
 
 def _resolve_column(countries: pd.Series, name: str, lines: np.ndarray, problems: list[Problem],
@@ -853,9 +850,7 @@ def _wide_to_responses(df: pd.DataFrame, name: str, problems: list[Problem],
     blank = ans.isna().to_numpy() | (ans.astype(str).str.strip() == "").to_numpy()
     long = long[~blank].reset_index(drop=True)
     # normalise on unique values only (fast for large tables)
-    codes, uniq = pd.factorize(long["answer"], use_na_sentinel=False)
-    long["answer"] = pd.Series([normalise_answer(u) for u in uniq],
-                               dtype=object).to_numpy()[codes]
+    long["answer"] = _normalised(long["answer"])
     return Responses(long[COLUMNS], [name], problems)
 
 
@@ -928,6 +923,8 @@ class AnswerMatrix:
     evidence : DataFrame
         Evidence per answer (countries × questions).
     problems : list of Problem
+    decimal : {".", ","}
+        The decimal mark the raw answers were typed with (kept for re-scoring variants).
     """
 
     countries: list[str]
@@ -937,6 +934,7 @@ class AnswerMatrix:
     raw: pd.DataFrame
     evidence: pd.DataFrame
     problems: list[Problem]
+    decimal: str = "."
 
     @property
     def missing_counts(self) -> pd.Series:
@@ -964,14 +962,17 @@ def build_matrix(responses: Responses, fw: Framework, missing: str = "zero") -> 
     if missing not in MISSING_POLICIES:
         raise ValueError(f"missing policy {missing!r}; expected one of {MISSING_POLICIES}")
     problems = list(responses.problems)
+    decimal = getattr(responses, "decimal", ".")
     t = responses.table
     qcodes = fw.question_codes
     qindex = {q: i for i, q in enumerate(qcodes)}
     valid_country = t["iso3"].notna().to_numpy()
     known_q = t["question"].isin(qindex).to_numpy()
     for r in t[~known_q & valid_country].itertuples():
+        hint = values.suggest(r.question, qcodes)
         problems.append(Problem("unknown_question", f"unknown question {r.question!r}; the "
-                                f"framework {fw.code!r} has {qcodes[0]} … {qcodes[-1]}",
+                                f"framework {fw.code!r} has {qcodes[0]} … {qcodes[-1]}"
+                                + (f" ({hint})" if hint else ""),
                                 r.file, _int(r.line), r.iso3, r.question))
     bad_src = ~t["source"].isin(SOURCES).to_numpy()
     for r in t[bad_src].itertuples():
@@ -1014,17 +1015,19 @@ def build_matrix(responses: Responses, fw: Framework, missing: str = "zero") -> 
         node = fw.nodes[q]
         vals = ans[rows]
         codes, uniq = pd.factorize(pd.Series(vals, dtype=object), use_na_sentinel=False)
-        c_u, ok_u = answers_to_credit(node, pd.Series(uniq, dtype=object))
+        c_u, ok_u, why_u = typed_answers(node, pd.Series(uniq, dtype=object), decimal)
         c, ok = c_u[codes], ok_u[codes]
         credit[ci[rows[ok]], qindex[q]] = c[ok]
         answered[ci[rows[ok]], qindex[q]] = True
         raw[ci[rows[~ok]], qindex[q]] = None
         if (~ok).any():
             sub = t.iloc[rows[~ok]]
-            for r in sub.itertuples():
+            whys = why_u[codes][~ok]
+            for r, why in zip(sub.itertuples(), whys):
+                hint = _answer_hint(why)
                 problems.append(Problem("bad_answer", f"answer {r.answer!r:.60} is not allowed for "
                                         f"{node.type} question {q}; expected "
-                                        f"{node.allowed_answers()}", r.file, _int(r.line),
+                                        f"{node.allowed_answers()}{hint}", r.file, _int(r.line),
                                         r.iso3, q))
     state = np.where(answered, ANSWERED, MISSING).astype(np.int8)
     raw_df = pd.DataFrame(raw, index=countries, columns=qcodes)
@@ -1036,7 +1039,8 @@ def build_matrix(responses: Responses, fw: Framework, missing: str = "zero") -> 
         target = raw_df.iloc[:, k]
         ok_target = applies[:, k] & answered[:, k]
         if fw.nodes[cond.question].type == "numeric":
-            vals = pd.to_numeric(target, errors="coerce").to_numpy(dtype=float)
+            codes, uniq = pd.factorize(target.astype(object), use_na_sentinel=False)
+            vals = np.array([answer_number(v, decimal) for v in uniq], dtype=float)[codes]
             with np.errstate(invalid="ignore"):
                 hit = {"==": vals == cond.value, "!=": vals != cond.value,
                        "<": vals < cond.value, "<=": vals <= cond.value,
@@ -1068,8 +1072,9 @@ def build_matrix(responses: Responses, fw: Framework, missing: str = "zero") -> 
 
             credit[:, qindex[node.code]] = normalised_credit(node, credit[:, qindex[node.code]])
     # missing answers and evidence: one warning per country, naming its (first) file
-    first_file = dict(zip(t["iso3"].iloc[::-1], t["file"].iloc[::-1]))  # first row wins
-    if responses.members is not None:
+    firsts = t.drop_duplicates("iso3", keep="first")  # first row wins (no per-row loop)
+    first_file = dict(zip(firsts["iso3"], firsts["file"]))
+    if responses.members is not None:  # countries that submitted no answer
         for iso, f in zip(responses.members["iso3"], responses.members["file"]):
             first_file.setdefault(iso, f)
     miss = state == MISSING
@@ -1092,7 +1097,16 @@ def build_matrix(responses: Responses, fw: Framework, missing: str = "zero") -> 
                                 first_file.get(countries[i]), None, countries[i], None,
                                 "warning"))
     return AnswerMatrix(countries, qcodes, credit, state, raw_df,
-                        pd.DataFrame(evid, index=countries, columns=qcodes), problems)
+                        pd.DataFrame(evid, index=countries, columns=qcodes), problems, decimal)
+
+
+def _answer_hint(why: Any) -> str:
+    """What a :class:`gci.values.BadValue` adds to "not allowed; expected …"."""
+    if why is None or why.plain:
+        return ""  # "expected ..." already says it
+    if why.hint:
+        return f" ({why.hint})"
+    return f": {why.message}"
 
 
 def _int(v: Any) -> int | None:

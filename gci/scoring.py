@@ -327,7 +327,17 @@ def replace_countries(responses: Responses, replace: Responses | PathLike | list
     t = responses.table
     table = pd.concat([t[~t["iso3"].isin(countries)], new.table], ignore_index=True)
     files = [f for f in responses.files if f not in new.files] + list(new.files)
-    return Responses(table, files, list(responses.problems) + list(new.problems)), countries
+    if new.decimal != responses.decimal:
+        raise GCIError(f"the replacement {', '.join(new.files)} is read with decimal mark "
+                       f"{new.decimal!r} but the edition with {responses.decimal!r}; read both "
+                       "with the same --decimal")
+    members = None
+    if responses.members is not None or new.members is not None:
+        frames = [m for m in (responses.members, new.members) if m is not None]
+        members = pd.concat(frames, ignore_index=True)
+        members = members[~members["iso3"].isin(countries) | members["file"].isin(new.files)]
+    return Responses(table, files, list(responses.problems) + list(new.problems),
+                     members=members, decimal=responses.decimal), countries
 
 
 def compute(fw: Framework, ws: WeightScheme, matrix: AnswerMatrix, *, missing: str = "zero",

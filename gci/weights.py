@@ -20,7 +20,6 @@ Example::
 
 from __future__ import annotations
 
-import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -29,6 +28,7 @@ from typing import Any
 
 import pandas as pd
 
+from . import values
 from .errors import GCIError, Problem, WeightsError, raise_if_errors
 from .fileio import line_of, read_yaml
 from .framework import ROOT, Framework
@@ -106,7 +106,9 @@ class WeightScheme:
             if code not in fw.nodes:
                 problems.append(Problem("unknown_code", f"scheme {self.name!r} weights {code!r}, "
                                         "which is not a node of the framework "
-                                        f"{fw.source or fw.code}", source, item=code))
+                                        f"{fw.source or fw.code}"
+                                        + _hint(values.suggest(code, fw.nodes)), source,
+                                        item=code))
         rel = self.relative(fw)
         for parent in [ROOT, *fw.nodes]:
             kids = fw.children(parent)
@@ -209,10 +211,12 @@ def load_weights(path: str | os.PathLike = "weights.yaml",
                 problems.append(Problem("unknown_key", f"unknown key {key!r} in scheme {sname!r};"
                                         " expected weights, scale, description", name,
                                         line_of(spec, key), item=str(sname), severity="warning"))
-        scale = spec.get("scale", DEFAULT_SCALE)
-        if not _finite(scale) or scale <= 0 or scale > MAX_SCALE:
-            problems.append(Problem("bad_scale", f"scheme {sname!r} has scale {scale!r}; expected"
-                                    f" a positive number up to {MAX_SCALE:g} (e.g. 100)", name,
+        scale_raw = spec.get("scale", DEFAULT_SCALE)
+        scale, why = _number(scale_raw)
+        if scale is None or scale <= 0 or scale > MAX_SCALE:
+            problems.append(Problem("bad_scale", f"scheme {sname!r} has scale "
+                                    f"{values.written(scale_raw)}; expected a positive number up "
+                                    f"to {MAX_SCALE:g} (e.g. 100){why}", name,
                                     line_of(spec, "scale"), item=str(sname)))
             scale = DEFAULT_SCALE
         wraw = spec.get("weights") or {}
@@ -222,14 +226,16 @@ def load_weights(path: str | os.PathLike = "weights.yaml",
                                     line_of(spec, "weights"), item=str(sname)))
             wraw = {}
         weights: dict[str, float] = {}
-        for code, w in wraw.items():
-            if not _finite(w) or w < 0 or w > MAX_WEIGHT:
+        for code, w_raw in wraw.items():
+            w, why = _number(w_raw)
+            if w is None or w < 0 or w > MAX_WEIGHT:
                 problems.append(Problem("bad_weight", f"scheme {sname!r} gives {code!r} weight "
-                                        f"{w!r:.40}; expected a finite number >= 0 and <= "
-                                        f"{MAX_WEIGHT:g}", name, line_of(wraw, code),
+                                        f"{values.written(w_raw, 40)}; expected a finite number "
+                                        f">= 0 and <= {MAX_WEIGHT:g}{why}", name,
+                                        line_of(wraw, code),
                                         item=str(code)))
                 continue
-            weights[str(code)] = float(w)
+            weights[str(code)] = w
         scheme = WeightScheme(str(sname), weights, float(scale), str(spec.get("description") or ""))
         if framework is not None:
             for p in scheme.validate(framework, name):
@@ -248,11 +254,16 @@ def load_weights(path: str | os.PathLike = "weights.yaml",
     return out
 
 
-def _finite(x: Any) -> bool:
+def _hint(text: str) -> str:
+    return f" ({text})" if text else ""
+
+
+def _number(x: Any) -> tuple[float | None, str]:
+    """``x`` as a finite number (:func:`gci.values.parse_number`), or (None, reason)."""
     try:
-        return isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x)
-    except OverflowError:  # an integer too large for a float
-        return False
+        return values.parse_number(x), ""
+    except values.BadValue as exc:
+        return None, f" ({exc.message})"
 
 
 def resolve_scheme(weights: Weights | WeightScheme | str | os.PathLike | None,

@@ -16,8 +16,9 @@ from typing import Any
 
 import pandas as pd
 
+from . import values
 from .errors import GCIError, Problem, ValidationError
-from .framework import Framework, answers_to_credit, normalise_answer
+from .framework import Framework, normalise_answer, typed_answers
 from .framework_table import load_framework_any
 from .responses import Responses, load_responses
 from .result import ScoreResult
@@ -61,35 +62,47 @@ def _parse(items: Iterable[str]) -> tuple[dict[str, str], list[Problem]]:
     return out, problems
 
 
-def check_answers(fw: Framework, answers: Mapping[str, Any], iso3: str | None = None
-                  ) -> list[Problem]:
-    """Problems of what-if answers against the framework: unknown questions, bad answers."""
+def check_answers(fw: Framework, answers: Mapping[str, Any], iso3: str | None = None,
+                  decimal: str = ".") -> list[Problem]:
+    """Problems of what-if answers against the framework: unknown questions, bad answers.
+
+    Answers are typed by :mod:`gci.values` exactly as answers in response files are
+    (``decimal`` is the decimal mark of numbers; ``3,5`` is refused with the default ``"."``).
+    """
     problems = []
     qcodes = fw.question_codes
     for q, a in answers.items():
         node = fw.nodes.get(q)
         if node is None or not node.is_question:
             what = "is not a question" if node is not None else "is not in the framework"
+            hint = values.suggest(q, qcodes)
             problems.append(Problem("unknown_question", f"{q}={a}: {q!r} {what} "
                                     f"{fw.source or fw.code!r}; its questions are "
-                                    f"{qcodes[0]} … {qcodes[-1]}", country=iso3, item=q))
+                                    f"{qcodes[0]} … {qcodes[-1]}" + (f" ({hint})" if hint else ""),
+                                    country=iso3, item=q))
             continue
-        _, ok = answers_to_credit(node, pd.Series([a], dtype=object))
+        _, ok, why = typed_answers(node, pd.Series([a], dtype=object), decimal)
         if not ok[0]:
             problems.append(Problem("bad_answer", f"{q}={a}: answer {a!r} is not allowed for "
                                     f"{node.type} question {q} ({node.name}); expected "
-                                    f"{node.allowed_answers()}", country=iso3, item=q))
+                                    f"{node.allowed_answers()}: {why[0].message}", country=iso3,
+                                    item=q))
     return problems
 
 
 def prepare_inputs(responses: Responses | PathLike | None, framework: Framework | PathLike | None,
-                   weights: Any, check_countries: bool = True
+                   weights: Any, check_countries: bool = True, decimal: str | None = None
                    ) -> tuple[Responses, Framework, Any]:
-    """Load responses and framework once (default: the shipped data); weights pass through."""
+    """Load responses and framework once (default: the shipped data); weights pass through.
+
+    ``decimal`` is the decimal mark of numeric answers in the response files (``"."`` or
+    ``","``); responses already loaded keep their own.
+    """
     framework, weights, responses = fill_defaults(framework, weights, responses)
     fw = framework if isinstance(framework, Framework) else load_framework_any(framework)
     if not isinstance(responses, Responses):
-        responses = load_responses(responses, check_countries=check_countries)
+        responses = load_responses(responses, check_countries=check_countries,
+                                   decimal=decimal)
     return responses, fw, weights
 
 
@@ -126,7 +139,7 @@ def what_if(iso3: str, answers: Mapping[str, Any] | Iterable[str],
             responses: Responses | PathLike | None = None,
             framework: Framework | PathLike | None = None, weights: Any = None, *,
             base: ScoreResult | None = None, check_countries: bool = True,
-            **options: Any) -> WhatIf:
+            decimal: str | None = None, **options: Any) -> WhatIf:
     """Re-score with some answers of one country changed and compare.
 
     Parameters
@@ -140,6 +153,9 @@ def what_if(iso3: str, answers: Mapping[str, Any] | Iterable[str],
         As :func:`gci.score` (default: the shipped data).
     base : ScoreResult, optional
         The current result, if already computed with the same inputs and options.
+    decimal : {".", ","}, optional
+        Decimal mark of numeric answers, in the response files and in ``answers`` (default
+        ``"."`` or :func:`gci.values.decimal_mark`'s).
     **options
         Passed to :func:`gci.score` (``scheme``, ``missing``, ``aggregation``, ``ties``, …).
 
@@ -150,14 +166,14 @@ def what_if(iso3: str, answers: Mapping[str, Any] | Iterable[str],
     GCIError
         When the country has no responses.
     """
-    resp, fw, weights = prepare_inputs(responses, framework, weights, check_countries)
+    resp, fw, weights = prepare_inputs(responses, framework, weights, check_countries, decimal)
     problems: list[Problem] = []
     if not isinstance(answers, Mapping):
         answers, problems = _parse(answers)
     answers = {str(q).strip(): normalise_answer(a) for q, a in answers.items()}
     if not answers and not problems:
         raise GCIError("no answers to change: give at least one QUESTION=ANSWER")
-    problems += check_answers(fw, answers, str(iso3).upper())
+    problems += check_answers(fw, answers, str(iso3).upper(), resp.decimal)
     if problems:
         raise WhatIfError(problems, "what-if answers")
     before = base if base is not None else score(resp, fw, weights,

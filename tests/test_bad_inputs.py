@@ -25,6 +25,7 @@ from gci.cli import main
 from gci.framework import NodeRecord, Scale, framework_from_records, load_framework
 from gci.rank_table import rank_table
 from gci.validate import validate_all
+from gci.values import BadValue, parse_number
 from gci.weights import load_weights
 
 HERE = Path(__file__).resolve().parent
@@ -230,7 +231,7 @@ def test_yaml_limit_can_be_changed_deliberately(tmp_path, monkeypatch):
     with pytest.raises(errors.InputError, match="over the limit"):
         load_weights(doc)
     monkeypatch.setattr(fileio, "MAX_YAML_BYTES", doc.stat().st_size)
-    assert fileio.read_yaml(doc)["answers"]["Q5"] is True
+    assert fileio.read_yaml(doc)["answers"]["Q5"] == "yes"  # every YAML scalar is text
 
 
 def test_table_rows_over_the_limit_are_refused(tmp_path, monkeypatch):
@@ -306,13 +307,17 @@ def test_alias_bomb_is_refused_quickly_though_under_the_alias_cap():
 
 def test_a_few_aliases_are_still_allowed():
     data = fileio.parse_yaml("base: &b {scale: 100}\nschemes:\n  s: *b\n  t: *b\n", "w.yaml")
-    assert data["schemes"]["t"]["scale"] == 100
+    assert data["schemes"]["t"]["scale"] == "100"  # text; typed by gci.values
 
 
 def test_exponent_numbers_read_as_numbers():
+    # YAML gives text; gci.values reads 1e3 and 2E-2 as numbers, e3 is no number
     data = fileio.parse_yaml("a: 1e3\nb: 2E-2\nc: '1e3'\nd: e3\n", "x.yaml")
-    assert data == {"a": 1000.0, "b": 0.02, "c": "1e3", "d": "e3"}
-    assert math.isclose(data["b"], 0.02)
+    assert data == {"a": "1e3", "b": "2E-2", "c": "1e3", "d": "e3"}
+    assert parse_number(data["a"]) == 1000.0
+    assert math.isclose(parse_number(data["b"]), 0.02)
+    with pytest.raises(BadValue):
+        parse_number(data["d"])
 
 
 # ---------------------------------------------------------------- exit codes

@@ -111,13 +111,17 @@ def test_comma_in_a_number_is_refused_not_read_as_552(tmp_path):
     src.write_text('Country,Score\nFrance,"55,2"\nKenya,"1,234"\nItaly,50\n', encoding="utf-8")
     _, err, code = _run([str(src)])
     assert code == 2
-    assert "comma.csv:2" in err and "'55,2' has a comma: it could mean 55.2 or 552" in err
-    assert "comma.csv:3" in err and "1.234 or 1234" in err
+    assert "comma.csv:2" in err and "'55,2' has a comma" in err
+    assert "write 55.2 with a decimal point, or 552 without separators" in err
+    assert "comma.csv:3" in err and "write 1.234 with a decimal point, or 1234" in err
     with pytest.raises(ValueError, match="decimal point"):
         parse_score("55,2")
     assert parse_score(" 55.2 ") == 55.2 and parse_score("0") == 0.0
-    for bad in ("abc", "-1", "nan", "inf", "55.2%"):
-        with pytest.raises(ValueError, match="not a finite number"):
+    for bad, why in (("abc", "'abc' is not a number"), ("-1", "'-1' is negative"),
+                     ("nan", "'nan' is not a finite number"),
+                     ("inf", "'inf' is not a finite number"),
+                     ("55.2%", "'55.2%' is a percentage")):
+        with pytest.raises(ValueError, match=why):
             parse_score(bad)
 
 
