@@ -1,18 +1,30 @@
-"""Time and peak memory of scoring (prints figures; not a test).
+"""Time and peak memory of scoring, next to the floors they are compared with (not a test).
 
 1. The default edition: shipped framework, default weights, 194 synthetic country files
-   (load + validate + score + rank, and scoring alone).
-2. A synthetic wide table of 100,000 units x 100 binary/scale questions (answers drawn with
-   seed 0), scored from the table through the same public path: Responses.from_wide ->
-   gci.score (check_countries=False, no tiers or regions).
+   (read + validate + score + rank, ranks and tiers actually computed), and scoring alone.
+2. A ladder of synthetic wide tables (1,000 / 10,000 / 100,000 units x 100 binary/scale
+   questions by default; add 1,000,000 with ``--max-units 1000000``), each size in a fresh
+   process so that its peak RSS is its own:
 
-Usage: python benchmarks/bench_score.py [--units 100000] [--questions 100]
+   * floor: ``pandas.read_csv`` of the same CSV (all columns as text), and ``credits @ w`` (the
+     numeric core: a float matrix of the same shape times a weight vector);
+   * gci from the CSV file: ``load_responses`` -> ``score`` -> ranks -> ``write`` (csv);
+   * gci from an in-memory table: ``Responses.from_wide`` -> ``score`` -> ranks.
+
+   Targets (issue 10): 100,000 x 100 from the CSV to written scores and ranks <= 3 s and
+   <= 1 GiB peak RSS, from memory <= 2 s; 1,000,000 x 100 <= 30 s and <= 6 GiB.
+
+Usage: python benchmarks/bench_score.py [--questions 100] [--max-units 100000]
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import resource
+import subprocess
+import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -56,40 +68,108 @@ def measure(label: str, func):
     return out
 
 
+def _wide_table(n_units: int, fw: gci.Framework) -> pd.DataFrame:
+    """Answers drawn with seed 0: binary questions yes/no, scale ones in_place/partial/none."""
+    rng = np.random.default_rng(0)
+    options = np.array(["yes", "no", "in_place", "partial", "none"], dtype=object)
+    cols = {}
+    for q in fw.question_codes:
+        is_scale = fw.nodes[q].type == "scale"
+        pick = rng.integers(2, 5, n_units) if is_scale else rng.integers(0, 2, n_units)
+        cols[q] = options[pick]
+    units = pd.Index([f"U{i:07d}" for i in range(n_units)], name="iso3")
+    return pd.DataFrame(cols, index=units)
+
+
+def one_size(n_units: int, n_questions: int) -> dict:
+    """Measure one size (run in a child process); returns the figures as a dict."""
+    fw = synthetic_framework(n_questions)
+    w = equal_weights()
+    wide = _wide_table(n_units, fw)
+    out: dict = {"units": n_units}
+    with tempfile.TemporaryDirectory() as tmp:
+        (Path(tmp) / "in").mkdir()
+        csv_path = Path(tmp) / "in" / "answers.csv"
+        wide.to_csv(csv_path)
+        out["csv_mb"] = csv_path.stat().st_size / 1e6
+        t0 = time.perf_counter()
+        pd.read_csv(csv_path, dtype=str, keep_default_na=False)
+        out["floor_read_csv"] = time.perf_counter() - t0
+        credits = np.random.default_rng(1).random((n_units, n_questions))
+        weights = np.full(n_questions, 1.0 / n_questions)
+        t0 = time.perf_counter()
+        _ = credits @ weights
+        out["floor_matmul"] = time.perf_counter() - t0
+        del credits
+        rss_before = peak_rss_mib()
+        t0 = time.perf_counter()
+        resp = gci.load_responses(csv_path, check_countries=False)
+        r = gci.score(resp, fw, w, tiers=None, groups=pd.Series(dtype=object),
+                      check_countries=False)
+        _ = r.ranks["global_rank"].to_numpy()  # ranks computed, not deferred
+        r.write(Path(tmp) / "results", command="bench")
+        out["gci_csv"] = time.perf_counter() - t0
+        out["rss_csv"] = peak_rss_mib()
+        out["rss_before"] = rss_before
+        del resp, r
+        t0 = time.perf_counter()
+        resp = gci.Responses.from_wide(wide, check_countries=False)
+        r = gci.score(resp, fw, w, tiers=None, groups=pd.Series(dtype=object),
+                      check_countries=False)
+        _ = r.ranks["global_rank"].to_numpy()
+        out["gci_memory"] = time.perf_counter() - t0
+        out["mean_overall"] = float(r.overall.mean())
+    out["rss_peak"] = peak_rss_mib()
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--units", type=int, default=100_000)
     ap.add_argument("--questions", type=int, default=100)
+    ap.add_argument("--max-units", type=int, default=100_000,
+                    help="largest table of the ladder (1,000,000 needs several GiB today)")
+    ap.add_argument("--one-size", type=int, help=argparse.SUPPRESS)
     args = ap.parse_args()
+    if args.one_size:
+        print(json.dumps(one_size(args.one_size, args.questions)))
+        return
     print(f"gci {gci.__version__}, numpy {np.__version__}, pandas {pd.__version__}")
 
     paths = {"responses": ROOT / "responses", "framework": ROOT / "indicators.yaml",
              "weights": ROOT / "weights.yaml"}
-    result = measure("default edition: load + validate + score + rank (194 files)",
-                     lambda: gci.score(**paths))
+
+    def full_run() -> gci.ScoreResult:
+        res = gci.score(**paths)
+        _ = res.scores  # ranks and tiers computed, not deferred
+        return res
+
+    result = measure("default edition: read + validate + score + rank + tier (194 files)",
+                     full_run)
     resp = gci.load_responses(paths["responses"])
-    measure("default edition: validate + score + rank (responses in memory)",
-            lambda: gci.score(resp, paths["framework"], paths["weights"]))
+    fw = gci.load_framework(paths["framework"])
+    wts = gci.load_weights(paths["weights"], fw)
+    measure("default edition: validate + score + rank + tier (inputs in memory)",
+            lambda: gci.score(resp, fw, wts).scores)
     print(f"  -> {len(result.countries)} countries, mean overall {result.overall.mean():.2f}")
 
-    fw = synthetic_framework(args.questions)
-    rng = np.random.default_rng(0)
-    codes = fw.question_codes  # framework order (grouped by indicator)
-    options = np.array(["yes", "no", "in_place", "partial", "none"], dtype=object)
-    cols = {}
-    for q in codes:
-        is_scale = fw.nodes[q].type == "scale"
-        pick = rng.integers(2, 5, args.units) if is_scale else rng.integers(0, 2, args.units)
-        cols[q] = options[pick]
-    wide = pd.DataFrame(cols, index=pd.Index([f"U{i:06d}" for i in range(args.units)],
-                                              name="unit"))
-    label = f"synthetic {args.units:,} units x {args.questions} questions"
-    big = measure(f"{label}: table -> Responses",
-                  lambda: gci.Responses.from_wide(wide, check_countries=False))
-    r = measure(f"{label}: validate + score + rank",
-                lambda: gci.score(big, fw, equal_weights(), tiers=None,
-                                  groups=pd.Series(dtype=object), check_countries=False))
-    print(f"  -> {len(r.countries):,} units scored, mean overall {r.overall.mean():.2f}")
+    sizes = [n for n in (1_000, 10_000, 100_000, 1_000_000) if n <= args.max_units]
+    print(f"\nwide tables x {args.questions} questions (each size in a fresh process)")
+    print(f"{'units':>10} {'CSV MB':>7} | {'floor: read_csv':>15} {'credits@w':>9} | "
+          f"{'gci CSV->written':>16} {'x floor':>7} {'peak RSS':>9} | {'gci in-memory':>13}")
+    for n in sizes:
+        proc = subprocess.run([sys.executable, __file__, "--one-size", str(n),
+                               "--questions", str(args.questions)],
+                              capture_output=True, text=True)
+        if proc.returncode != 0:
+            print(f"{n:>10,}  failed: {proc.stderr.strip().splitlines()[-1:]}")
+            continue
+        f = json.loads(proc.stdout.strip().splitlines()[-1])
+        print(f"{n:>10,} {f['csv_mb']:7.1f} | {f['floor_read_csv']:13.3f} s "
+              f"{f['floor_matmul'] * 1e3:6.1f} ms | {f['gci_csv']:14.3f} s "
+              f"{f['gci_csv'] / f['floor_read_csv']:6.1f}x {f['rss_peak']:6,.0f} MiB | "
+              f"{f['gci_memory']:11.3f} s")
+    print("targets: 100,000 -> CSV to written <= 3 s and <= 1 GiB; in-memory <= 2 s; "
+          "1,000,000 <= 30 s and <= 6 GiB")
 
 
 if __name__ == "__main__":

@@ -327,7 +327,7 @@ def rank(scores: Path, output: Path | None, ties: str, decimals: int | None, tie
     """
     from .countries import load_grouping
     from .output import frame_to_csv_text, refuse_input_target, write_table
-    from .rank_table import rank_table
+    from .score_table import rank_table
 
     if output is not None:
         refuse_input_target(output, [scores, groups])

@@ -413,17 +413,15 @@ def _save_plot(res: Any, path: Path, top: int | None, protect: list[Path]) -> No
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from .fileio import atomic_write
     from .output import refuse_input_target
+    from .plots import FIGURE_FORMATS, save_figure
     from .plots_uncertainty import plot_rank_intervals
 
-    fmt = path.suffix.lower().lstrip(".")
-    if fmt not in ("png", "svg", "pdf"):
+    if path.suffix.lower().lstrip(".") not in FIGURE_FORMATS:
         raise GCIError(f"cannot save the plot as {path}: use .png, .svg or .pdf")
     refuse_input_target(path, protect)
     ax = plot_rank_intervals(res, top=top)
-    with atomic_write(path, "wb", encoding=None) as fh:
-        ax.figure.savefig(fh, format=fmt, bbox_inches="tight")
+    save_figure(ax, path)
     plt.close(ax.figure)
 
 

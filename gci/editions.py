@@ -45,8 +45,8 @@ from .published import (  # noqa: F401 - re-exported
     published_results,
     published_tiers,
 )
-from .rank_table import edition_from_table, is_score_table
 from .result import ScoreResult
+from .score_table import edition_from_table, is_score_table
 from .scoring import score
 from .tiers import TierScheme
 from .whatif import prepare_inputs
@@ -76,7 +76,7 @@ def score_editions(editions: Mapping[Any, Any], framework: Any = None, weights: 
         Responses object or path per edition, or ``"published"`` for ITU's published results
         of the edition named by the label (e.g. ``{2018: "published", 2020: "responses/"}``),
         or a table of overall scores as published (country and score columns, read by
-        :func:`gci.rank_table.read_score_table`; in a wide multi-year table the label picks
+        :func:`gci.score_table.read_score_table`; in a wide multi-year table the label picks
         the year).
     framework, weights, **options
         As :func:`gci.score`.

@@ -23,7 +23,7 @@ import gci
 from gci import errors, fileio
 from gci.cli import main
 from gci.framework import NodeRecord, Scale, framework_from_records, load_framework
-from gci.rank_table import rank_table
+from gci.score_table import rank_table
 from gci.validate import validate_all
 from gci.values import BadValue, parse_number
 from gci.weights import load_weights

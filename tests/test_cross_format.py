@@ -23,8 +23,8 @@ from gci import errors
 from gci.cli import main
 from gci.framework import load_framework
 from gci.framework_table import read_framework_table
-from gci.rank_table import read_scores
 from gci.responses import build_matrix, load_responses
+from gci.score_table import read_scores
 
 FRAMEWORK = """\
 framework: t

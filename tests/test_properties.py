@@ -24,8 +24,8 @@ from hypothesis import strategies as st
 import gci
 from gci.aggregate import AGGREGATORS
 from gci.framework import load_framework
-from gci.rank_table import rank_table
 from gci.responses import ANSWERED, Responses, build_matrix, load_responses
+from gci.score_table import rank_table
 from gci.weights import WeightScheme, load_weights
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -17,7 +17,7 @@ from gci import published
 from gci.cli import main
 from gci.countries import country_name, region_of
 from gci.errors import ResponsesError
-from gci.rank_table import parse_score, rank_table
+from gci.score_table import parse_score, rank_table
 
 DATA = Path(published.__file__).parent / "data"
 
@@ -202,6 +202,21 @@ def test_a_top_10_with_a_year_header_names_its_edition(tmp_path):
 
 def test_rank_table_is_exported():
     assert gci.rank_table is rank_table
+
+
+def test_import_gci_is_light_and_names_stay_functions():
+    # `import gci` loads no pandas/scipy/matplotlib (PEP 562), and gci.rank_table is the
+    # function even after its module was imported (the module is gci.score_table)
+    import subprocess
+    import sys
+
+    code = ("import sys, gci; heavy = [m for m in ('pandas', 'scipy', 'matplotlib') "
+            "if m in sys.modules]; import gci.score_table; "
+            "print(heavy, callable(gci.rank_table), gci.plots.published_ranks.__name__, "
+            "gci.whatif.what_if.__name__, gci.normalise.__name__)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout.split()
+    assert out == ["[]", "True", "published_ranks", "what_if", "gci.normalise"]
 
 
 def test_world_bank_and_itu_abbreviated_spellings(tmp_path):

@@ -15,7 +15,7 @@ from click.testing import CliRunner
 import gci
 from gci.cli import main
 from gci.errors import InputError, ResponsesError, ValidationError
-from gci.rank_table import rank_table
+from gci.score_table import rank_table
 
 TINY = Path(__file__).resolve().parent / "data" / "tiny"
 TINY_FW, TINY_W = TINY / "indicators.yaml", TINY / "weights.yaml"
