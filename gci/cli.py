@@ -18,10 +18,8 @@ from typing import Any
 import click
 
 from . import __version__
+from .choices import MISSING_POLICIES, TIE_METHODS, TIER_SCHEME_NAMES
 from .errors import EXIT_INPUT, EXIT_INTERNAL, GCIError
-from .ranking import TIE_METHODS
-from .responses import MISSING_POLICIES, response_files
-from .tiers import TIER_SCHEMES
 
 
 class GciGroup(click.Group):
@@ -145,7 +143,7 @@ with_opt = click.option("--with", "with_", multiple=True,
                         type=click.Path(exists=True, dir_okay=False, path_type=Path),
                         help="A country's answers (YAML/JSON/CSV/XLSX) replacing its answers in "
                              "--responses; repeat for several. Prints what changed.")
-tiers_opt = click.option("--tiers", type=click.Choice([*TIER_SCHEMES, "none"]),
+tiers_opt = click.option("--tiers", type=click.Choice([*TIER_SCHEME_NAMES, "none"]),
                          default="gci2024", show_default=True, help="Tier scheme.")
 
 
@@ -228,6 +226,7 @@ def score(ctx: click.Context, framework: Path | None, weights: Path | None, sche
     replace its answers in --responses and what changed for it is printed; tables are then
     written only when --output is given.
     """
+    from .responses import response_files
     from .scoring import score as run
 
     framework, weights, responses = _inputs(framework, weights, responses)
@@ -302,7 +301,7 @@ def validate(framework: Path | None, weights: Path | None, responses: tuple[Path
               help="Output CSV (default: print to the terminal).")
 @ties_opt
 @click.option("--decimals", type=int, help="Round scores to this many decimals before ranking.")
-@click.option("--tiers", type=click.Choice(list(TIER_SCHEMES)),
+@click.option("--tiers", type=click.Choice(list(TIER_SCHEME_NAMES)),
               help="Add a tier column (the scheme must fit the scores' scale).")
 @click.option("--scale", type=Number(positive=True),
               help="Maximum score (default: 1 if all scores <= 1, else 100).")

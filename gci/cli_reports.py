@@ -26,7 +26,6 @@ from .cli import (  # noqa: E402 - gci.cli imports this module back to register 
     run_options,
     with_opt,
 )
-from .responses import response_files  # noqa: E402
 
 if TYPE_CHECKING:
     from .result import ScoreResult
@@ -42,6 +41,7 @@ def _score(framework: Path | None, weights: Path | None, scheme: str | None,
 
     ``replace``: files of countries' answers replacing theirs (``--with``).
     """
+    from .responses import response_files
     from .scoring import score as run
 
     framework, weights, responses = _inputs(framework, weights, responses)

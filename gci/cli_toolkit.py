@@ -12,7 +12,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-import pandas as pd
 
 from .cli import decimal_opt
 from .errors import GCIError
@@ -132,6 +131,8 @@ def normalise_cmd(data: Path, method: str, param: tuple[str, ...], direction: tu
     dups = duplicate_rows(table[index], data)
     if dups:
         raise ValidationError(dups, str(data))
+    import pandas as pd
+
     from .values import check_decimal, number_map
 
     decimal = check_decimal(None)  # --decimal

@@ -21,8 +21,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-TIE_METHODS = ("dense", "min", "max", "average", "first")
-DEFAULT_TIES = "dense"
+from .choices import DEFAULT_TIES, TIE_METHODS
 
 
 def rank_scores(scores: pd.Series | np.ndarray, ties: str = DEFAULT_TIES,

@@ -38,6 +38,7 @@ import numpy as np
 import pandas as pd
 
 from . import fileio, values
+from .choices import MISSING_POLICIES  # noqa: F401 - re-exported
 from .countries import _fold as fold_name
 from .countries import resolve_country
 from .errors import InputError, Problem, ResponsesError, raise_if_errors
@@ -45,7 +46,6 @@ from .fileio import LineDict, decode_text, line_of, read_bytes, read_yaml
 from .framework import Framework, answer_number, condition_order, normalise_answer, typed_answers
 
 SOURCES = ("questionnaire", "desk_research")
-MISSING_POLICIES = ("zero", "exclude", "group_mean", "group_median")
 RESPONSE_SUFFIXES = (".yaml", ".yml", ".json", ".csv", ".xlsx")
 COLUMNS = ["iso3", "country", "question", "answer", "evidence", "source", "file", "line"]
 #: Columns of :attr:`Responses.members`: every country read, where it was first written.

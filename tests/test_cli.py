@@ -167,3 +167,23 @@ def test_score_coverage_option(tmp_path, tiny_paths):
     assert scores.loc["FRA", "overall"] == pytest.approx(50.0)
     man = json.loads((tmp_path / "manifest.json").read_text())
     assert man["options"]["coverage"] == 0.75
+
+
+def test_gci_help_imports_no_pandas_and_choices_match_their_modules():
+    # issue 10: `gci --help` is interactive (no numpy/pandas/scipy/matplotlib at start-up); the
+    # light constants of gci.choices are the ones the implementing modules use
+    import subprocess
+    import sys
+
+    from gci import choices, ranking, responses, tiers
+
+    code = ("import sys, runpy; sys.argv = ['gci', '--help']\n"
+            "try:\n    runpy.run_module('gci', run_name='__main__')\n"
+            "except SystemExit:\n    pass\n"
+            "print([m for m in ('numpy', 'pandas', 'scipy', 'matplotlib') if m in sys.modules])")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout
+    assert "Usage:" in out and out.strip().splitlines()[-1] == "[]"
+    assert set(choices.TIER_SCHEME_NAMES) == set(tiers.TIER_SCHEMES)
+    assert ranking.TIE_METHODS is choices.TIE_METHODS
+    assert responses.MISSING_POLICIES is choices.MISSING_POLICIES
