@@ -120,6 +120,19 @@ def test_the_same_responses_twice_is_refused(tmp_path):
     assert run.exit_code == 2 and "given twice" in run.output
 
 
+def test_a_country_in_two_combined_responses_is_an_error_naming_both(tmp_path):
+    a, b = split_tiny(tmp_path)
+    again = tmp_path / "again.csv"  # Kenya again, by name, in a third file
+    again.write_text("country,question,answer\nKenya,Q1,yes\n", encoding="utf-8")
+    run = CliRunner().invoke(main, ["score", "--framework", str(TINY / "indicators.yaml"),
+                                    "--weights", str(TINY / "weights.yaml"), "--responses",
+                                    str(b), "--responses", str(again), "-o",
+                                    str(tmp_path / "out"), "-q"])
+    assert run.exit_code == 2
+    assert "KEN is submitted 2 times" in run.output and str(again) in run.output
+    assert not (tmp_path / "out").exists()
+
+
 def test_repeated_responses_reach_every_command(tmp_path):
     a, b = split_tiny(tmp_path)
     both = ["--framework", str(TINY / "indicators.yaml"), "--weights",
