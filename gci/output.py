@@ -49,7 +49,12 @@ def safe_frame(df: pd.DataFrame) -> pd.DataFrame:
     out = df.copy()
     for col in out.columns:
         if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
-            out[col] = out[col].map(neutralise)
+            # each distinct value once: a table column repeats a few codes and names many times
+            codes, uniques = pd.factorize(out[col], use_na_sentinel=True)
+            cleaned = np.array([neutralise(u) for u in uniques] + [None], dtype=object)
+            values = cleaned[codes]  # the sentinel -1 picks the trailing None (missing stays)
+            out[col] = pd.Series(values, index=out.index, dtype=object).where(codes >= 0,
+                                                                                out[col])
     out.columns = [neutralise(str(c)) for c in out.columns]
     return out
 

@@ -489,11 +489,18 @@ def _apply_header(df: pd.DataFrame, header: list[str], p: Path) -> pd.DataFrame:
 
 
 def _check_cells_text(df: pd.DataFrame, p: Path, first: int) -> None:
-    """Refuse control characters and lone surrogates in cells (vectorised per column)."""
+    """Refuse control characters and lone surrogates in cells.
+
+    Each distinct value of a column is checked once (a questionnaire column holds a handful of
+    distinct answers however many rows it has); rows are located only for a bad value.
+    """
     bad = []
     for c in df.columns:
         col = df[c].astype(str)
-        hit = col.str.contains(_BAD_CHARS, regex=True).to_numpy()
+        found = [u for u in pd.unique(col.to_numpy(dtype=object)) if _BAD_CHARS.search(u)]
+        if not found:
+            continue
+        hit = col.isin(found).to_numpy()
         for r in np.nonzero(hit)[0][:5]:
             bad.append(f"row {first + int(r)}, column {c!r}: {bad_text(col.iloc[r])}")
     if bad:
