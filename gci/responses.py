@@ -221,17 +221,15 @@ def load_responses(path: str | os.PathLike | Iterable[str | os.PathLike] = "resp
     """
     files = response_files(path)
     sheet = sheet if sheet is not None else _SHEET.get()
-    frames: list[pd.DataFrame] = []
+    frames: list[pd.DataFrame | list[tuple]] = []
     problems: list[Problem] = []
-    members: list[pd.DataFrame] = []
+    members: list[pd.DataFrame | tuple] = []
     for f in files:
         if progress is not None:
             progress(f)
         frames.append(_read_one(f, problems, check_countries, members, sheet))
-    table = (pd.concat(frames, ignore_index=True) if frames
-             else pd.DataFrame(columns=COLUMNS))
-    member_table = (pd.concat([m for m in members if len(m)], ignore_index=True)
-                    if any(len(m) for m in members) else pd.DataFrame(columns=MEMBER_COLUMNS))
+    table = _in_order(frames, COLUMNS)
+    member_table = _in_order(members, MEMBER_COLUMNS)
     problems += _member_problems(table, member_table)
     resp = Responses(table[COLUMNS], [str(f) for f in files], problems, member_table,
                      values.check_decimal(decimal))
@@ -240,6 +238,32 @@ def load_responses(path: str | os.PathLike | Iterable[str | os.PathLike] = "resp
     else:
         raise_if_errors(problems, ResponsesError, _what(files))
     return resp
+
+
+def _in_order(parts: list, columns: list[str]) -> pd.DataFrame:
+    """One table from tables and plain rows (tuples, or lists of them), in the order given.
+
+    Country files give a few rows each: they are gathered as tuples and become one DataFrame
+    per run of consecutive files, instead of one DataFrame per file (no pandas per file).
+    """
+    blocks: list[pd.DataFrame] = []
+    rows: list[tuple] = []
+    for part in parts:
+        if isinstance(part, pd.DataFrame):
+            if rows:
+                blocks.append(pd.DataFrame(rows, columns=columns))
+                rows = []
+            if len(part):
+                blocks.append(part)
+        elif isinstance(part, tuple):
+            rows.append(part)
+        else:
+            rows.extend(part)
+    if rows:
+        blocks.append(pd.DataFrame(rows, columns=columns))
+    if not blocks:
+        return pd.DataFrame(columns=columns)
+    return blocks[0] if len(blocks) == 1 else pd.concat(blocks, ignore_index=True)
 
 
 def _what(files: list[Path]) -> str:
@@ -270,7 +294,8 @@ def response_files(path: Any) -> list[Path]:
 
 
 def _read_one(f: Path, problems: list[Problem], check_countries: bool,
-              members: list[pd.DataFrame], sheet: str | None = None) -> pd.DataFrame:
+              members: list, sheet: str | None = None) -> pd.DataFrame | list[tuple]:
+    """The answers of one file: a table for CSV/XLSX, rows (tuples of COLUMNS) for YAML/JSON."""
     suffix = f.suffix.lower()
     if suffix in (".yaml", ".yml"):
         return _country_doc(read_yaml(f), str(f), problems, check_countries, members)
@@ -666,8 +691,8 @@ def _long_rows_error(text: str, p: Path) -> InputError:
 
 
 def _country_doc(data: Any, name: str, problems: list[Problem],
-                 check_countries: bool, members: list[pd.DataFrame] | None = None
-                 ) -> pd.DataFrame:
+                 check_countries: bool, members: list | None = None) -> list[tuple]:
+    """The answers of one country's document as rows (tuples of :data:`COLUMNS`)."""
     if not isinstance(data, dict):
         raise InputError("expected a mapping with 'country' and 'answers'", name, 1)
     _refuse_bad_text(data, name, None, None)
@@ -681,15 +706,14 @@ def _country_doc(data: Any, name: str, problems: list[Problem],
     default_source = data.get("source", "questionnaire")
     answers = data.get("answers")
     if members is not None and iso3 is not None:
-        members.append(pd.DataFrame([(iso3, str(country_raw), name,
-                                      line_of(data, "country") or 1)], columns=MEMBER_COLUMNS))
+        members.append((iso3, str(country_raw), name, line_of(data, "country") or 1))
     if "answers" in data and answers is None:
         answers = {}  # "answers:" with nothing under it: an empty submission (warned below)
     if not isinstance(answers, dict):
         problems.append(Problem("no_answers", "expected 'answers': a mapping of question code to "
                                 "answer", name, line_of(data, "answers") or 1,
                                 country=iso3 or str(country_raw)))
-        return pd.DataFrame(columns=COLUMNS)
+        return []
     rows = []
     for q, a in answers.items():
         ln = line_of(answers, q)
@@ -717,7 +741,7 @@ def _country_doc(data: Any, name: str, problems: list[Problem],
             continue
         rows.append((iso3, str(country_raw), str(q), normalise_answer(a), evidence, source,
                      name, ln))
-    return pd.DataFrame(rows, columns=COLUMNS)
+    return rows
 
 
 def _refuse_bad_text(obj: Any, name: str, line: int | None, key: str | None) -> None:
