@@ -34,50 +34,51 @@ def copy_tiny(here: Path, *names: str) -> None:
 
 # ---------------------------------------------------------------- defaults, file by file
 @needs_checkout
-def test_a_local_framework_is_never_paired_with_the_shipped_weights():
+def test_a_local_framework_is_never_paired_with_the_shipped_weights(tmp_path, monkeypatch):
     runner = CliRunner()
-    with runner.isolated_filesystem():
-        copy_tiny(Path("."), "indicators.yaml")
-        run = runner.invoke(main, ["weights"])
-        assert run.exit_code == 2, run.output
-        assert "indicators.yaml is in the current folder but weights.yaml is not" in run.output
-        assert str(shipped_root() / "weights.yaml") in run.output
-        assert "name both with --framework and --weights" in run.output
+    monkeypatch.chdir(tmp_path)
+    copy_tiny(Path("."), "indicators.yaml")
+    run = runner.invoke(main, ["weights"])
+    assert run.exit_code == 2, run.output
+    assert "indicators.yaml is in the current folder but weights.yaml is not" in run.output
+    assert str(shipped_root() / "weights.yaml") in run.output
+    assert "name both with --framework and --weights" in run.output
 
 
 @needs_checkout
-def test_local_files_are_taken_one_by_one():
+def test_local_files_are_taken_one_by_one(tmp_path, monkeypatch):
     runner = CliRunner()
-    with runner.isolated_filesystem():
-        copy_tiny(Path("."), "indicators.yaml", "weights.yaml")
-        # framework and weights from here; responses/ is not here: the shipped demo folder
-        fw, w, resp = fill_defaults(None, None, None)
-        assert (fw, w) == (Path("indicators.yaml"), Path("weights.yaml"))
-        assert resp == shipped_root() / "responses"
-        run = runner.invoke(main, ["weights", "--level", "pillar"])
-        assert run.exit_code == 0, run.output
-        assert run.output.splitlines()[1].startswith("A,")  # the tiny framework's pillar A
-        copy_tiny(Path("."), "responses")
-        assert fill_defaults(None, None, None)[2] == Path("responses")
-        run = runner.invoke(main, ["score", "-o", "out", "-q"])
-        assert run.exit_code == 0, run.output
-        scores = pd.read_csv("out/scores.csv").set_index("iso3")["overall"]
-        assert scores.to_dict() == pytest.approx({"DEU": 87.5, "FRA": 50.0, "KEN": 25.0})
+    monkeypatch.chdir(tmp_path)
+    copy_tiny(Path("."), "indicators.yaml", "weights.yaml")
+    # framework and weights from here; responses/ is not here: the shipped demo folder
+    fw, w, resp = fill_defaults(None, None, None)
+    assert (fw, w) == (Path("indicators.yaml"), Path("weights.yaml"))
+    assert resp == shipped_root() / "responses"
+    run = runner.invoke(main, ["weights", "--level", "pillar"])
+    assert run.exit_code == 0, run.output
+    assert run.output.splitlines()[1].startswith("A,")  # the tiny framework's pillar A
+    copy_tiny(Path("."), "responses")
+    assert fill_defaults(None, None, None)[2] == Path("responses")
+    run = runner.invoke(main, ["score", "-o", "out", "-q"])
+    assert run.exit_code == 0, run.output
+    scores = pd.read_csv("out/scores.csv").set_index("iso3")["overall"]
+    assert scores.to_dict() == pytest.approx({"DEU": 87.5, "FRA": 50.0, "KEN": 25.0})
 
 
 @needs_checkout
-def test_one_named_file_with_a_default_from_elsewhere_is_refused(tmp_path):
+def test_one_named_file_with_a_default_from_elsewhere_is_refused(tmp_path, monkeypatch):
     copy_tiny(tmp_path, "indicators.yaml", "weights.yaml")
     runner = CliRunner()
-    with runner.isolated_filesystem():
-        run = runner.invoke(main, ["weights", "--framework", str(tmp_path / "indicators.yaml")])
-        assert run.exit_code == 2, run.output
-        assert "was given but not --weights" in run.output and "pass --weights too" in run.output
-        run = runner.invoke(main, ["weights", "--weights", str(tmp_path / "weights.yaml")])
-        assert run.exit_code == 2 and "pass --framework too" in run.output
-        ok = runner.invoke(main, ["weights", "--framework", str(tmp_path / "indicators.yaml"),
-                                  "--weights", str(tmp_path / "weights.yaml")])
-        assert ok.exit_code == 0, ok.output
+    (tmp_path / "empty").mkdir()
+    monkeypatch.chdir(tmp_path / "empty")
+    run = runner.invoke(main, ["weights", "--framework", str(tmp_path / "indicators.yaml")])
+    assert run.exit_code == 2, run.output
+    assert "was given but not --weights" in run.output and "pass --weights too" in run.output
+    run = runner.invoke(main, ["weights", "--weights", str(tmp_path / "weights.yaml")])
+    assert run.exit_code == 2 and "pass --framework too" in run.output
+    ok = runner.invoke(main, ["weights", "--framework", str(tmp_path / "indicators.yaml"),
+                              "--weights", str(tmp_path / "weights.yaml")])
+    assert ok.exit_code == 0, ok.output
 
 
 def test_a_named_framework_with_weights_beside_it_in_the_current_folder(tmp_path,

@@ -209,13 +209,14 @@ def test_replace_adds_a_new_country(tmp_path):
     assert t["before"].isna().all()
 
 
-def test_cli_score_with_prints_changes_and_writes_nothing(tmp_path):
+def test_cli_score_with_prints_changes_and_writes_nothing(tmp_path, monkeypatch):
     path = _ken_as_deu(tmp_path)
     runner = CliRunner()
-    with runner.isolated_filesystem(temp_dir=tmp_path):
-        res = runner.invoke(main, ["score", *FW_ARGS, "--with", str(path)])
-        assert res.exit_code == 0, res.output
-        assert not Path("results").exists()
+    (tmp_path / "here").mkdir()
+    monkeypatch.chdir(tmp_path / "here")
+    res = runner.invoke(main, ["score", *FW_ARGS, "--with", str(path)])
+    assert res.exit_code == 0, res.output
+    assert not Path("results").exists()
     assert "KEN (Kenya) with the given answers:" in res.output
     assert "25.00 -> 87.50 (+62.50)" in res.output
     assert "3 ->    1 of 3 (+2 places)" in res.output
