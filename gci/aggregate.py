@@ -260,6 +260,31 @@ def aggregate(structure: Structure, credit: np.ndarray, available: np.ndarray,
     return value, avail, share
 
 
+def zeroed_by_aggregation(structure: Structure, value: np.ndarray, avail: np.ndarray,
+                          aggregation: str | Mapping[str, str] = "arithmetic"
+                          ) -> dict[str, np.ndarray]:
+    """Countries that a zeroing mean (geometric, harmonic, ...) scores 0 at each level.
+
+    A geometric or harmonic mean is 0 as soon as one of its components is 0, whatever the
+    others: such a country is tied at the bottom for a reason that has nothing to do with its
+    other answers. Returns level name (of the parent: ``overall``, ``pillar``, ...) → boolean
+    array over countries, for the levels aggregated with a method of :data:`ZEROING` where at
+    least one country is so zeroed. ``value``/``avail`` are those of :func:`aggregate`
+    (countries × nodes, no batch axes).
+    """
+    out: dict[str, np.ndarray] = {}
+    for d, _parents, child, mask in structure.groups:
+        if _method_for(aggregation, d) not in ZEROING:
+            continue
+        v = np.nan_to_num(value[:, child], nan=1.0)   # (countries, P, K)
+        zero = (v <= 0) & avail[:, child] & mask        # an available component at 0
+        hit = zero.any(axis=(1, 2))
+        if hit.any():
+            level = LEVEL_NAMES[min(d, len(LEVEL_NAMES) - 1)]
+            out[level] = out[level] | hit if level in out else hit
+    return out
+
+
 def _method_for(aggregation: str | Mapping[str, str], parent_depth: int) -> str:
     if isinstance(aggregation, str):
         method = aggregation

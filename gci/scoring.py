@@ -288,6 +288,8 @@ def score(responses: Responses | PathLike | None = None,
                                   aggregation=aggregation, structure=structure,
                                   groups=imp_groups, coverage=coverage, inputs=imputed)
     log.append({"step": "aggregate", "missing": missing, "aggregation": aggregation})
+    matrix.problems.extend(_zeroing_problems(structure, value, avail, aggregation,
+                                             matrix.countries))
     if coverage is not None:
         log.append({"step": "coverage", "minimum": coverage})
     options = {"scheme": ws.name, "scale": ws.scale, "missing": missing,
@@ -304,6 +306,29 @@ def score(responses: Responses | PathLike | None = None,
                        value=value, available=avail, share=share, options=options,
                        groups=group_series, tier_scheme=tier_scheme, inputs=inputs, log=log,
                        version=__version__)
+
+
+def _zeroing_problems(structure: Structure, value: np.ndarray, avail: np.ndarray,
+                      aggregation: str | Mapping[str, str], countries: list[str]
+                      ) -> list[Problem]:
+    """A warning per level where a geometric/harmonic mean scores countries 0 for one zero."""
+    from .aggregate import zeroed_by_aggregation
+
+    out = []
+    for level, hit in zeroed_by_aggregation(structure, value, avail, aggregation).items():
+        names = [countries[i] for i in np.nonzero(hit)[0]]
+        shown = ", ".join(names[:12]) + (f" and {len(names) - 12} more" if len(names) > 12
+                                         else "")
+        method = aggregation if isinstance(aggregation, str) else aggregation.get(level)
+        what = "overall score" if level == "overall" else f"{level} score(s)"
+        out.append(Problem(
+            "zeroing_aggregation",
+            f"{len(names)} of {len(countries)} countries get an {what} of 0 only because one "
+            f"component is 0: the {level} level is a '{method}' mean, which is 0 whatever the "
+            f"other components ({shown}); use 'geometric_shifted' (the geometric mean of the "
+            "credit rescaled to [1, 100], as the JRC/COINr audits do) or 'arithmetic'", None,
+            severity="warning"))
+    return out
 
 
 def replace_countries(responses: Responses, replace: Responses | PathLike | list[PathLike], *,

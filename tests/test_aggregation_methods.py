@@ -119,3 +119,22 @@ def test_drop_leaves_an_aggregate_missing_and_reweights_the_parent(tiny_paths):
     assert value[deu, s.codes.index("B1")] == pytest.approx(1.0)  # below B: unchanged
     fra = r.matrix.countries.index("FRA")
     assert value[fra, 0] == pytest.approx(0.5)  # other countries unchanged
+
+
+def test_score_warns_when_a_geometric_mean_zeroes_countries(default_result):
+    # issue 9: a geometric overall is 0 for every country with one pillar at 0 -- say so.
+    # Expected set worked out independently: pillars at 0 in the arithmetic run.
+    import gci
+
+    zero_pillar = set(default_result.pillars.index[(default_result.pillars == 0).any(axis=1)])
+    assert len(zero_pillar) > 10  # the synthetic 2024 demo has such countries
+    geo = gci.score(aggregation={"overall": "geometric"})
+    assert set(geo.overall.index[geo.overall == 0]) == zero_pillar
+    v = geo.validation
+    (msg,) = v.loc[v["kind"] == "zeroing_aggregation", "message"]
+    assert msg.startswith(f"{len(zero_pillar)} of 194 countries get an overall score of 0")
+    assert "'geometric' mean" in msg and "geometric_shifted" in msg
+    assert "zeroing_aggregation" not in set(default_result.validation["kind"])
+    shifted = gci.score(aggregation={"overall": "geometric_shifted"})
+    assert "zeroing_aggregation" not in set(shifted.validation["kind"])
+    assert (shifted.overall[sorted(zero_pillar)] > 0).all()
