@@ -152,10 +152,14 @@ def plot(kind: str, output: Path, region: str | None, top: int | None,
 @click.option("--published", metavar="EDITION", default=None,
               help="Show ITU's published scores of this edition beside the computed ones "
                    "(2024: overall and pillars; 2014-2020: overall).")
+@click.option("--ranks/--no-ranks", default=None,
+              help="Show the global and regional rank in the profile (default: not for a tier "
+                   "edition such as GCI 2024, which publishes tiers, not ranks).")
 @run_options
 @with_opt
 @quiet_opt
 def report(country: str | None, all_: bool, output: Path | None, published: str | None,
+           ranks: bool | None,
            framework: Path | None, weights: Path | None, scheme: str | None,
            responses: tuple[Path, ...], missing: str, ties: str, tiers: str, groups: Path | None,
            with_: tuple[Path, ...],
@@ -205,7 +209,8 @@ def report(country: str | None, all_: bool, output: Path | None, published: str 
         if output == Path("results") / f"{country.upper()}.html":
             output = Path("results") / f"{iso3}.html"
         path = write_country_profile(result, iso3, output, protect=protect,
-                                     command=_command_line(), published=published)
+                                     command=_command_line(), published=published,
+                                     ranks=ranks)
     if not quiet:
         click.echo(f"  wrote {path}")
 

@@ -152,7 +152,7 @@ def published_pillars(edition: int | str) -> pd.DataFrame:
 
 
 def country_profile(result: ScoreResult, country: str, *, command: str | None = None,
-                    published: int | str | None = None) -> str:
+                    published: int | str | None = None, ranks: bool | None = None) -> str:
     """The HTML profile of one country (a complete, self-contained page).
 
     Parameters
@@ -165,6 +165,9 @@ def country_profile(result: ScoreResult, country: str, *, command: str | None = 
     published : int or str, optional
         An edition of ITU's published GCI (2024: with pillar scores) to show beside the
         computed scores.
+    ranks : bool, optional
+        Show the global and regional rank. Default: not for an edition whose tier scheme names
+        it (GCI 2024 publishes tiers, not ranks; the page says how to show them), else yes.
 
     Returns
     -------
@@ -200,6 +203,14 @@ def country_profile(result: ScoreResult, country: str, *, command: str | None = 
     rrank = _fmt_int(row.get("regional_rank"))
     edition = getattr(result.tier_scheme, "edition", None)
     tier_label = f"{edition} tier" if edition else "Tier"
+    show_ranks = (edition is None or tier is None) if ranks is None else ranks
+    rank_cards = (f'<div class="card"><div class="label">Global rank</div><div class="big">'
+                  f'<span id="global-rank">{rank}</span></div><div class="small">of '
+                  f'<span id="global-count">{n_scored}</span> economies</div></div>'
+                  f'<div class="card"><div class="label">Regional rank</div><div class="big">'
+                  f'<span id="regional-rank">{rrank}</span></div><div class="small">of '
+                  f'<span id="regional-count">{n_region}</span> in <span id="region">'
+                  f'{e(region_text)}</span></div></div>') if show_ranks else ""
     parts.append('<section class="cards">'
                  f'<div class="card tier-card" style="border-top-color:{tier_color}">'
                  f'<div class="label" id="tier-label">{e(tier_label)}</div>'
@@ -207,13 +218,12 @@ def country_profile(result: ScoreResult, country: str, *, command: str | None = 
                  f'<div class="card"><div class="label">Overall score</div><div class="big">'
                  f'<span id="overall-score">{_fmt(row["overall"])}</span></div>'
                  f'<div class="small">out of {result.scale:g}</div></div>'
-                 f'<div class="card"><div class="label">Global rank</div><div class="big">'
-                 f'<span id="global-rank">{rank}</span></div><div class="small">of '
-                 f'<span id="global-count">{n_scored}</span> economies</div></div>'
-                 f'<div class="card"><div class="label">Regional rank</div><div class="big">'
-                 f'<span id="regional-rank">{rrank}</span></div><div class="small">of '
-                 f'<span id="regional-count">{n_region}</span> in <span id="region">'
-                 f'{e(region_text)}</span></div></div></section>')
+                 f'{rank_cards}</section>')
+    if not show_ranks:
+        parts.append(f'<p class="note" id="ranks-note">{e(edition)} places economies in tiers '
+                     "and publishes no ranks, so this profile shows none; ranks computed by "
+                     "gci are available on request (<code>gci report --ranks</code>, "
+                     "<code>ranks=True</code>) and in <code>scores.csv</code>.</p>")
     parts.append(_pillar_section(result, iso3, region_text))
     parts.append(_areas_section(result, iso3))
     parts.append(_peers_section(result, iso3, region_text, tier_text))
@@ -238,12 +248,13 @@ def country_profile(result: ScoreResult, country: str, *, command: str | None = 
 def write_country_profile(result: ScoreResult, country: str, path: str | os.PathLike, *,
                           protect: list[str | os.PathLike] | None = None,
                           command: str | None = None,
-                          published: int | str | None = None) -> Path:
+                          published: int | str | None = None,
+                          ranks: bool | None = None) -> Path:
     """Write :func:`country_profile` to ``path`` atomically (never over an input file)."""
     path = Path(path)
     refuse_input_target(result, path, protect)
     write_text_atomic(path, country_profile(result, country, command=command,
-                                            published=published))
+                                            published=published, ranks=ranks))
     return path
 
 

@@ -132,7 +132,7 @@ def test_points_weighted_scheme_and_closed_form(default_result):
 
 # --- page content -----------------------------------------------------------------------------
 def test_profile_numbers_by_hand(tiny):
-    page = Page(country_profile(tiny, "Germany"))
+    page = Page(country_profile(tiny, "Germany", ranks=True))
     assert page.text("overall-score") == "87.50"
     assert page.text("tier") == "Tier 2 - Advancing"
     assert page.text("global-rank") == "1" and page.text("global-count") == "3"
@@ -215,7 +215,7 @@ def test_strength_and_growth_rule_by_hand(tiny):
 
 
 def test_profile_leads_with_the_tier(tiny, default_result):
-    text = country_profile(default_result, "KEN")
+    text = country_profile(default_result, "KEN", ranks=True)
     assert text.index('id="tier"') < text.index('id="overall-score"') < text.index(
         'id="global-rank"')
     assert Page(text).text("tier-label") == "GCI 2024 tier"
@@ -297,7 +297,7 @@ def _chromium(tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
 @needs_chromium
 def test_profile_in_headless_chromium(tmp_path, default_result):
     r = default_result
-    path = write_country_profile(r, "KEN", tmp_path / "KEN.html")
+    path = write_country_profile(r, "KEN", tmp_path / "KEN.html", ranks=True)
     shot = tmp_path / "ken.png"
     done = _chromium(tmp_path, "--window-size=1200,2000", f"--screenshot={shot}",
                      "--dump-dom", path.as_uri())
@@ -334,3 +334,27 @@ def test_profile_in_headless_chromium(tmp_path, default_result):
     assert page.text("warning-count") == str(int((r.validation["country"] == "KEN").sum()))
     png = shot.read_bytes()
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 20_000  # a rendered page, not blank
+
+
+def test_a_tier_edition_profile_shows_no_ranks_unless_asked(tiny, default_result, tmp_path):
+    # issue 12: GCI 2024 publishes tiers, not ranks -- ranks only on request
+    page = Page(country_profile(default_result, "KEN"))
+    assert "global-rank" not in page.by_id and "regional-rank" not in page.by_id
+    assert page.text("tier") == default_result.scores.loc["KEN", "tier"]
+    assert "publishes no ranks" in page.text("ranks-note")
+    assert "gci report --ranks" in page.text("ranks-note")
+    shown = Page(country_profile(default_result, "KEN", ranks=True))
+    assert shown.text("global-rank") == str(int(default_result.scores.loc["KEN", "global_rank"]))
+    assert "ranks-note" not in shown.by_id
+    untiered = gci.score(TINY / "responses", TINY / "indicators.yaml", TINY / "weights.yaml",
+                         tiers=None)  # no tier edition: ranks, as up to GCI 2020
+    assert Page(country_profile(untiered, "DEU")).text("global-rank") == "1"
+    from click.testing import CliRunner
+
+    from gci.cli import main
+
+    for flag, has_rank in (([], False), (["--ranks"], True)):
+        out = tmp_path / f"ken{len(flag)}.html"
+        res = CliRunner().invoke(main, ["report", "KEN", "-o", str(out), "-q", *flag])
+        assert res.exit_code == 0, res.output
+        assert ('id="global-rank"' in out.read_text(encoding="utf-8")) is has_rank
