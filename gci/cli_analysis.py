@@ -271,12 +271,15 @@ def _split(values: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def _numbers(values: tuple[str, ...], option: str) -> tuple[float, ...]:
+    """Comma-separated numbers of an option, each read by :func:`gci.values.parse_number`."""
+    from .values import BadValue, parse_number
+
     out = []
     for v in _split(values):
         try:
-            out.append(float(v))
-        except ValueError:
-            raise click.BadParameter(f"{v!r} is not a number", param_hint=option) from None
+            out.append(parse_number(v))
+        except BadValue as exc:
+            raise click.BadParameter(exc.message, param_hint=option) from None
     return tuple(out)
 
 

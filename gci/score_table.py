@@ -94,12 +94,12 @@ def parse_score(text: object, decimal: str | None = None) -> float:
 
 
 def _parse_rank(text: object) -> int:
-    raw = str(text).strip()
+    """Read one published-rank cell with :func:`gci.values.parse_number`: a whole number >= 1."""
     try:
-        value = float(raw)
-    except ValueError:
-        raise ValueError(f"rank {text!r} is not a whole number >= 1") from None
-    if not math.isfinite(value) or value < 1 or value != int(value):
+        value = values.parse_number(text)
+    except values.BadValue as exc:
+        raise ValueError(f"rank {exc.message}; expected a whole number >= 1") from None
+    if value < 1 or value != int(value):
         raise ValueError(f"rank {text!r} is not a whole number >= 1")
     return int(value)
 

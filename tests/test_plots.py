@@ -323,3 +323,18 @@ def test_save_png_svg_and_bad_suffix(tiny, tmp_path):
     with pytest.raises(GCIError, match=r"\.png, \.svg, \.pdf"):
         save_figure(ax, tmp_path / "a.gif")
     assert not (tmp_path / "a.gif").exists()
+
+
+@pytest.mark.parametrize("cell", ["55,2", "1_000", "1e999", "\u0661\u0662", "50%"])
+def test_slope_previous_table_numbers_go_through_the_strict_reader(tmp_path, cell):
+    # gci plot slope --previous: the same number rules as every other reader (issue 9)
+    from gci.errors import ValidationError
+    from gci.plots.slope import read_ranks
+
+    f = tmp_path / "old.csv"
+    f.write_text(f'iso3,score\nFRA,"{cell}"\nDEU,60\n', encoding="utf-8")
+    with pytest.raises(ValidationError) as info:
+        read_ranks(f)
+    (p,) = info.value.errors
+    assert (p.kind, p.line, p.country) == ("bad_value", 2, "FRA")
+    assert repr(cell) in p.message

@@ -280,3 +280,14 @@ def test_within_reports_scores_that_differ_from_the_published_ones():
     differ = [p for p in t.attrs["problems"] if p.kind == "score_differs"]
     assert len(differ) == 1 and "DEU 0.85 (published 0.849)" in differ[0].message
     assert "FRA" not in differ[0].message
+
+
+@pytest.mark.parametrize("cell,why", [("1_0", "thousands separators"), ("2,0", "has a comma"),
+                                      ("2.5", "not a whole number"), ("0", "not a whole number"),
+                                      ("inf", "not a finite number")])
+def test_published_rank_cells_are_read_strictly(cell, why):
+    from gci.score_table import _parse_rank
+
+    with pytest.raises(ValueError, match=why):
+        _parse_rank(cell)
+    assert _parse_rank(" 12 ") == 12 and _parse_rank("3.0") == 3

@@ -12,6 +12,7 @@ from ..countries import country_name, resolve_country
 from ..errors import GCIError, InputError, Problem, ValidationError
 from ..published import published_ranks  # noqa: F401 - re-exported for gci.plots
 from ..sanitise import for_plot
+from ..values import BadValue, parse_number
 from ._common import label_fontsize, new_axes, row_height
 from .colors import CHANGE_COLORS
 
@@ -59,11 +60,9 @@ def read_ranks(path: str | os.PathLike) -> pd.Series:
                                     name, row, country=iso3))
             continue
         try:
-            num = float(str(v).strip())
-            if not np.isfinite(num):
-                raise ValueError
-        except ValueError:
-            problems.append(Problem("bad_value", f"{vcol} {v!r} is not a number", name, row,
+            num = parse_number(v)  # the one strict reader (a comma, 1_000, 1e999 refused)
+        except BadValue as exc:
+            problems.append(Problem("bad_value", f"{vcol} {exc.message}", name, row,
                                     country=iso3, item=str(vcol)))
             continue
         codes.append(iso3)
