@@ -98,7 +98,7 @@ def _parse_rank(text: object) -> int:
     try:
         value = values.parse_number(text)
     except values.BadValue as exc:
-        raise ValueError(f"rank {exc.message}; expected a whole number >= 1") from None
+        raise ValueError(f"rank {exc.message}; a rank is a whole number >= 1") from None
     if value < 1 or value != int(value):
         raise ValueError(f"rank {text!r} is not a whole number >= 1")
     return int(value)
