@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import re
 import unicodedata
+from collections.abc import Iterable
 from functools import lru_cache
 from importlib import resources
 
@@ -168,6 +169,40 @@ def check_grouping(groups: pd.Series, countries: list[str], what: str = "the gro
                                      "row for each (iso3,group)", what, None)], what)
 
 
+def resolve_rows(cells: Iterable[object], name: str, *, known: set[str] | None = None,
+                 check: bool = True, first: int = 2) -> tuple[list[str | None], list[Problem]]:
+    """Resolve a table's country column, row by row (the first data row is ``first``).
+
+    Returns the code of every row — ``None`` for a row refused: an unknown or ambiguous country,
+    or one already given in an earlier row — and the problems: ``unknown_country`` and
+    ``duplicate_country`` (naming both rows). ``check=False`` keeps any non-empty text as the
+    code (units that are not countries). The one resolver of the table readers that key rows by
+    country (score tables, slope tables, groupings).
+    """
+    codes: list[str | None] = []
+    problems: list[Problem] = []
+    first_row: dict[str, int] = {}
+    for row, c in enumerate(cells, start=first):
+        if check:
+            iso, err = resolve_country(c, known)
+        else:
+            iso = str(c).strip() or None
+            err = None if iso else "no country given"
+        if err:
+            problems.append(Problem("unknown_country", err, name, row, country=str(c)))
+            codes.append(None)
+            continue
+        if iso in first_row:
+            problems.append(Problem("duplicate_country", f"{iso} appears in rows "
+                                    f"{first_row[iso]} and {row}; keep one row per country",
+                                    name, row, country=iso))
+            codes.append(None)
+            continue
+        first_row[iso] = row
+        codes.append(iso)
+    return codes, problems
+
+
 def load_grouping(path: str | os.PathLike) -> pd.Series:
     """Read a country → group mapping CSV or XLSX (columns ``iso3`` and ``group``).
 
@@ -191,23 +226,14 @@ def load_grouping(path: str | os.PathLike) -> pd.Series:
     if gcol is None or ccol is None:
         raise GroupingError([Problem("missing_column", "a grouping CSV needs columns 'iso3' and "
                                      f"'group'; found {list(df.columns)}", name, 1)], name)
-    problems = []
+    codes, problems = resolve_rows(df[ccol], name)
     out: dict[str, str] = {}
-    first_row: dict[str, int] = {}
-    for i, (c, g) in enumerate(zip(df[ccol], df[gcol]), start=2):
-        iso, err = resolve_country(c)
-        if err:
-            problems.append(Problem("unknown_country", err, name, i, country=str(c)))
+    for i, (iso, g) in enumerate(zip(codes, df[gcol]), start=2):
+        if iso is None:
             continue
         if not str(g).strip():
             problems.append(Problem("empty_group", "the group is empty", name, i, country=iso))
             continue
-        if iso in first_row:
-            problems.append(Problem("duplicate_country", f"{iso} appears twice: rows "
-                                    f"{first_row[iso]} and {i}; keep one row per country",
-                                    name, i, country=iso))
-            continue
-        first_row[iso] = i
         out[iso] = str(g).strip()
     if problems:
         raise GroupingError(problems, name)

@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from . import values
-from .countries import itu_regions, region_of, resolve_country
+from .countries import itu_regions, region_of, resolve_rows
 from .errors import GCIError, Problem, ResponsesError, raise_if_errors
 from .ranking import DEFAULT_TIES, rank_scores, rank_within
 from .responses import read_table
@@ -292,23 +292,13 @@ def read_score_table(path: str | os.PathLike, *, year: int | None = None,
     out: dict[str, float] = {}
     ranks: dict[str, int] = {}
     missing_rows: list[str] = []
-    first_row: dict[str, int] = {}
-    known = set(itu_regions()["iso3"])
+    row_codes, row_problems = resolve_rows(df[ccol], name, known=set(itu_regions()["iso3"]),
+                                           check=check_countries)
+    problems += row_problems
     rank_values = df[rcol] if rcol is not None else [None] * len(df)
-    for row, (c, s, r) in enumerate(zip(df[ccol], df[scol], rank_values), start=2):
-        if check_countries:
-            iso, err = resolve_country(c, known)
-        else:
-            iso, err = (str(c).strip() or None), (None if str(c).strip() else "no country given")
-        if err:
-            problems.append(Problem("unknown_country", err, name, row, country=str(c)))
+    for row, (iso, s, r) in enumerate(zip(row_codes, df[scol], rank_values), start=2):
+        if iso is None:
             continue
-        if iso in first_row:
-            problems.append(Problem("duplicate_country", f"{iso} appears more than once: rows "
-                                    f"{first_row[iso]} and {row}; keep one row per country",
-                                    name, row, country=iso))
-            continue
-        first_row[iso] = row
         if _is_missing(s):
             shown = _shown(s)
             if drop_missing:

@@ -308,8 +308,9 @@ def test_read_ranks_from_scores_and_errors(tmp_path):
     text = str(err.value)
     assert "bad.csv:2" in text and "not a number" in text
     assert "bad.csv:3" in text and "ZZZ" in text
-    # row 4 repeats FRA, but row 2's FRA was rejected, so it is not a duplicate
-    assert len(err.value.problems) == 2
+    # row 4 repeats FRA: a country in two rows is an error whatever the first row holds
+    assert "bad.csv:4" in text and "FRA appears in rows 2 and 4" in text
+    assert len(err.value.problems) == 3
 
 
 # --- output -----------------------------------------------------------------------------------

@@ -104,7 +104,7 @@ def test_rank_reports_every_bad_row(tmp_path):
     out = res.output
     assert f"{src}:3" in out and "XYZ" in out          # unknown country, row 3
     assert f"{src}:4" in out and "'abc'" in out         # not a number
-    assert f"{src}:5" in out and "more than once" in out
+    assert f"{src}:5" in out and "FRA appears in rows 2 and 5" in out
     assert f"{src}:6" in out and "'-5'" in out
     assert "Traceback" not in out
 

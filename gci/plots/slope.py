@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from ..countries import country_name, resolve_country
+from ..countries import country_name, resolve_country, resolve_rows
 from ..errors import GCIError, InputError, Problem, ValidationError
 from ..published import published_ranks  # noqa: F401 - re-exported for gci.plots
 from ..sanitise import for_plot
@@ -48,16 +48,10 @@ def read_ranks(path: str | os.PathLike) -> pd.Series:
         raise InputError(f"expected columns iso3 and one of {', '.join(RANK_COLUMNS)}, score, "
                          f"overall; found {', '.join(map(str, df.columns))}", name)
     vcol = rcol if rcol is not None else scol
-    problems, codes, values, first_row = [], [], [], {}
-    for row, (c, v) in enumerate(zip(df[ccol], df[vcol]), start=2):
-        iso3, err = resolve_country(c)
-        if err:
-            problems.append(Problem("unknown_country", err, name, row, country=str(c)))
-            continue
-        if iso3 in first_row:
-            problems.append(Problem("duplicate_country", f"{iso3} appears twice: rows "
-                                    f"{first_row[iso3]} and {row}; keep one row per country",
-                                    name, row, country=iso3))
+    row_codes, problems = resolve_rows(df[ccol], name)
+    codes, values = [], []
+    for row, (iso3, v) in enumerate(zip(row_codes, df[vcol]), start=2):
+        if iso3 is None:
             continue
         try:
             num = parse_number(v)  # the one strict reader (a comma, 1_000, 1e999 refused)
@@ -66,7 +60,6 @@ def read_ranks(path: str | os.PathLike) -> pd.Series:
                                     country=iso3, item=str(vcol)))
             continue
         codes.append(iso3)
-        first_row[iso3] = row
         values.append(num)
     if problems:
         raise ValidationError(problems, name)
