@@ -39,16 +39,24 @@ from .weights import Weights, WeightScheme, resolve_scheme
 PathLike = str | os.PathLike
 
 
-#: Default input of each kind, looked up by name in the current folder, then in the checkout.
+#: Default input of each kind, looked up by name in the current folder, then in the shipped
+#: default (:func:`shipped_root`: the checkout, else the copy installed with the package).
 DEFAULT_NAMES = {"framework": "indicators.yaml", "weights": "weights.yaml",
                  "responses": "responses"}
 
 
 def shipped_root() -> Path | None:
-    """The source checkout gci was installed from (editable install), or ``None``."""
-    base = Path(__file__).resolve().parent.parent
-    if (base / "indicators.yaml").is_file() and (base / "weights.yaml").is_file():
-        return base
+    """Folder of the shipped default edition, or ``None`` when there is none.
+
+    The source checkout gci runs from (an editable install, or ``PYTHONPATH``): its top-level
+    ``indicators.yaml``, ``weights.yaml`` and ``responses/`` are the one source of the default
+    edition. Else the copy of those files built into the installed package (``gci/_default``,
+    written by ``setup.py`` when the wheel is built; ``pip install .`` from anywhere).
+    """
+    package = Path(__file__).resolve().parent
+    for base in (package.parent, package / "_default"):
+        if (base / "indicators.yaml").is_file() and (base / "weights.yaml").is_file():
+            return base
     return None
 
 
@@ -56,7 +64,7 @@ def project_root() -> Path | None:
     """Folder holding the default framework and weights, or ``None``.
 
     The current folder when it has both ``indicators.yaml`` and ``weights.yaml``, else the
-    source checkout gci was installed from (:func:`shipped_root`).
+    shipped default (:func:`shipped_root`).
     """
     here = Path(".")
     if (here / "indicators.yaml").is_file() and (here / "weights.yaml").is_file():
@@ -94,8 +102,8 @@ def fill_defaults(framework: Any, weights: Any, responses: Any, *,
     them.
 
     Rule: each of ``indicators.yaml``, ``weights.yaml`` and ``responses/`` is taken from the
-    current folder when it is there, else from the shipped default (the checkout gci was
-    installed from). A framework and weights from two different folders are used together only
+    current folder when it is there, else from the shipped default (:func:`shipped_root`: the
+    checkout gci runs from, else the copy installed with the package). A framework and weights from two different folders are used together only
     when both were named explicitly: e.g. a local ``indicators.yaml`` is never paired silently
     with the checkout's ``weights.yaml``, and ``--framework other/fw.yaml`` alone is refused
     when the default weights are elsewhere.
