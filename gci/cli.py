@@ -230,6 +230,8 @@ def score(ctx: click.Context, framework: Path | None, weights: Path | None, sche
     from .scoring import score as run
 
     framework, weights, responses = _inputs(framework, weights, responses)
+    if not with_ and ctx.get_parameter_source("output") == click.core.ParameterSource.DEFAULT:
+        _refuse_default_output_for_other_runs(ctx, output, framework, weights, responses)
     options = dict(scheme=scheme, missing=missing, ties=ties,
                    tiers=None if tiers == "none" else tiers, groups=groups, coverage=coverage)
     with progress_bar(len(response_files(responses)), quiet, "Reading responses") as progress:
@@ -260,6 +262,60 @@ def score(ctx: click.Context, framework: Path | None, weights: Path | None, sche
             more = f" and {len(kept) - 10} more" if len(kept) > 10 else ""
             click.echo(f"  kept {len(kept)} item(s) in {output} that gci score did not write: "
                        + ", ".join(kept[:10]) + more)
+
+
+#: ``gci score`` options that change the result (or the files) of the default run, with how a
+#: suggested output folder names them (see _refuse_default_output_for_other_runs).
+_RUN_CHOICES = {"framework": "custom", "weights": "custom", "responses": "custom",
+                "scheme": "{}", "missing": "missing-{}", "ties": "ties-{}", "tiers": "tiers-{}",
+                "groups": "custom", "coverage": "coverage-{}", "fmt": "{}"}
+
+
+def _refuse_default_output_for_other_runs(ctx: click.Context, output: Path, framework: Any,
+                                          weights: Any, responses: Any) -> None:
+    """Refuse to write the default ``results/`` for anything but the default run.
+
+    Rule: without ``-o``, ``gci score`` writes ``results/`` only when every input and option
+    is at its default (inputs named explicitly count as default when they are the files the
+    default rule picks; ``--scheme`` naming the default scheme too). ``results/`` thus always
+    holds the default run of the folder (the shipped edition's, committed and tested, in the
+    checkout); any other choice must name its output folder.
+    """
+    from .scoring import fill_defaults
+
+    try:
+        defaults = dict(zip(("framework", "weights", "responses"),
+                            fill_defaults(None, None, None)))
+    except GCIError:
+        defaults = {}
+    given = {"framework": framework, "weights": weights, "responses": responses}
+    changed = []
+    for name, tag in _RUN_CHOICES.items():
+        if ctx.get_parameter_source(name) != click.core.ParameterSource.COMMANDLINE:
+            continue
+        value = ctx.params[name]
+        if name in given:
+            same = (name in defaults and isinstance(given[name], (str, os.PathLike))
+                    and Path(given[name]).resolve() == Path(defaults[name]).resolve())
+        elif name == "scheme":
+            from .weights import load_weights
+
+            same = value == load_weights(weights).default
+        else:
+            same = value == next(p for p in ctx.command.params if p.name == name).default
+        if not same:
+            changed.append((name, value, tag))
+    if not changed:
+        return
+    named = ", ".join(f"--{'format' if n == 'fmt' else n} "
+                      + (" ".join(map(str, v)) if isinstance(v, tuple) else str(v))
+                      for n, v, _ in changed)
+    parts = dict.fromkeys(tag.format(v) for _n, v, tag in changed)
+    suggestion = "results-" + "-".join(parts)
+    verb = "changes" if len(changed) == 1 else "change"
+    raise GCIError(f"{output}/ is kept for the default run (every input and option at its "
+                   f"default), and {named} {verb} the result: name the output folder, e.g. "
+                   f"add -o {suggestion}")
 
 
 @main.command()
@@ -368,6 +424,26 @@ def weights(framework: Path | None, weights: Path | None, scheme: str | None, le
         kinds = {"pillar": ["pillar"], "indicator": ["indicator"], "question": ["question"]}
         table = table[table["kind"].isin(kinds[level])]
     click.echo(frame_to_csv_text(table), nl=False)
+
+
+@main.command()
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@quiet_opt
+def init(directory: Path, quiet: bool) -> None:
+    """Start a project in DIRECTORY: framework, weights, one example answer file, a README.
+
+    The framework and weights are editable copies of the shipped default; responses/ holds one
+    example country (SYNTHETIC demo answers). Run `gci score` inside DIRECTORY to score it at
+    once. DIRECTORY must be new or empty: nothing is ever overwritten.
+    """
+    from .project import init_project
+
+    written = init_project(directory)
+    if not quiet:
+        click.echo(f"Started a gci project in {directory}:")
+        for path in written:
+            click.echo(f"  wrote {path}")
+        click.echo(f"Next: cd {shlex.quote(str(directory))} && gci validate && gci score")
 
 
 def _register_commands() -> None:

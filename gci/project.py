@@ -1,0 +1,147 @@
+"""Starting a project of one's own: ``gci init DIR``.
+
+This module owns the layout of a new gci project folder: the shipped default framework and
+weights (editable copies), a ``responses/`` folder with one example country, and a README stub.
+``gci score`` run inside the folder scores it at once (the file-by-file default rule of
+:func:`gci.scoring.fill_defaults` finds all three inputs there). Nothing is ever overwritten: a
+folder that exists and is not empty is refused, and the project appears in one rename (a run cut
+short leaves no half-made project).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from ._version import __version__
+from .errors import GCIError
+
+#: The country whose (synthetic) demo answers are copied as the example response file.
+EXAMPLE_COUNTRY = "KEN"
+
+_README = """\
+# {name}: a gci project
+
+Made by `gci init` (gci {version}) from gci's shipped default edition. Run every `gci` command
+from this folder: each of `indicators.yaml`, `weights.yaml` and `responses/` is read from here.
+
+* `indicators.yaml`: the framework (pillars, indicators, questions, how each answer is
+  credited). Edit, add or remove questions. It is the gci project's own wording of the public
+  GCI 2020/2024 structure, not ITU's questionnaire.
+* `weights.yaml`: the weight schemes (the `default:` one is used unless `--scheme NAME`); the
+  gci project's own schemes, not ITU's weights.
+* `responses/{example}.yaml`: one example country's answers. They are **SYNTHETIC** (gci's
+  demo data, seed 2024), not real answers: replace them, and add one file per country.
+
+Start:
+
+```bash
+gci validate          # every problem in the framework, weights and answers
+gci score             # scores, tiers and ranks -> results/
+gci template FRA -o responses/FRA.yaml --blank   # a blank answer file for another country
+```
+
+`gci score` writes `results/` only with every input and option at its default; when you try
+another choice (`--scheme`, `--missing`, `--responses`, ...) name the output folder with `-o`.
+"""
+
+
+def _refuse_existing(target: Path) -> None:
+    """Raise when ``target`` is a file, or a folder that is not empty (nothing is overwritten)."""
+    if target.is_symlink() or (target.exists() and not target.is_dir()):
+        raise GCIError(f"{target} exists and is not a folder: gci init makes a new folder; "
+                       "choose another name")
+    if target.is_dir():
+        entries = sorted(os.listdir(target))
+        if entries:
+            shown = ", ".join(entries[:5]) + (f" and {len(entries) - 5} more"
+                                              if len(entries) > 5 else "")
+            raise GCIError(f"{target} is not empty ({shown}): gci init never overwrites "
+                           "anything; choose a new or empty folder")
+
+
+def init_project(directory: str | os.PathLike) -> list[Path]:
+    """Write a new gci project into ``directory`` (new, or an empty folder).
+
+    Parameters
+    ----------
+    directory : path
+        The project folder. Created (with its parents) when missing; refused when it exists
+        and is not an empty folder.
+
+    Returns
+    -------
+    list of Path
+        The files written, inside ``directory``.
+
+    Raises
+    ------
+    GCIError
+        ``directory`` exists and is not empty (or is a file), or the shipped default edition
+        cannot be found.
+    """
+    from .scoring import shipped_root
+
+    target = Path(directory)
+    _refuse_existing(target)
+    source = shipped_root()
+    example = (source / "responses" / f"{EXAMPLE_COUNTRY}.yaml") if source else None
+    if example is None or not example.is_file():
+        raise GCIError("cannot find gci's shipped default edition (indicators.yaml, weights.yaml, "
+                       "responses/): reinstall gci")
+    files = {"indicators.yaml": (source / "indicators.yaml").read_bytes(),
+             "weights.yaml": (source / "weights.yaml").read_bytes(),
+             f"responses/{EXAMPLE_COUNTRY}.yaml": example.read_bytes(),
+             "README.md": _README.format(name=target.resolve().name, version=__version__,
+                                         example=EXAMPLE_COUNTRY).encode("utf-8")}
+    parent = target.resolve().parent
+    parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.gci-init-", dir=parent))
+    try:
+        os.chmod(staging, 0o777 & ~_umask())
+        for rel, data in files.items():
+            path = staging / rel
+            path.parent.mkdir(exist_ok=True)
+            with open(path, "xb") as fh:
+                fh.write(data)
+        try:
+            # POSIX: replaces only a missing or EMPTY folder; a file that appeared meanwhile
+            # makes it fail (ENOTEMPTY/EEXIST) instead of being overwritten
+            os.rename(staging, target)
+        except OSError as exc:
+            if exc.errno in (errno.ENOTEMPTY, errno.EEXIST, errno.ENOTDIR, errno.EISDIR):
+                _refuse_existing(target)
+            if not target.is_dir():
+                raise
+            # an empty folder that cannot be renamed over (a mount point, another OS):
+            # copy file by file, never replacing one that exists
+            _copy_exclusive(staging, target)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            shutil.rmtree(staging)
+    return [target / rel for rel in files]
+
+
+def _copy_exclusive(source: Path, target: Path) -> None:
+    """Copy every file of ``source`` into ``target``; a file already there is an error."""
+    for path in sorted(source.rglob("*")):
+        dest = target / path.relative_to(source)
+        if path.is_dir():
+            dest.mkdir(exist_ok=True)
+            continue
+        try:
+            with open(dest, "xb") as fh:
+                fh.write(path.read_bytes())
+        except FileExistsError:
+            raise GCIError(f"{dest} appeared while gci init was writing {target}; it was not "
+                           "overwritten") from None
+
+
+def _umask() -> int:
+    umask = os.umask(0)
+    os.umask(umask)
+    return umask
