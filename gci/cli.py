@@ -230,8 +230,6 @@ def score(ctx: click.Context, framework: Path | None, weights: Path | None, sche
     from .scoring import score as run
 
     framework, weights, responses = _inputs(framework, weights, responses)
-    if not with_ and ctx.get_parameter_source("output") == click.core.ParameterSource.DEFAULT:
-        _refuse_default_output_for_other_runs(ctx, output, framework, weights, responses)
     options = dict(scheme=scheme, missing=missing, ties=ties,
                    tiers=None if tiers == "none" else tiers, groups=groups, coverage=coverage)
     with progress_bar(len(response_files(responses)), quiet, "Reading responses") as progress:
@@ -244,6 +242,8 @@ def score(ctx: click.Context, framework: Path | None, weights: Path | None, sche
         if ctx.get_parameter_source("output") == click.core.ParameterSource.DEFAULT:
             click.echo("(no tables written: add --output FOLDER to write them)")
             return
+    if ctx.get_parameter_source("output") == click.core.ParameterSource.DEFAULT:
+        _refuse_default_output_for_other_runs(ctx, output, framework, weights, responses)
     written = result.write(output, fmt, protect=[responses, framework, weights, *with_],
                            command=_command_line(), break_lock=break_lock)
     if getattr(written, "recovered", None):
@@ -273,21 +273,17 @@ _RUN_CHOICES = {"framework": "custom", "weights": "custom", "responses": "custom
 
 def _refuse_default_output_for_other_runs(ctx: click.Context, output: Path, framework: Any,
                                           weights: Any, responses: Any) -> None:
-    """Refuse to write the default ``results/`` for anything but the default run.
+    """Refuse to write the default ``results/`` for anything but this folder's default run.
 
-    Rule: without ``-o``, ``gci score`` writes ``results/`` only when every input and option
-    is at its default (inputs named explicitly count as default when they are the files the
-    default rule picks; ``--scheme`` naming the default scheme too). ``results/`` thus always
-    holds the default run of the folder (the shipped edition's, committed and tested, in the
-    checkout); any other choice must name its output folder.
+    Rule: without ``-o``, ``gci score`` writes ``results/`` only when no option changes the
+    result (``--scheme`` other than the weights' default scheme, ``--missing``, ``--ties``,
+    ``--tiers``, ``--groups``, ``--coverage``, ``--format``) and no input is named in place of
+    one the current folder has (its ``indicators.yaml``, ``weights.yaml``, ``responses/``).
+    ``results/`` thus always holds the default run of the folder (in the checkout: the shipped
+    edition's, committed and tested); any other run must name its output folder.
     """
-    from .scoring import fill_defaults
+    from .scoring import DEFAULT_NAMES
 
-    try:
-        defaults = dict(zip(("framework", "weights", "responses"),
-                            fill_defaults(None, None, None)))
-    except GCIError:
-        defaults = {}
     given = {"framework": framework, "weights": weights, "responses": responses}
     changed = []
     for name, tag in _RUN_CHOICES.items():
@@ -295,8 +291,11 @@ def _refuse_default_output_for_other_runs(ctx: click.Context, output: Path, fram
             continue
         value = ctx.params[name]
         if name in given:
-            same = (name in defaults and isinstance(given[name], (str, os.PathLike))
-                    and Path(given[name]).resolve() == Path(defaults[name]).resolve())
+            here = Path(DEFAULT_NAMES[name])
+            if not (here.is_dir() if name == "responses" else here.is_file()):
+                continue  # the folder has no input of this kind that results/ would record
+            same = (isinstance(given[name], (str, os.PathLike))
+                    and Path(given[name]).resolve() == here.resolve())
         elif name == "scheme":
             from .weights import load_weights
 
@@ -313,9 +312,9 @@ def _refuse_default_output_for_other_runs(ctx: click.Context, output: Path, fram
     parts = dict.fromkeys(tag.format(v) for _n, v, tag in changed)
     suggestion = "results-" + "-".join(parts)
     verb = "changes" if len(changed) == 1 else "change"
-    raise GCIError(f"{output}/ is kept for the default run (every input and option at its "
-                   f"default), and {named} {verb} the result: name the output folder, e.g. "
-                   f"add -o {suggestion}")
+    raise GCIError(f"{output}/ is kept for this folder's default run (its own inputs, every "
+                   f"option at its default), and {named} {verb} the result: name the output "
+                   f"folder, e.g. add -o {suggestion}")
 
 
 @main.command()

@@ -103,10 +103,10 @@ def fill_defaults(framework: Any, weights: Any, responses: Any, *,
 
     Rule: each of ``indicators.yaml``, ``weights.yaml`` and ``responses/`` is taken from the
     current folder when it is there, else from the shipped default (:func:`shipped_root`: the
-    checkout gci runs from, else the copy installed with the package). A framework and weights from two different folders are used together only
-    when both were named explicitly: e.g. a local ``indicators.yaml`` is never paired silently
-    with the checkout's ``weights.yaml``, and ``--framework other/fw.yaml`` alone is refused
-    when the default weights are elsewhere.
+    checkout gci runs from, else the copy installed with the package). A framework and weights
+    from two different folders are used together only when both were named explicitly: e.g. a
+    local ``indicators.yaml`` is never paired silently with the shipped ``weights.yaml``, and
+    ``--framework other/fw.yaml`` alone is refused when the default weights are elsewhere.
 
     Raises
     ------

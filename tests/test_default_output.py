@@ -115,6 +115,28 @@ def test_other_inputs_need_an_output_folder(tiny_copy, tmp_path_factory):
     assert _snapshot(tiny_copy / "results") == before
 
 
+def test_inputs_named_in_a_folder_without_its_own_write_results(tmp_path, monkeypatch):
+    """No indicators.yaml/weights.yaml/responses/ here: results/ records no default of its own."""
+    monkeypatch.chdir(tmp_path)
+    run = CliRunner().invoke(main, ["score", "-q", "--framework", str(TINY / "indicators.yaml"),
+                                    "--weights", str(TINY / "weights.yaml"),
+                                    "--responses", str(TINY / "responses")])
+    assert run.exit_code == 0, run.output
+    assert (tmp_path / "results" / "scores.csv").is_file()
+    # ... but an option other than the default still needs -o
+    run = CliRunner().invoke(main, ["score", "--framework", str(TINY / "indicators.yaml"),
+                                    "--weights", str(TINY / "weights.yaml"),
+                                    "--responses", str(TINY / "responses"), "--missing",
+                                    "exclude"])
+    assert run.exit_code == 2 and "--missing exclude changes the result" in run.output
+
+
+def test_bad_input_is_reported_before_the_output_rule(tiny_copy):
+    run = CliRunner().invoke(main, ["score", "--framework", "nowhere.yaml", "--scheme", "x"])
+    assert run.exit_code == 2 and "nowhere.yaml" in run.output
+    assert "kept for this folder's default run" not in run.output
+
+
 def test_explicit_output_is_obeyed(tiny_copy):
     run = CliRunner().invoke(main, ["score", "-q", "--scheme", "a_heavy", "-o", "results"])
     assert run.exit_code == 0, run.output
