@@ -201,7 +201,9 @@ def progress_bar(total: int, quiet: bool, label: str) -> Iterator[Callable | Non
 @main.command()
 @run_options
 @click.option("--output", "-o", type=click.Path(file_okay=False, path_type=Path),
-              default=Path("results"), show_default=True, help="Output folder.")
+              default=Path("results"), show_default=True,
+              help="Output folder. results/ is kept for the folder's default run: another "
+                   "scheme, option or input needs -o.")
 @click.option("--format", "fmt", type=click.Choice(["csv", "xlsx", "json"]), default="csv",
               show_default=True, help="Format of the tables.")
 @click.option("--coverage", type=click.FloatRange(0, 1),
