@@ -301,7 +301,9 @@ def _refuse_default_output_for_other_runs(ctx: click.Context, output: Path, fram
         elif name == "scheme":
             from .weights import load_weights
 
-            same = value == load_weights(weights).default
+            # a framework table has one weight column: --scheme only names it
+            same = (Path(weights).suffix.lower() in (".csv", ".xlsx")
+                    or value == load_weights(weights).default)
         else:
             same = value == next(p for p in ctx.command.params if p.name == name).default
         if not same:

@@ -131,6 +131,18 @@ def test_inputs_named_in_a_folder_without_its_own_write_results(tmp_path, monkey
     assert run.exit_code == 2 and "--missing exclude changes the result" in run.output
 
 
+def test_scheme_of_a_framework_table_only_names_its_weights(tiny_copy):
+    """`--weights fw.csv --scheme X`: the table's one weight column, named X (same numbers)."""
+    run = CliRunner().invoke(main, ["framework", "export", "indicators.yaml", "--weights",
+                                    "weights.yaml", "-o", "fw.csv"])
+    assert run.exit_code == 0, run.output
+    run = CliRunner().invoke(main, ["score", "-q", "--framework", "fw.csv", "--weights",
+                                    "fw.csv", "--scheme", "mine"])
+    assert run.exit_code == 2, run.output  # the framework and weights replace the folder's own
+    assert "--scheme mine" not in run.output
+    assert "--framework fw.csv, --weights fw.csv change the result" in run.output
+
+
 def test_bad_input_is_reported_before_the_output_rule(tiny_copy):
     run = CliRunner().invoke(main, ["score", "--framework", "nowhere.yaml", "--scheme", "x"])
     assert run.exit_code == 2 and "nowhere.yaml" in run.output
