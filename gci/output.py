@@ -143,7 +143,7 @@ def write_table(df: pd.DataFrame, path: Path, decimals: int | None = None) -> No
     suffix = path.suffix.lower()
     if suffix == ".csv":
         with atomic_write(path, "w", newline="") as fh:
-            fh.write(frame_to_csv_text(df, decimals))
+            fh.write(frame_to_csv_text(round_table(df, decimals)))
     elif suffix == ".json":
         with atomic_write(path, "w") as fh:
             fh.write(safe_frame(round_table(df, decimals)).to_json(
@@ -295,7 +295,7 @@ def write_results(result: ScoreResult, folder: str | Path = "results", fmt: str 
         names: dict[str, str] = {}
         if fmt == "csv":
             for name, df in tables.items():
-                write_table(df, staging / planned[name].name, decimals)
+                write_table(round_table(df, decimals), staging / planned[name].name)
                 names[name] = planned[name].name
                 staged(names[name])
         elif fmt == "xlsx":
