@@ -355,6 +355,7 @@ def workbook_style(result: ScoreResult, tables: dict[str, pd.DataFrame], command
     scheme = getattr(result, "tier_scheme", None)
     return {"manifest": build_manifest(result, {}, command, decimals=decimals),
             "pillars": pillar_colors(result.framework),
+            "pillar_names": {p.code: p.name for p in result.framework.pillars},
             "tiers": tier_colors(scheme) if scheme is not None else {},
             "scale": result.scale}
 

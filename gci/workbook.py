@@ -155,20 +155,23 @@ def style_sheets(book: Any, tables: dict[str, pd.DataFrame], *, decimals: int | 
         source = next((name for name, df in tables.items()
                        if "name" in df.columns and all(p in df.columns for p in pillars)), None)
         if source is not None:
-            _pillar_chart(book, source, tables[source], pillars, style.get("scale"))
+            _pillar_chart(book, source, tables[source], pillars, style.get("scale"),
+                          style.get("pillar_names") or {})
     if "manifest" in style:
         _readme_sheet(book, tables, style["manifest"], decimals)
 
 
 def _pillar_chart(book: Any, source: str, df: pd.DataFrame, pillars: dict[str, str],
-                  scale: float | None) -> None:
+                  scale: float | None, names: dict[str, str]) -> None:
     """A ``chart`` sheet: horizontal stacked bars of pillar points, one bar per country.
 
     The series reference the pillar columns of sheet ``source`` (one series per pillar, in
-    framework order, coloured as in the plots); categories are its ``name`` column, in the
-    sheet's order (best first, top of the chart).
+    framework order, coloured as in the plots, titled with the pillar's name from ``names``);
+    categories are its ``name`` column, in the sheet's order (best first, top of the chart).
     """
     from openpyxl.chart import BarChart, Reference
+    from openpyxl.chart.data_source import AxDataSource, StrRef
+    from openpyxl.chart.series import SeriesLabel
 
     ws = book[source]
     cols = [str(c) for c in df.columns]
@@ -194,11 +197,15 @@ def _pillar_chart(book: Any, source: str, df: pd.DataFrame, pillars: dict[str, s
     name_col = cols.index("name") + 1
     for code, color in pillars.items():
         j = cols.index(code) + 1
-        data = Reference(ws, min_col=j, min_row=1, max_row=n + 1)
-        chart.add_data(data, titles_from_data=True)
+        chart.add_data(Reference(ws, min_col=j, min_row=2, max_row=n + 1))
+        chart.series[-1].tx = SeriesLabel(v=for_cell(names.get(code, code)))
         chart.series[-1].graphicalProperties.solidFill = _hex(color)
         chart.series[-1].graphicalProperties.line.solidFill = _hex(color)
-    chart.set_categories(Reference(ws, min_col=name_col, min_row=2, max_row=n + 1))
+    # country names are text: a string reference (openpyxl's default numRef would show 1, 2, ...
+    # in some spreadsheet programs)
+    names_ref = Reference(ws, min_col=name_col, min_row=2, max_row=n + 1)
+    for series in chart.series:
+        series.cat = AxDataSource(strRef=StrRef(f=str(names_ref)))
     chart.width = 24
     chart.height = max(10.0, 0.42 * n + 3)
     sheet = book.create_sheet("chart", 0)

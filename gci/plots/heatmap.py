@@ -112,13 +112,14 @@ def colour_floor(values: np.ndarray) -> float:
     """Lower end of the colour scale: the lowest credit shown, down to a multiple of 0.1.
 
     With a top group whose credits are all between 0.7 and 1, the colours spread over 0.7–1
-    instead of crowding into the darkest tenth of a 0–1 scale. ``0.0`` when a credit is below
-    0.1 or none is available.
+    instead of crowding into the darkest tenth of a 0–1 scale. At most ``0.9`` (a scale of
+    width 0.1 when every credit shown is 1); ``0.0`` when a credit is below 0.1 or none is
+    available.
     """
     finite = values[np.isfinite(values)]
     if not finite.size:
         return 0.0
-    return float(np.floor(round(finite.min() * 10, 9)) / 10)
+    return min(0.9, float(np.floor(round(finite.min() * 10, 9)) / 10))
 
 
 def _band(x0: float, width: float, color: str, trans, code: str):

@@ -82,11 +82,15 @@ def pillar_bars(result: ScoreResult, *, region: str | None = None, top: int | No
                     clip_on=False)
     ax.set_yticks(y, labels=names, fontsize=fontsize)
     ax.set_ylim(n - 0.5, -0.5)  # best country at the top
-    ax.set_xlim(0, result.scale)
+    # room for the totals inside the axes (so nothing outside can collide with them); the
+    # scale itself ends at result.scale
+    ax.set_xlim(0, result.scale * 1.09)
+    ax.set_xticks(np.linspace(0, result.scale, 6))
+    ax.spines[["right", "top"]].set_visible(False)
     ax.set_xlabel(f"Points (overall score out of {result.scale:g})")
     ax.tick_params(axis="y", length=0)
     # outside the axes (right), so it never covers a bar or a total
-    ax.legend(handles=ax.containers, loc="upper left", bbox_to_anchor=(1.06, 1.0), fontsize=8,
+    ax.legend(handles=ax.containers, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8,
               frameon=False, title="Pillar", title_fontsize=8)
     title = "Pillar breakdown"
     if region:
