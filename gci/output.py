@@ -78,7 +78,9 @@ def column_decimals(column: str, decimals: int | None) -> int | None:
 def round_table(df: pd.DataFrame, decimals: int | None) -> pd.DataFrame:
     """A copy of ``df`` with its float columns rounded for writing (``None``: unchanged).
 
-    Scores and points get ``decimals``; shares of 1 (:data:`SHARE_COLUMNS`) two more. Integer,
+    Scores and points get ``decimals``; shares of 1 (:data:`SHARE_COLUMNS`) two more, rounded as
+    :mod:`gci.ranking` and :mod:`gci.tiers` round (numpy: an exact tie such as 90.625 goes to the
+    even digit, 90.62), so a written score is the one that was ranked and tiered. Integer,
     text and missing cells are left as they are. This is for display only: rank and tier columns
     already in ``df`` were computed on the exact values.
     """
@@ -97,6 +99,8 @@ def precision_record(decimals: int | None) -> dict[str, Any]:
         return {"decimals": "full", "note": "numbers written at full float precision"}
     return {"decimals": decimals, "share_decimals": decimals + 2,
             "share_columns": sorted(SHARE_COLUMNS),
+            "rounding": "numpy round (an exact tie goes to the even digit: 90.625 -> 90.62), "
+                        "as ranks and tiers round scores before comparing them",
             "note": "written numbers rounded to these decimals for display only; ranks and "
                     "tiers were computed on the exact values"}
 

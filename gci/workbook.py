@@ -129,6 +129,8 @@ def style_sheets(book: Any, tables: dict[str, pd.DataFrame], *, decimals: int | 
             longest = max([len(str(col)), *(text.str.len().tolist() or [0])])
             ws.column_dimensions[letter].width = min(60, max(8, longest + 2))
             if pd.api.types.is_float_dtype(series):
+                if decimals is None and not style:
+                    continue  # a table of no stated precision (framework, audit): as stored
                 fmt = _number_format(str(col), decimals)
             elif pd.api.types.is_integer_dtype(series):
                 fmt = _INT_FORMAT

@@ -232,3 +232,14 @@ def test_heatmap_colour_scale_spreads_the_top_group(default_result):
                                            ([1.0, 1.0], 0.9)])
 def test_colour_floor(values, floor):
     assert colour_floor(np.array(values)) == floor
+
+
+def test_generic_tables_keep_their_digits_in_view(tmp_path):
+    from gci.output import write_workbook
+
+    df = pd.DataFrame({"code": ["a", "b"], "weight": [1 / 3, 2 / 3], "n": [1, 2]})
+    write_workbook({"t": df}, tmp_path / "t.xlsx")
+    ws = openpyxl.load_workbook(tmp_path / "t.xlsx")["t"]
+    assert ws["B2"].number_format == "General" and ws["B2"].value == 1 / 3
+    assert ws["C2"].number_format == "0" and ws.freeze_panes == "A2"
+    assert ws.auto_filter.ref == "A1:C3"
