@@ -212,13 +212,16 @@ def progress_bar(total: int, quiet: bool, label: str) -> Iterator[Callable | Non
 @click.option("--break-lock", is_flag=True,
               help="Break a stale lock on --output left by a killed run (a running gci is "
                    "never overridden).")
+@click.option("--decimals", "decimals", default="2", show_default=True, metavar="N|full",
+              help="Decimals of the written scores and points (shares of 1 get two more); "
+                   "'full' writes every digit. Ranks and tiers always use the exact values.")
 @with_opt
 @quiet_opt
 @click.pass_context
 def score(ctx: click.Context, framework: Path | None, weights: Path | None, scheme: str | None,
           responses: tuple[Path, ...], missing: str, output: Path, fmt: str, ties: str, tiers: str,
-          groups: Path | None, coverage: float | None, break_lock: bool, with_: tuple[Path, ...],
-          quiet: bool) -> None:
+          groups: Path | None, coverage: float | None, break_lock: bool, decimals: str,
+          with_: tuple[Path, ...], quiet: bool) -> None:
     """Score, rank and tier; write tables and manifest.json to --output.
 
     With no options, scores the shipped default: indicators.yaml, the default scheme of
@@ -228,9 +231,14 @@ def score(ctx: click.Context, framework: Path | None, weights: Path | None, sche
     replace its answers in --responses and what changed for it is printed; tables are then
     written only when --output is given.
     """
+    from .output import parse_decimals
     from .responses import response_files
     from .scoring import score as run
 
+    try:
+        places = parse_decimals(decimals)
+    except GCIError as exc:
+        raise click.BadParameter(str(exc), param_hint="--decimals") from None
     framework, weights, responses = _inputs(framework, weights, responses)
     options = dict(scheme=scheme, missing=missing, ties=ties,
                    tiers=None if tiers == "none" else tiers, groups=groups, coverage=coverage)
@@ -247,7 +255,8 @@ def score(ctx: click.Context, framework: Path | None, weights: Path | None, sche
     if ctx.get_parameter_source("output") == click.core.ParameterSource.DEFAULT:
         _refuse_default_output_for_other_runs(ctx, output, framework, weights, responses)
     written = result.write(output, fmt, protect=[responses, framework, weights, *with_],
-                           command=_command_line(), break_lock=break_lock)
+                           command=_command_line(), break_lock=break_lock,
+                           decimals="full" if places is None else places)
     if getattr(written, "recovered", None):
         click.echo(f"note: {written.recovered}", err=True)
     if not quiet:

@@ -6,6 +6,10 @@
 * Text cells that a spreadsheet would run as a formula (starting with ``=``, ``+``, ``-``,
   ``@``, tab or carriage return) are prefixed with ``'`` so they open as text; control
   characters and lone surrogates are made visible (:mod:`gci.sanitise`).
+* Numbers are written at a stated precision (:func:`round_table`; ``decimals=2`` by default,
+  as published; ``"full"`` keeps every digit). Only writers round: the tables of a
+  :class:`~gci.result.ScoreResult` keep full precision, and ranks and tiers are computed on the
+  exact values before anything is rounded. The precision is recorded in ``manifest.json``.
 * Refuses to write where an input lives: an output folder that is (or is inside) a responses
   folder, or an output file that is an input file.
 """
@@ -34,6 +38,72 @@ if TYPE_CHECKING:
 
 FORMULA_START = _FORMULA_START  # re-exported; defined in gci.sanitise
 
+#: Decimals of written scores and points by default (as the GCI reports publish them).
+DEFAULT_DECIMALS = 2
+
+#: Columns holding shares of 1 (credit, weights): written with two more decimals than scores,
+#: so that a share keeps the precision of the points it gives (0.0167 of 100 = 1.67 points).
+SHARE_COLUMNS = frozenset({"credit", "relative_weight", "weight_in_parent", "effective_weight"})
+
+
+def parse_decimals(value: int | str | None) -> int | None:
+    """Decimals from ``value``: an int 0..12, ``"full"``/``None`` (no rounding), or its text.
+
+    Raises
+    ------
+    GCIError
+        For anything else, saying what is expected.
+    """
+    if value is None or (isinstance(value, str) and value.strip().lower() == "full"):
+        return None
+    if isinstance(value, bool):
+        raise GCIError(f"decimals {value!r}: expected a whole number 0-12 or 'full'")
+    if isinstance(value, str):
+        text = value.strip()
+        if not text.isdigit():
+            raise GCIError(f"decimals {value!r}: expected a whole number 0-12 or 'full'")
+        value = int(text)
+    if not isinstance(value, (int, np.integer)) or not 0 <= int(value) <= 12:
+        raise GCIError(f"decimals {value!r}: expected a whole number 0-12 or 'full'")
+    return int(value)
+
+
+def column_decimals(column: str, decimals: int | None) -> int | None:
+    """Decimals used for ``column`` (shares of 1 get two more than scores); ``None``: full."""
+    if decimals is None:
+        return None
+    return decimals + 2 if str(column) in SHARE_COLUMNS else decimals
+
+
+def round_table(df: pd.DataFrame, decimals: int | None) -> pd.DataFrame:
+    """A copy of ``df`` with its float columns rounded for writing (``None``: unchanged).
+
+    Scores and points get ``decimals``; shares of 1 (:data:`SHARE_COLUMNS`) two more, rounded as
+    :mod:`gci.ranking` and :mod:`gci.tiers` round (numpy: an exact tie such as 90.625 goes to the
+    even digit, 90.62), so a written score is the one that was ranked and tiered. Integer,
+    text and missing cells are left as they are. This is for display only: rank and tier columns
+    already in ``df`` were computed on the exact values.
+    """
+    if decimals is None:
+        return df
+    out = df.copy()
+    for col in out.columns:
+        if pd.api.types.is_float_dtype(out[col]):
+            out[col] = out[col].round(column_decimals(col, decimals))
+    return out
+
+
+def precision_record(decimals: int | None) -> dict[str, Any]:
+    """The ``precision`` entry of a manifest: how the written numbers were rounded."""
+    if decimals is None:
+        return {"decimals": "full", "note": "numbers written at full float precision"}
+    return {"decimals": decimals, "share_decimals": decimals + 2,
+            "share_columns": sorted(SHARE_COLUMNS),
+            "rounding": "numpy round (an exact tie goes to the even digit: 90.625 -> 90.62), "
+                        "as ranks and tiers round scores before comparing them",
+            "note": "written numbers rounded to these decimals for display only; ranks and "
+                    "tiers were computed on the exact values"}
+
 
 def neutralise(value: Any) -> Any:
     r"""A table cell made safe to write (:func:`gci.sanitise.for_cell`).
@@ -59,39 +129,59 @@ def safe_frame(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def frame_to_csv_text(df: pd.DataFrame) -> str:
-    """CSV text of ``df`` (neutralised, LF line ends, floats at full precision)."""
+def frame_to_csv_text(df: pd.DataFrame, decimals: int | None = None) -> str:
+    """CSV text of ``df`` (neutralised, LF line ends; floats rounded by :func:`round_table`).
+
+    ``decimals=None`` (the default here, for library callers) keeps full float precision.
+    """
     buf = io.StringIO()
-    safe_frame(df).to_csv(buf, index=False, lineterminator="\n")
+    safe_frame(round_table(df, decimals)).to_csv(buf, index=False, lineterminator="\n")
     return buf.getvalue()
 
 
-def write_table(df: pd.DataFrame, path: Path) -> None:
-    """Write one table by the file's suffix (.csv, .xlsx, .json), atomically."""
+def write_table(df: pd.DataFrame, path: Path, decimals: int | None = None) -> None:
+    """Write one table by the file's suffix (.csv, .xlsx, .json), atomically.
+
+    ``decimals``: see :func:`round_table` (``None``: full precision).
+    """
     suffix = path.suffix.lower()
     if suffix == ".csv":
         with atomic_write(path, "w", newline="") as fh:
-            fh.write(frame_to_csv_text(df))
+            fh.write(frame_to_csv_text(round_table(df, decimals)))
     elif suffix == ".json":
         with atomic_write(path, "w") as fh:
-            fh.write(safe_frame(df).to_json(orient="records", indent=2, force_ascii=False))
+            fh.write(safe_frame(round_table(df, decimals)).to_json(
+                orient="records", indent=2, force_ascii=False))
             fh.write("\n")
     elif suffix == ".xlsx":
-        write_workbook({"table": df}, path)
+        write_workbook({"table": df}, path, decimals=decimals)
     else:
         raise GCIError(f"cannot write {path}: unknown format {suffix!r} (csv, xlsx, json)")
 
 
-def write_workbook(sheets: dict[str, pd.DataFrame], path: Path) -> None:
-    """Write several tables as sheets of one XLSX workbook, atomically (needs openpyxl)."""
+def write_workbook(sheets: dict[str, pd.DataFrame], path: Path, *,
+                   decimals: int | None = None, style: dict[str, Any] | None = None) -> None:
+    """Write several tables as sheets of one XLSX workbook, atomically (needs openpyxl).
+
+    Every sheet gets a frozen header row, column widths and number formats
+    (:func:`gci.workbook.style_sheets`); ``style`` adds a README sheet, tier colours and the
+    pillar chart (see there). ``decimals`` rounds the stored numbers (``None``: exact values,
+    shown at :data:`DEFAULT_DECIMALS` by the number formats).
+    """
     try:
         import openpyxl  # noqa: F401
     except ImportError:
         raise GCIError("writing .xlsx needs openpyxl: pip install 'gci[xlsx]'") from None
+    from .workbook import style_sheets
+
     with atomic_write(path, "wb") as fh:
         with pd.ExcelWriter(fh, engine="openpyxl") as xw:
+            written: dict[str, pd.DataFrame] = {}
             for name, df in sheets.items():
-                safe_frame(df).to_excel(xw, sheet_name=name[:31], index=False)
+                safe = safe_frame(round_table(df, decimals))
+                safe.to_excel(xw, sheet_name=name[:31], index=False)
+                written[name[:31]] = safe
+            style_sheets(xw.book, written, decimals=decimals, style=style)
 
 
 def flat_paths(items: Iterable[Any]) -> list[Path]:
@@ -143,7 +233,8 @@ def check_not_input(folder: Path, protect: Iterable[str | Path]) -> None:
 
 def write_results(result: ScoreResult, folder: str | Path = "results", fmt: str = "csv", *,
                   protect: Iterable[str | Path] | None = None,
-                  command: str | None = None, break_lock: bool = False) -> Written:
+                  command: str | None = None, break_lock: bool = False,
+                  decimals: int | str | None = DEFAULT_DECIMALS) -> Written:
     """Write a result's tables and ``manifest.json`` into ``folder``, as one transaction.
 
     The folder is replaced as a whole (see :mod:`gci.transaction` for the guarantee, the lock
@@ -165,6 +256,10 @@ def write_results(result: ScoreResult, folder: str | Path = "results", fmt: str 
         The command line, recorded in the manifest.
     break_lock : bool
         Break a stale lock left by a killed run (a live writer is always refused).
+    decimals : int or "full"
+        Decimals of the written scores and points (default 2, as published; shares of 1 get two
+        more); ``"full"`` (or ``None``) writes every digit. Recorded in the manifest. The
+        result's own tables are not changed.
 
     Returns
     -------
@@ -179,6 +274,7 @@ def write_results(result: ScoreResult, folder: str | Path = "results", fmt: str 
     """
     if fmt not in ("csv", "xlsx", "json"):
         raise GCIError(f"unknown output format {fmt!r}; expected csv, xlsx or json")
+    decimals = parse_decimals(decimals)
     folder = Path(folder)
     inputs = [*input_paths(result), *(Path(p) for p in flat_paths(protect or []))]
     check_not_input(folder, inputs)
@@ -203,21 +299,24 @@ def write_results(result: ScoreResult, folder: str | Path = "results", fmt: str 
         names: dict[str, str] = {}
         if fmt == "csv":
             for name, df in tables.items():
-                write_table(df, staging / planned[name].name)
+                write_table(round_table(df, decimals), staging / planned[name].name)
                 names[name] = planned[name].name
                 staged(names[name])
         elif fmt == "xlsx":
-            write_workbook(tables, staging / planned["results"].name)
+            write_workbook(tables, staging / planned["results"].name, decimals=decimals,
+                           style=workbook_style(result, tables, command, decimals))
             names["results"] = planned["results"].name
             staged(names["results"])
         else:
-            payload = {name: json.loads(safe_frame(df).to_json(orient="records"))
+            payload = {name: json.loads(safe_frame(round_table(df, decimals))
+                                        .to_json(orient="records"))
                        for name, df in tables.items()}
             write_json_atomic(staging / planned["results"].name, payload)
             names["results"] = planned["results"].name
             staged(names["results"])
         outputs = {n: sha256_file(staging / n) for n in names.values()}
-        write_json_atomic(staging / MANIFEST, build_manifest(result, outputs, command))
+        write_json_atomic(staging / MANIFEST,
+                          build_manifest(result, outputs, command, decimals=decimals))
         names["manifest"] = MANIFEST
         staged(MANIFEST)
         return names
@@ -252,9 +351,26 @@ def input_paths(result: ScoreResult) -> list[Path]:
     return out
 
 
-def build_manifest(result: ScoreResult, outputs: dict[str, str], command: str | None) -> dict:
-    """The manifest of a run: enough to trace and reproduce it."""
-    return {
+def workbook_style(result: ScoreResult, tables: dict[str, pd.DataFrame], command: str | None,
+                   decimals: int | None) -> dict[str, Any]:
+    """The ``style`` of :func:`write_workbook` for a run's tables (README, tiers, pillar chart)."""
+    from .plots.colors import pillar_colors, tier_colors
+
+    scheme = getattr(result, "tier_scheme", None)
+    return {"manifest": build_manifest(result, {}, command, decimals=decimals),
+            "pillars": pillar_colors(result.framework),
+            "pillar_names": {p.code: p.name for p in result.framework.pillars},
+            "tiers": tier_colors(scheme) if scheme is not None else {},
+            "scale": result.scale}
+
+
+def build_manifest(result: ScoreResult, outputs: dict[str, str], command: str | None, *,
+                   decimals: int | None | str = "unset") -> dict:
+    """The manifest of a run: enough to trace and reproduce it.
+
+    ``decimals`` (of the written tables) adds a ``precision`` entry (:func:`precision_record`).
+    """
+    out = {
         "gci_version": result.version,
         "command": command,
         "framework": {"code": result.framework.code, "version": result.framework.version,
@@ -267,6 +383,9 @@ def build_manifest(result: ScoreResult, outputs: dict[str, str], command: str | 
         "environment": {"python": platform.python_version(), "numpy": np.__version__,
                         "pandas": pd.__version__, "platform": sys.platform},
     }
+    if decimals != "unset":
+        out["precision"] = precision_record(decimals)  # type: ignore[arg-type]
+    return out
 
 
 def _jsonable(obj: Any) -> Any:

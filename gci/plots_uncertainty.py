@@ -17,10 +17,12 @@ NOMINAL_COLOUR = "#dd8452"
 
 def plot_rank_intervals(result: UncertaintyResult | pd.DataFrame, ax: Any = None, *,
                         top: int | None = None, countries: list[str] | None = None,
-                        label: str = "iso3") -> Any:
+                        label: str = "name") -> Any:
     """Median rank (dot) and 5–95% interval (bar) of each country, with the nominal rank.
 
-    Countries are drawn top to bottom in nominal-rank order, one row each.
+    Countries are drawn top to bottom in nominal-rank order, one row each, labelled with their
+    names (readable at any length: the figure grows with the number of rows); the legend sits
+    above the axes, so it never covers an interval.
 
     Parameters
     ----------
@@ -31,8 +33,9 @@ def plot_rank_intervals(result: UncertaintyResult | pd.DataFrame, ax: Any = None
         Only the ``top`` countries by nominal rank.
     countries : list of str, optional
         Only these countries (ISO3).
-    label : {"iso3", "name"}
-        Row labels.
+    label : {"name", "iso3"}
+        Row labels: country names (the default; ISO3 codes when the table has no ``name``
+        column) or ISO3 codes.
 
     Returns
     -------
@@ -49,8 +52,17 @@ def plot_rank_intervals(result: UncertaintyResult | pd.DataFrame, ax: Any = None
         t = t[t.index.isin(countries)]
     if top is not None:
         t = t.head(top)
+    if label not in ("name", "iso3"):
+        raise ValueError(f"label {label!r}: expected 'name' or 'iso3'")
+    use_names = label == "name" and "name" in t.columns
+    labels = [for_plot(s) for s in (t["name"] if use_names else t.index)]
+    n = len(t)
+    fontsize = 9.0 if n <= 30 else 7.5 if n <= 80 else 6.0
     if ax is None:
-        _, ax = plt.subplots(figsize=(7, max(2.5, 0.22 * len(t) + 1)))
+        longest = max((len(s) for s in labels), default=4)
+        width = 6.5 + min(longest, 40) * 0.075
+        _, ax = plt.subplots(figsize=(width, max(3.0, (0.26 if n <= 30 else 0.17) * n + 1.4)),
+                             layout="constrained")
     y = np.arange(len(t))
     ax.hlines(y, t[lo_col].to_numpy(float), t[hi_col].to_numpy(float),
               colors=INTERVAL_COLOUR, linewidth=3, alpha=0.6,
@@ -59,11 +71,13 @@ def plot_rank_intervals(result: UncertaintyResult | pd.DataFrame, ax: Any = None
             label="median rank")
     ax.plot(t["nominal_rank"].to_numpy(float), y, "|", color=NOMINAL_COLOUR, markersize=10,
             markeredgewidth=2, label="nominal rank")
-    ax.set_yticks(y)
-    ax.set_yticklabels([for_plot(s) for s in (t.index if label == "iso3" else t["name"])])
-    ax.invert_yaxis()
+    ax.set_yticks(y, labels=labels, fontsize=fontsize)
+    ax.set_ylim(n - 0.5, -0.5)  # nominal rank 1 at the top
+    ax.tick_params(axis="y", length=0)
     ax.set_xlabel("rank (1 = best)")
-    ax.set_title("Rank uncertainty over modelling choices")
+    ax.set_title("Rank uncertainty over modelling choices", loc="left", pad=26)
     ax.grid(axis="x", alpha=0.3)
-    ax.legend(loc="best", fontsize="small")
+    # above the axes, in one row: never over an interval
+    ax.legend(loc="lower left", bbox_to_anchor=(0.0, 1.0), ncol=3, fontsize="small",
+              frameon=False, borderaxespad=0.2)
     return ax

@@ -237,15 +237,17 @@ class ScoreResult:
 
     def write(self, folder: str | os.PathLike = "results", fmt: str = "csv", *,
               protect: list[str | os.PathLike] | None = None, command: str | None = None,
-              break_lock: bool = False) -> dict[str, Path]:
+              break_lock: bool = False, decimals: int | str | None = 2) -> dict[str, Path]:
         """Write every table and ``manifest.json`` to ``folder`` as one transaction.
 
-        See :func:`gci.output.write_results`.
+        Numbers are written at ``decimals`` (default 2, as published; ``"full"`` for every
+        digit); the tables of this result keep full precision. See
+        :func:`gci.output.write_results`.
         """
         from .output import write_results
 
         return write_results(self, folder, fmt, protect=protect, command=command,
-                             break_lock=break_lock)
+                             break_lock=break_lock, decimals=decimals)
 
     def manifest(self, outputs: dict[str, str] | None = None, command: str | None = None) -> dict:
         """What went in and how: version, options, input hashes, steps, counts."""

@@ -254,7 +254,7 @@ def test_responses_wide_csv_round_trip_is_exact(tmp_path_factory, rows):
 def test_results_csv_round_trip_is_exact(tmp_path_factory, rows, weights, missing):
     out = tmp_path_factory.mktemp("results")
     res = run(rows, weights, missing)
-    res.write(out)
+    res.write(out, decimals="full")  # every digit: the round trip is exact
     scores = pd.read_csv(out / "scores.csv", keep_default_na=False,
                          na_values=[""]).set_index("iso3")
     pd.testing.assert_series_equal(scores["overall"].sort_index(), res.overall.sort_index(),
@@ -264,6 +264,13 @@ def test_results_csv_round_trip_is_exact(tmp_path_factory, rows, weights, missin
                                       res.pillars[p.code].sort_index().to_numpy())
     ind = pd.read_csv(out / "indicators.csv")
     pd.testing.assert_series_equal(ind["points"], res.indicators["points"], check_exact=True)
+    # the default (2 decimals) reads back as exactly the rounded values
+    two = tmp_path_factory.mktemp("results2")
+    res.write(two)
+    scores2 = pd.read_csv(two / "scores.csv", keep_default_na=False,
+                          na_values=[""]).set_index("iso3")
+    np.testing.assert_array_equal(scores2["overall"].sort_index().to_numpy(),
+                                  np.round(res.overall.sort_index().to_numpy(), 2))
 
 
 @pytest.mark.parametrize("source", [TINY / "indicators.yaml",

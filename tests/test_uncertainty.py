@@ -175,9 +175,14 @@ def test_plot_draws_intervals_and_medians(tiny_paths):
 
     model = _tiny_model(tiny_paths, spread=0.9, missing=("zero", "exclude"))
     res = run_uncertainty(model, 200, seed=4)
-    ax = plot_rank_intervals(res)
     t = res.table.sort_values("nominal_rank")
+    ax = plot_rank_intervals(res, label="iso3")
     assert [tl.get_text() for tl in ax.get_yticklabels()] == list(t.index)
+    named = plot_rank_intervals(res)  # country names by default
+    assert [tl.get_text() for tl in named.get_yticklabels()] == list(t["name"])
+    assert list(t["name"])[:1] != list(t.index)[:1]
+    legend = named.get_legend().get_window_extent(named.figure.canvas.get_renderer())
+    assert legend.y0 >= named.get_window_extent().y1 - 1  # above the axes: covers no row
     segs = ax.collections[0].get_segments()
     for k, iso in enumerate(t.index):
         (x0, y0), (x1, y1) = segs[k]

@@ -25,7 +25,7 @@ def tiny():
 def test_tiny_workbook_hand_values(tiny, tmp_path):
     path = write_report_workbook(tiny, tmp_path / "out" / "report.xlsx")
     book = pd.read_excel(path, sheet_name=None)
-    assert list(book) == list(SHEETS)
+    assert list(book) == ["README", "chart", *SHEETS]  # README and the pillar chart first
     overall = book["overall"].set_index("iso3")
     assert overall["overall"].to_dict() == {"DEU": 87.5, "FRA": 50.0, "KEN": 25.0}
     assert overall["global_rank"].to_dict() == {"DEU": 1, "FRA": 2, "KEN": 3}

@@ -25,12 +25,14 @@ def indicator_table(result: ScoreResult, order: list[str]) -> pd.DataFrame:
 
 def indicator_heatmap(result: ScoreResult, *, region: str | None = None, top: int | None = None,
                       countries: list[str] | None = None, cmap: str = "YlGnBu",
-                      ax: Axes | None = None) -> Axes:
+                      annotate_max: int = 600, ax: Axes | None = None) -> Axes:
     """Heatmap of indicator credit: one row per country (best first), one column per indicator.
 
     Columns follow the framework (so indicators of one pillar sit together); a thin line separates
     pillars and a band in the pillar's colour labels each group. Cells show credit 0–1 (share of
-    the indicator's maximum); unavailable cells are blank.
+    the indicator's maximum); unavailable cells are blank. The colour scale starts at the lowest
+    credit shown (:func:`colour_floor`), so differences inside a high-scoring group show; with
+    at most ``annotate_max`` cells each cell also carries its value.
 
     Parameters
     ----------
@@ -39,6 +41,8 @@ def indicator_heatmap(result: ScoreResult, *, region: str | None = None, top: in
         Which countries (see :func:`gci.plots._common.select_countries`).
     cmap : str
         Matplotlib colormap name.
+    annotate_max : int
+        Write the value in each cell when there are at most this many cells (0: never).
     ax : Axes, optional
         Draw here; default a new figure whose height grows with the number of countries.
 
@@ -54,8 +58,10 @@ def indicator_heatmap(result: ScoreResult, *, region: str | None = None, top: in
     table = indicator_table(result, order)
     if ax is None:
         ax = new_axes(3.5 + 0.38 * table.shape[1], 3.2 + row_height(n) * n)
-    data = np.ma.masked_invalid(table.to_numpy(float))
-    image = ax.imshow(data, aspect="auto", cmap=cmap, vmin=0.0, vmax=1.0,
+    values = table.to_numpy(float)
+    data = np.ma.masked_invalid(values)
+    vmin = colour_floor(values)
+    image = ax.imshow(data, aspect="auto", cmap=cmap, vmin=vmin, vmax=1.0,
                       interpolation="nearest")
     image.set_gid("indicator-heatmap")
     names = [for_plot(n) for n in result.scores.loc[order, "name"]]
@@ -82,9 +88,38 @@ def indicator_heatmap(result: ScoreResult, *, region: str | None = None, top: in
         tick.set_color(colors[code])
     cbar = ax.figure.colorbar(image, ax=ax, shrink=min(1.0, 6.0 / max(n * row_height(n), 1)),
                               pad=0.02)
-    cbar.set_label("Indicator credit (share of maximum)")
-    ax.set_title("Indicator scores", loc="left", pad=24)
+    cbar.set_label("Indicator credit (share of maximum)"
+                   + (f"; scale starts at {vmin:.1f}" if vmin > 0 else ""))
+    if values.size <= annotate_max:
+        import matplotlib.colors as mcolors
+
+        norm = mcolors.Normalize(vmin=vmin, vmax=1.0)
+        cm = image.get_cmap()
+        for (i, j), v in np.ndenumerate(values):
+            if np.isfinite(v):
+                r, g, b, _ = cm(norm(v))
+                light = 0.2126 * r + 0.7152 * g + 0.0722 * b > 0.5
+                ax.text(j, i, f"{v:.2f}", ha="center", va="center", fontsize=6.5,
+                        color="#111111" if light else "white", gid="cell-value")
+    title = "Indicator scores"
+    if region:
+        title += f" — {result.groups.get(order[0], region)}"
+    ax.set_title(for_plot(title), loc="left", pad=24)
     return ax
+
+
+def colour_floor(values: np.ndarray) -> float:
+    """Lower end of the colour scale: the lowest credit shown, down to a multiple of 0.1.
+
+    With a top group whose credits are all between 0.7 and 1, the colours spread over 0.7–1
+    instead of crowding into the darkest tenth of a 0–1 scale. At most ``0.9`` (a scale of
+    width 0.1 when every credit shown is 1); ``0.0`` when a credit is below 0.1 or none is
+    available.
+    """
+    finite = values[np.isfinite(values)]
+    if not finite.size:
+        return 0.0
+    return min(0.9, float(np.floor(round(finite.min() * 10, 9)) / 10))
 
 
 def _band(x0: float, width: float, color: str, trans, code: str):

@@ -24,13 +24,15 @@ if TYPE_CHECKING:
 
 
 def pillar_bars(result: ScoreResult, *, region: str | None = None, top: int | None = None,
-                countries: list[str] | None = None, tiers: bool = True,
+                countries: list[str] | None = None, tiers: bool = True, decimals: int = 1,
                 ax: Axes | None = None) -> Axes:
     """Stacked horizontal bars of each country's pillar points, best overall score on top.
 
     Each bar segment is one pillar's points (its contribution to the overall score; under
     arithmetic aggregation the segments add up to the overall score). Pillars keep the colours
-    of :func:`gci.plots.colors.pillar_colors`; tier bands are shaded behind the bars.
+    of :func:`gci.plots.colors.pillar_colors`; tier bands are shaded behind the bars and their
+    bounds drawn (dashed) over them; each bar ends with its overall score; the legend sits
+    outside the axes, so it never covers data.
 
     Parameters
     ----------
@@ -39,6 +41,8 @@ def pillar_bars(result: ScoreResult, *, region: str | None = None, top: int | No
         Which countries (see :func:`gci.plots._common.select_countries`).
     tiers : bool
         Shade the tier bands (when the result has a tier scheme).
+    decimals : int
+        Decimals of the totals written at the bar ends.
     ax : Axes, optional
         Draw here; default a new figure whose height grows with the number of countries.
 
@@ -64,12 +68,30 @@ def pillar_bars(result: ScoreResult, *, region: str | None = None, top: int | No
         left = left + width
     if tiers and result.tier_scheme is not None:
         draw_tier_bands(ax, result.tier_scheme, axis="x")
-    ax.set_yticks(y, labels=names, fontsize=label_fontsize(n))
+        # the bands sit behind the bars; their bounds are drawn over the bars too
+        for lower in result.tier_scheme.lower:
+            if 0 < lower < result.scale:
+                ax.axvline(lower, color="#333333", lw=0.8, ls=(0, (3, 3)), alpha=0.7, zorder=3,
+                           gid="tier-bound")
+    fontsize = label_fontsize(n)
+    totals = result.overall.reindex(order).to_numpy(float)
+    for yi, total in zip(y, totals):
+        if np.isfinite(total):
+            ax.text(total, yi, f" {total:.{decimals}f}", ha="left", va="center",
+                    fontsize=fontsize - 0.5, color="#222222", gid="bar-total", zorder=4,
+                    clip_on=False)
+    ax.set_yticks(y, labels=names, fontsize=fontsize)
     ax.set_ylim(n - 0.5, -0.5)  # best country at the top
-    ax.set_xlim(0, result.scale)
+    # room for the totals inside the axes (so nothing outside can collide with them); the
+    # scale itself ends at result.scale
+    ax.set_xlim(0, result.scale * 1.09)
+    ax.set_xticks(np.linspace(0, result.scale, 6))
+    ax.spines[["right", "top"]].set_visible(False)
     ax.set_xlabel(f"Points (overall score out of {result.scale:g})")
     ax.tick_params(axis="y", length=0)
-    ax.legend(handles=ax.containers, loc="lower right", fontsize=8, framealpha=0.9)
+    # outside the axes (right), so it never covers a bar or a total
+    ax.legend(handles=ax.containers, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8,
+              frameon=False, title="Pillar", title_fontsize=8)
     title = "Pillar breakdown"
     if region:
         title += f" — {result.groups.get(order[0], region)}"
