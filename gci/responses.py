@@ -146,7 +146,8 @@ class Responses:
         members: list[pd.DataFrame] = []
         resp = _wide_to_responses(df, name, problems, check_countries, members)
         resp.members = members[0]
-        problems += _member_problems(resp.wide, resp.members)
+        problems += _member_problems(resp.wide if resp.wide is not None else resp.table,
+                                     resp.members)
         return resp
 
     @classmethod
