@@ -56,7 +56,8 @@ def random_framework(rng: np.random.Generator, nq: int) -> gci.Framework:
 
 
 def random_wide(rng: np.random.Generator, fw: gci.Framework, n: int) -> pd.DataFrame:
-    cols: dict = {"iso3": [f"U{i:04d}" for i in range(n)]}
+    cols: dict = {"iso3": [f"U{i:04d}" for i in range(n)],
+                  "X1": [["no", ""][i] for i in rng.integers(0, 2, n)]}  # unknown question
     if n > 3:
         cols["iso3"][2] = " "  # a row without a unit: named, never scored
     for q in fw.question_codes:
