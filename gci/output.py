@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import platform
@@ -49,6 +50,12 @@ def safe_frame(df: pd.DataFrame) -> pd.DataFrame:
     out = df.copy()
     for col in out.columns:
         if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
+            if out[col].dtype == object and any(
+                    not isinstance(u, str) and not _missing(u)
+                    for u in pd.unique(out[col].to_numpy(dtype=object))):
+                # cell by cell: factorising would merge 1, 1.0 and True into one value
+                out[col] = out[col].map(neutralise)
+                continue
             # each distinct value once: a table column repeats a few codes and names many times
             codes, uniques = pd.factorize(out[col], use_na_sentinel=True)
             cleaned = np.array([neutralise(u) for u in uniques] + [None], dtype=object)
@@ -60,10 +67,74 @@ def safe_frame(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def frame_to_csv_text(df: pd.DataFrame) -> str:
-    """CSV text of ``df`` (neutralised, LF line ends, floats at full precision)."""
+    """CSV text of ``df`` (neutralised, LF line ends, floats at full precision).
+
+    Each column is formatted once per distinct value (:func:`_csv_columns`) and the rows
+    joined: byte for byte what ``safe_frame(df).to_csv(index=False)`` writes, several times
+    faster for tables of millions of rows (100,000 units x 20 indicators). Frames it does not
+    cover (one column, dates, categories, a MultiIndex) go through pandas.
+    """
+    cols = _csv_columns(df)
+    if cols is None:
+        buf = io.StringIO()
+        safe_frame(df).to_csv(buf, index=False, lineterminator="\n")
+        return buf.getvalue()
+    header = ",".join(_csv_field(neutralise(str(c))) for c in df.columns)
+    if not len(df):
+        return header + "\n"
+    return header + "\n" + "\n".join(map(",".join, zip(*cols))) + "\n"
+
+
+def _csv_field(text: str) -> str:
+    """One CSV field as :mod:`csv` writes it (minimal quoting)."""
+    if text and not any(ch in text for ch in ',"\r\n'):
+        return text
     buf = io.StringIO()
-    safe_frame(df).to_csv(buf, index=False, lineterminator="\n")
-    return buf.getvalue()
+    csv.writer(buf, lineterminator="\n").writerow([text, ""])  # two fields: "" stays empty
+    return buf.getvalue()[:-2]
+
+
+def _csv_columns(df: pd.DataFrame) -> list[np.ndarray] | None:
+    """The neutralised CSV fields of each column (object arrays), or None (use pandas).
+
+    Floats are formatted as pandas formats them (``ndarray.astype(str)``), other values with
+    ``str``, missing values as empty fields; each distinct value once. An object column holding
+    non-text values is formatted cell by cell (factorising would merge ``1``, ``1.0`` and
+    ``True``).
+    """
+    if len(df.columns) < 2 or isinstance(df.columns, pd.MultiIndex):
+        return None
+    out = []
+    for j in range(len(df.columns)):
+        col = df.iloc[:, j]
+        kind = col.dtype.kind
+        text = col.dtype == object or pd.api.types.is_string_dtype(col)
+        numeric = isinstance(col.dtype, np.dtype) and kind in "fiub"
+        if not (text or numeric) or isinstance(col.dtype, pd.CategoricalDtype):
+            return None
+        if col.dtype == object:
+            uniq = pd.unique(col.to_numpy(dtype=object))
+            if any(not isinstance(u, str) and not _missing(u) for u in uniq):
+                cells = [("" if _missing(v) else _csv_field(str(neutralise(v))))
+                         for v in col.to_numpy(dtype=object)]
+                out.append(np.asarray(cells, dtype=object))
+                continue
+        codes, uniques = pd.factorize(col, use_na_sentinel=True)
+        if kind == "f" and numeric:
+            shown = np.asarray(uniques).astype(str).tolist()
+        else:
+            shown = [str(neutralise(u)) if text else str(u) for u in uniques]
+        fields = np.asarray([_csv_field(t) for t in shown] + [""], dtype=object)
+        out.append(fields[codes])  # the sentinel -1 picks the trailing "" (missing)
+    return out
+
+
+def _missing(value: Any) -> bool:
+    """None, NaN, NA or NaT (written as an empty field)."""
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
 
 
 def write_table(df: pd.DataFrame, path: Path) -> None:

@@ -193,3 +193,37 @@ def test_table_assigned_by_hand_replaces_wide() -> None:
     resp = Responses.from_wide(df, check_countries=False)
     resp.table = resp.table.assign(answer="no")
     assert resp.wide is None and list(resp.table["answer"]) == ["no"]
+
+
+def test_csv_text_byte_for_byte_as_pandas() -> None:
+    """frame_to_csv_text (per distinct value) writes what safe_frame(df).to_csv writes."""
+    import io
+
+    from gci.output import frame_to_csv_text, safe_frame
+
+    rng = np.random.default_rng(3)
+    texts = np.array(["plain", "a,b", 'say "hi"', "two\nlines", "cr\rhere", "=1+1", "-3",
+                      "@x", " lead", "", "tab\tin", "bell\x07", "é ü", "'quoted'", "+",
+                      "x" * 30], dtype=object)
+    n = 300
+    df = pd.DataFrame({
+        "text": texts[rng.integers(0, len(texts), n)],
+        "str": pd.array(texts[rng.integers(0, len(texts), n)], dtype="str"),
+        "f": rng.choice([0.1, 1 / 3, 1e-7, 2.5e16, -0.0, np.nan, 100.0, 7.0], n),
+        "f32": rng.random(n).astype(np.float32),
+        "i": rng.integers(-5, 5, n),
+        "b": rng.random(n) < 0.5,
+        "mixed": np.array([1, 1.0, True, "yes", None, 2.5, "=x"], dtype=object)[
+            rng.integers(0, 7, n)],
+        "none": np.array(["a", None, np.nan, "b"], dtype=object)[rng.integers(0, 4, n)],
+        "a,b": "header with a comma",
+    })
+    buf = io.StringIO()
+    safe_frame(df).to_csv(buf, index=False, lineterminator="\n")
+    got = frame_to_csv_text(df)
+    assert got == buf.getvalue()
+    assert "'=1+1" in got and "bell\\x07" in got  # neutralised, not dropped
+    empty = df.iloc[:0]
+    buf = io.StringIO()
+    safe_frame(empty).to_csv(buf, index=False, lineterminator="\n")
+    assert frame_to_csv_text(empty) == buf.getvalue()
