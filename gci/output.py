@@ -26,8 +26,8 @@ import pandas as pd
 
 from .errors import GCIError, InputError, OutputError
 from .fileio import atomic_write, sha256_file, write_json_atomic
+from .sanitise import _CONTROL, _SURROGATE, for_cell
 from .sanitise import FORMULA_START as _FORMULA_START
-from .sanitise import for_cell
 from .transaction import MANIFEST, write_folder
 
 if TYPE_CHECKING:
@@ -45,6 +45,20 @@ def neutralise(value: Any) -> Any:
     return for_cell(value)
 
 
+def neutralise_many(values: list) -> list:
+    """:func:`neutralise` of each value, quickly when (as usual) none holds a control character.
+
+    One regular-expression pass over all the text decides; then only text starting like a
+    formula changes (the same result as calling :func:`neutralise` on each value).
+    """
+    texts = [v for v in values if isinstance(v, str)]
+    joined = "".join(texts)
+    if _CONTROL.search(joined) or _SURROGATE.search(joined):
+        return [neutralise(v) for v in values]
+    return ["'" + v if isinstance(v, str) and v.startswith(FORMULA_START) else v
+            for v in values]
+
+
 def safe_frame(df: pd.DataFrame) -> pd.DataFrame:
     """A copy of ``df`` whose text cells (and column names) are neutralised."""
     out = df.copy()
@@ -58,7 +72,8 @@ def safe_frame(df: pd.DataFrame) -> pd.DataFrame:
                 continue
             # each distinct value once: a table column repeats a few codes and names many times
             codes, uniques = pd.factorize(out[col], use_na_sentinel=True)
-            cleaned = np.array([neutralise(u) for u in uniques] + [None], dtype=object)
+            cleaned = np.array(neutralise_many(np.asarray(uniques, dtype=object).tolist())
+                               + [None], dtype=object)
             values = cleaned[codes]  # the sentinel -1 picks the trailing None (missing stays)
             out[col] = pd.Series(values, index=out.index, dtype=object).where(codes >= 0,
                                                                                 out[col])
@@ -122,8 +137,10 @@ def _csv_columns(df: pd.DataFrame) -> list[np.ndarray] | None:
         codes, uniques = pd.factorize(col, use_na_sentinel=True)
         if kind == "f" and numeric:
             shown = np.asarray(uniques).astype(str).tolist()
+        elif text:
+            shown = [str(u) for u in neutralise_many(np.asarray(uniques, dtype=object).tolist())]
         else:
-            shown = [str(neutralise(u)) if text else str(u) for u in uniques]
+            shown = [str(u) for u in np.asarray(uniques, dtype=object).tolist()]
         fields = np.asarray([_csv_field(t) for t in shown] + [""], dtype=object)
         out.append(fields[codes])  # the sentinel -1 picks the trailing "" (missing)
     return out

@@ -982,7 +982,10 @@ def _wide_to_responses(df: pd.DataFrame, name: str, problems: list[Problem],
     codes, uniques, blank = [], [], []
     for j in qpos:  # each column factorised once: a handful of distinct answers per column
         col = df.iloc[:, j]
-        k, u = pd.factorize(col.astype(object), use_na_sentinel=False)
+        if col.dtype != object and not pd.api.types.is_string_dtype(col):
+            col = col.astype(object)  # numbers and booleans typed as written (no merging)
+        k, u = pd.factorize(col, use_na_sentinel=False)
+        u = np.asarray(u, dtype=object)
         us = pd.Series(u, dtype=object)
         b = (us.isna() | (us.astype(str).str.strip() == "")).to_numpy()
         codes.append(k.astype(np.min_scalar_type(max(len(u) - 1, 0))))
@@ -1043,7 +1046,8 @@ def _member_problems(table: pd.DataFrame | WideAnswers,
         answered = set(pd.unique(table.iso[table.answered_rows() & pd.notna(table.iso)]))
     else:
         answered = set(table["iso3"].dropna().unique())
-    for r in m.drop_duplicates("iso3").itertuples():
+    firsts = m.drop_duplicates("iso3")
+    for r in firsts[~firsts["iso3"].isin(answered).to_numpy()].itertuples():
         if r.iso3 not in answered:
             out.append(Problem("empty_submission", f"{r.iso3} has no answers; it is scored with "
                                "every answer missing (see the missing-answers policy)",
