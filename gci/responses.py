@@ -1122,7 +1122,7 @@ def build_matrix(responses: Responses, fw: Framework, missing: str = "zero") -> 
         responses, fw, problems, decimal)
     nc, nq = len(countries), len(qcodes)
     state = np.where(answered, ANSWERED, MISSING).astype(np.int8)
-    raw_df = pd.DataFrame(raw, index=countries, columns=qcodes)
+    raw_df = pd.DataFrame(raw, index=countries, columns=qcodes, copy=False)
     # conditions, in dependency order
     applies = np.ones((nc, nq), dtype=bool)
     for q in condition_order(fw):
@@ -1173,7 +1173,9 @@ def build_matrix(responses: Responses, fw: Framework, missing: str = "zero") -> 
                                 "warning"))
     need_ev = np.array([fw.nodes[q].evidence_required for q in qcodes], dtype=bool)
     ev_blank = True if evid is None else pd.isna(evid) | (evid == "")  # None: no evidence
-    lacking = (state == ANSWERED) & need_ev[None, :] & ev_blank & (np.nan_to_num(credit) > 0)
+    with np.errstate(invalid="ignore"):
+        credited = credit > 0  # NaN is not credited
+    lacking = (state == ANSWERED) & need_ev[None, :] & ev_blank & credited
     for i in np.nonzero(lacking.any(axis=1))[0]:
         qs = [qcodes[j] for j in np.nonzero(lacking[i])[0]]
         problems.append(Problem("missing_evidence", f"{len(qs)} credited answer(s) lack the "
@@ -1182,9 +1184,10 @@ def build_matrix(responses: Responses, fw: Framework, missing: str = "zero") -> 
                                 first_file.get(countries[i]), None, countries[i], None,
                                 "warning"))
     if evid is None:
-        evid = np.full((nc, nq), None, dtype=object)
+        evid = np.full((nq, nc), None, dtype=object).T
     return AnswerMatrix(countries, qcodes, credit, state, raw_df,
-                        pd.DataFrame(evid, index=countries, columns=qcodes), problems, decimal)
+                        pd.DataFrame(evid, index=countries, columns=qcodes, copy=False),
+                        problems, decimal)
 
 
 def _gather_long(responses: Responses, fw: Framework, problems: list[Problem],
@@ -1290,7 +1293,10 @@ def _gather_wide(responses: Responses, fw: Framework, problems: list[Problem],
     qindex = {q: i for i, q in enumerate(qcodes)}
     name, iso, lines = w.name, w.iso, w.lines
     valid = pd.notna(iso)
-    countries = sorted(set(pd.unique(iso[valid])) | set(responses.countries))
+    codes_seen = [iso[valid]]
+    if responses.members is not None:
+        codes_seen.append(responses.members["iso3"].dropna().to_numpy(dtype=object))
+    countries = sorted(pd.unique(np.concatenate(codes_seen)).tolist())
     nc, nq = len(countries), len(qcodes)
     # the table row of each country (-1: a member without a row here)
     row_of = np.full(nc, -1, dtype=np.int64)
@@ -1300,7 +1306,7 @@ def _gather_wide(responses: Responses, fw: Framework, problems: list[Problem],
     take = np.where(has_row, row_of, 0)
     credit = np.full((nc, nq), np.nan)
     answered = np.zeros((nc, nq), dtype=bool)
-    raw = np.full((nc, nq), None, dtype=object)
+    raw = np.full((nq, nc), None, dtype=object).T  # column-major: columns written whole
     bad_groups: list[tuple[int, int, list[Problem]]] = []
     for pos, (q, codes, uniq, blank) in enumerate(zip(w.questions, w.codes, w.uniques,
                                                       w.blank)):
@@ -1353,11 +1359,7 @@ def _gather_wide(responses: Responses, fw: Framework, problems: list[Problem],
     def where(ii: np.ndarray, jj: np.ndarray) -> list[tuple]:
         return [(name, int(lines[row_of[i]])) for i in ii]
 
-    first_file = {c: name for c in countries}
-    if responses.members is not None:
-        first_file.update((iso3, f) for iso3, f in zip(responses.members["iso3"],
-                                                        responses.members["file"])
-                          if iso3 not in first_file)
+    first_file = dict.fromkeys(countries, name)  # the members of a wide table are its rows
     return countries, credit, answered, raw, None, where, first_file
 
 
