@@ -17,7 +17,7 @@ import io
 import json
 import platform
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -89,15 +89,25 @@ def frame_to_csv_text(df: pd.DataFrame) -> str:
     faster for tables of millions of rows (100,000 units x 20 indicators). Frames it does not
     cover (one column, dates, categories, a MultiIndex) go through pandas.
     """
+    return "".join(csv_chunks(df))
+
+
+#: Rows per piece of :func:`csv_chunks` (bounds the memory of writing a long table).
+CSV_CHUNK_ROWS = 50_000
+
+
+def csv_chunks(df: pd.DataFrame) -> Iterator[str]:
+    """The CSV text of :func:`frame_to_csv_text` in pieces: the header, then blocks of rows."""
     cols = _csv_columns(df)
     if cols is None:
         buf = io.StringIO()
         safe_frame(df).to_csv(buf, index=False, lineterminator="\n")
-        return buf.getvalue()
-    header = ",".join(_csv_field(neutralise(str(c))) for c in df.columns)
-    if not len(df):
-        return header + "\n"
-    return header + "\n" + "\n".join(map(",".join, zip(*cols))) + "\n"
+        yield buf.getvalue()
+        return
+    yield ",".join(_csv_field(neutralise(str(c))) for c in df.columns) + "\n"
+    for start in range(0, len(df), CSV_CHUNK_ROWS):
+        part = [c[start:start + CSV_CHUNK_ROWS] for c in cols]
+        yield "\n".join(map(",".join, zip(*part))) + "\n"
 
 
 def _csv_field(text: str) -> str:
@@ -159,7 +169,8 @@ def write_table(df: pd.DataFrame, path: Path) -> None:
     suffix = path.suffix.lower()
     if suffix == ".csv":
         with atomic_write(path, "w", newline="") as fh:
-            fh.write(frame_to_csv_text(df))
+            for chunk in csv_chunks(df):  # written piece by piece (long tables)
+                fh.write(chunk)
     elif suffix == ".json":
         with atomic_write(path, "w") as fh:
             fh.write(safe_frame(df).to_json(orient="records", indent=2, force_ascii=False))

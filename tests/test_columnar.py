@@ -195,7 +195,7 @@ def test_table_assigned_by_hand_replaces_wide() -> None:
     assert resp.wide is None and list(resp.table["answer"]) == ["no"]
 
 
-def test_csv_text_byte_for_byte_as_pandas() -> None:
+def test_csv_text_byte_for_byte_as_pandas(monkeypatch) -> None:
     """frame_to_csv_text (per distinct value) writes what safe_frame(df).to_csv writes."""
     import io
 
@@ -222,6 +222,8 @@ def test_csv_text_byte_for_byte_as_pandas() -> None:
     safe_frame(df).to_csv(buf, index=False, lineterminator="\n")
     got = frame_to_csv_text(df)
     assert got == buf.getvalue()
+    monkeypatch.setattr("gci.output.CSV_CHUNK_ROWS", 7)  # rows written in pieces: same text
+    assert frame_to_csv_text(df) == got
     assert "'=1+1" in got and "bell\\x07" in got  # neutralised, not dropped
     empty = df.iloc[:0]
     buf = io.StringIO()
