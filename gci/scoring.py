@@ -400,10 +400,9 @@ def question_inputs(matrix: AnswerMatrix, missing: str,
     if missing == "zero":
         available = matrix.state != 2  # answered or missing; not-applicable drops out
         credit = np.where(matrix.state == MISSING, 0.0, matrix.credit)
-    else:
-        available = matrix.state == ANSWERED
-        credit = matrix.credit
-    return np.nan_to_num(credit), available
+        return np.nan_to_num(credit, copy=False), available  # a new array: no second copy
+    available = matrix.state == ANSWERED
+    return np.nan_to_num(matrix.credit), available
 
 
 def node_weights(ws: WeightScheme, structure: Structure) -> np.ndarray:
