@@ -16,6 +16,7 @@ import csv
 import io
 import json
 import platform
+import re
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -110,9 +111,12 @@ def csv_chunks(df: pd.DataFrame) -> Iterator[str]:
         yield "\n".join(map(",".join, zip(*part))) + "\n"
 
 
+_CSV_SPECIAL = re.compile('[,"\r\n]')
+
+
 def _csv_field(text: str) -> str:
     """One CSV field as :mod:`csv` writes it (minimal quoting)."""
-    if text and not any(ch in text for ch in ',"\r\n'):
+    if text and not _CSV_SPECIAL.search(text):
         return text
     buf = io.StringIO()
     csv.writer(buf, lineterminator="\n").writerow([text, ""])  # two fields: "" stays empty
@@ -134,7 +138,8 @@ def _csv_columns(df: pd.DataFrame) -> list[np.ndarray] | None:
         col = df.iloc[:, j]
         kind = col.dtype.kind
         text = col.dtype == object or pd.api.types.is_string_dtype(col)
-        numeric = isinstance(col.dtype, np.dtype) and kind in "fiub"
+        numeric = (isinstance(col.dtype, np.dtype) and kind in "fiub") or isinstance(
+            col.dtype, pd.core.arrays.integer.IntegerDtype)  # ranks: Int64 with <NA>
         if not (text or numeric) or isinstance(col.dtype, pd.CategoricalDtype):
             return None
         if col.dtype == object:

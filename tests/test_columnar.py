@@ -213,6 +213,7 @@ def test_csv_text_byte_for_byte_as_pandas(monkeypatch) -> None:
         "f32": rng.random(n).astype(np.float32),
         "i": rng.integers(-5, 5, n),
         "b": rng.random(n) < 0.5,
+        "rank": pd.array(rng.choice([1, 2, 30, None], n), dtype="Int64"),
         "mixed": np.array([1, 1.0, True, "yes", None, 2.5, "=x"], dtype=object)[
             rng.integers(0, 7, n)],
         "none": np.array(["a", None, np.nan, "b"], dtype=object)[rng.integers(0, 4, n)],
