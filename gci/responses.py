@@ -618,7 +618,7 @@ def _apply_header(df: pd.DataFrame, header: list[str], p: Path) -> pd.DataFrame:
             problems.append(f"the header of column {_col_letter(j)} holds {why}")
     if problems:
         raise InputError("; ".join(problems), p, 1)
-    out = df[keep].copy() if len(df.columns) else pd.DataFrame(columns=keep)
+    out = df[keep] if len(df.columns) else pd.DataFrame(columns=keep)  # copy-on-write
     out.columns = [header[j] for j in keep]
     return out.reset_index(drop=True)
 
