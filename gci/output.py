@@ -16,11 +16,13 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import platform
+import re
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -29,8 +31,8 @@ import pandas as pd
 
 from .errors import GCIError, InputError, OutputError
 from .fileio import atomic_write, sha256_file, write_json_atomic
+from .sanitise import _CONTROL, _SURROGATE, for_cell
 from .sanitise import FORMULA_START as _FORMULA_START
-from .sanitise import for_cell
 from .transaction import MANIFEST, write_folder
 
 if TYPE_CHECKING:
@@ -114,14 +116,35 @@ def neutralise(value: Any) -> Any:
     return for_cell(value)
 
 
+def neutralise_many(values: list) -> list:
+    """:func:`neutralise` of each value, quickly when (as usual) none holds a control character.
+
+    One regular-expression pass over all the text decides; then only text starting like a
+    formula changes (the same result as calling :func:`neutralise` on each value).
+    """
+    texts = [v for v in values if isinstance(v, str)]
+    joined = "".join(texts)
+    if _CONTROL.search(joined) or _SURROGATE.search(joined):
+        return [neutralise(v) for v in values]
+    return ["'" + v if isinstance(v, str) and v.startswith(FORMULA_START) else v
+            for v in values]
+
+
 def safe_frame(df: pd.DataFrame) -> pd.DataFrame:
     """A copy of ``df`` whose text cells (and column names) are neutralised."""
     out = df.copy()
     for col in out.columns:
         if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
+            if out[col].dtype == object and any(
+                    not isinstance(u, str) and not _missing(u)
+                    for u in pd.unique(out[col].to_numpy(dtype=object))):
+                # cell by cell: factorising would merge 1, 1.0 and True into one value
+                out[col] = out[col].map(neutralise)
+                continue
             # each distinct value once: a table column repeats a few codes and names many times
             codes, uniques = pd.factorize(out[col], use_na_sentinel=True)
-            cleaned = np.array([neutralise(u) for u in uniques] + [None], dtype=object)
+            cleaned = np.array(neutralise_many(np.asarray(uniques, dtype=object).tolist())
+                               + [None], dtype=object)
             values = cleaned[codes]  # the sentinel -1 picks the trailing None (missing stays)
             out[col] = pd.Series(values, index=out.index, dtype=object).where(codes >= 0,
                                                                                 out[col])
@@ -133,10 +156,89 @@ def frame_to_csv_text(df: pd.DataFrame, decimals: int | None = None) -> str:
     """CSV text of ``df`` (neutralised, LF line ends; floats rounded by :func:`round_table`).
 
     ``decimals=None`` (the default here, for library callers) keeps full float precision.
+
+    Each column is formatted once per distinct value (:func:`_csv_columns`) and the rows
+    joined: byte for byte what ``safe_frame(df).to_csv(index=False)`` writes, several times
+    faster for tables of millions of rows (100,000 units x 20 indicators). Frames it does not
+    cover (one column, dates, categories, a MultiIndex) go through pandas.
     """
+    return "".join(csv_chunks(round_table(df, decimals)))
+
+
+#: Rows per piece of :func:`csv_chunks` (bounds the memory of writing a long table).
+CSV_CHUNK_ROWS = 50_000
+
+
+def csv_chunks(df: pd.DataFrame) -> Iterator[str]:
+    """The CSV text of :func:`frame_to_csv_text` in pieces: the header, then blocks of rows."""
+    cols = _csv_columns(df)
+    if cols is None:
+        buf = io.StringIO()
+        safe_frame(df).to_csv(buf, index=False, lineterminator="\n")
+        yield buf.getvalue()
+        return
+    yield ",".join(_csv_field(neutralise(str(c))) for c in df.columns) + "\n"
+    for start in range(0, len(df), CSV_CHUNK_ROWS):
+        part = [c[start:start + CSV_CHUNK_ROWS] for c in cols]
+        yield "\n".join(map(",".join, zip(*part))) + "\n"
+
+
+_CSV_SPECIAL = re.compile('[,"\r\n]')
+
+
+def _csv_field(text: str) -> str:
+    """One CSV field as :mod:`csv` writes it (minimal quoting)."""
+    if text and not _CSV_SPECIAL.search(text):
+        return text
     buf = io.StringIO()
-    safe_frame(round_table(df, decimals)).to_csv(buf, index=False, lineterminator="\n")
-    return buf.getvalue()
+    csv.writer(buf, lineterminator="\n").writerow([text, ""])  # two fields: "" stays empty
+    return buf.getvalue()[:-2]
+
+
+def _csv_columns(df: pd.DataFrame) -> list[np.ndarray] | None:
+    """The neutralised CSV fields of each column (object arrays), or None (use pandas).
+
+    Floats are formatted as pandas formats them (``ndarray.astype(str)``), other values with
+    ``str``, missing values as empty fields; each distinct value once. An object column holding
+    non-text values is formatted cell by cell (factorising would merge ``1``, ``1.0`` and
+    ``True``).
+    """
+    if len(df.columns) < 2 or isinstance(df.columns, pd.MultiIndex):
+        return None
+    out = []
+    for j in range(len(df.columns)):
+        col = df.iloc[:, j]
+        kind = col.dtype.kind
+        text = col.dtype == object or pd.api.types.is_string_dtype(col)
+        numeric = (isinstance(col.dtype, np.dtype) and kind in "fiub") or isinstance(
+            col.dtype, pd.core.arrays.integer.IntegerDtype)  # ranks: Int64 with <NA>
+        if not (text or numeric) or isinstance(col.dtype, pd.CategoricalDtype):
+            return None
+        if col.dtype == object:
+            uniq = pd.unique(col.to_numpy(dtype=object))
+            if any(not isinstance(u, str) and not _missing(u) for u in uniq):
+                cells = [("" if _missing(v) else _csv_field(str(neutralise(v))))
+                         for v in col.to_numpy(dtype=object)]
+                out.append(np.asarray(cells, dtype=object))
+                continue
+        codes, uniques = pd.factorize(col, use_na_sentinel=True)
+        if kind == "f" and numeric:
+            shown = np.asarray(uniques).astype(str).tolist()
+        elif text:
+            shown = [str(u) for u in neutralise_many(np.asarray(uniques, dtype=object).tolist())]
+        else:
+            shown = [str(u) for u in np.asarray(uniques, dtype=object).tolist()]
+        fields = np.asarray([_csv_field(t) for t in shown] + [""], dtype=object)
+        out.append(fields[codes])  # the sentinel -1 picks the trailing "" (missing)
+    return out
+
+
+def _missing(value: Any) -> bool:
+    """None, NaN, NA or NaT (written as an empty field)."""
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
 
 
 def write_table(df: pd.DataFrame, path: Path, decimals: int | None = None) -> None:
@@ -147,7 +249,8 @@ def write_table(df: pd.DataFrame, path: Path, decimals: int | None = None) -> No
     suffix = path.suffix.lower()
     if suffix == ".csv":
         with atomic_write(path, "w", newline="") as fh:
-            fh.write(frame_to_csv_text(round_table(df, decimals)))
+            for chunk in csv_chunks(round_table(df, decimals)):  # piece by piece (long tables)
+                fh.write(chunk)
     elif suffix == ".json":
         with atomic_write(path, "w") as fh:
             fh.write(safe_frame(round_table(df, decimals)).to_json(

@@ -98,25 +98,33 @@ class Responses:
         refused; see :func:`gci.values.parse_number`).
     """
 
-    table: pd.DataFrame
+    table: pd.DataFrame | None
     files: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     members: pd.DataFrame | None = None
     decimal: str = "."
+    #: A wide table held column-wise (:class:`WideAnswers`), or None. When set, ``table`` is
+    #: built from it only when first asked for, and :func:`build_matrix` reads it directly.
+    wide: WideAnswers | None = None
 
     @property
     def countries(self) -> list[str]:
         """Resolved ISO3 codes of every country read (with or without answers), sorted."""
-        codes = set(self.table["iso3"].dropna().unique())
+        if self.wide is not None:
+            codes = set(pd.unique(self.wide.iso[pd.notna(self.wide.iso)]))
+        else:
+            codes = set(self.table["iso3"].dropna().unique())
         if self.members is not None:
             codes |= set(self.members["iso3"].dropna().unique())
         return sorted(codes)
 
     def __len__(self) -> int:
+        if self.wide is not None and self.__dict__.get("_table") is None:
+            return self.wide.n_answers
         return len(self.table)
 
     def __repr__(self) -> str:
-        return (f"<Responses: {len(self.table)} answers, {len(self.countries)} countries, "
+        return (f"<Responses: {len(self)} answers, {len(self.countries)} countries, "
                 f"{len(self.files)} file(s)>")
 
     @classmethod
@@ -138,7 +146,8 @@ class Responses:
         members: list[pd.DataFrame] = []
         resp = _wide_to_responses(df, name, problems, check_countries, members)
         resp.members = members[0]
-        problems += _member_problems(resp.table, resp.members)
+        problems += _member_problems(resp.wide if resp.wide is not None else resp.table,
+                                     resp.members)
         return resp
 
     @classmethod
@@ -176,6 +185,96 @@ class Responses:
     def validate(self, framework: Framework, missing: str = "zero") -> list[Problem]:
         """Every problem of these responses against ``framework`` (errors and warnings)."""
         return build_matrix(self, framework, missing=missing).problems
+
+
+def _get_table(self: Responses) -> pd.DataFrame:
+    """The long table; built from :attr:`Responses.wide` the first time it is asked for."""
+    t = self.__dict__.get("_table")
+    if t is None and self.__dict__.get("wide") is not None:
+        t = self.wide.to_long()
+        self.__dict__["_table"] = t
+    return t
+
+
+def _set_table(self: Responses, table: pd.DataFrame | None) -> None:
+    self.__dict__["_table"] = table
+    self.__dict__["wide"] = None  # a table set by hand replaces the column-wise answers
+
+
+Responses.table = property(_get_table, _set_table,  # type: ignore[assignment]
+                           doc="One row per answer (see the class docstring).")
+
+
+@dataclass
+class WideAnswers:
+    """The answers of one wide table, held column-wise (never one Python row per answer).
+
+    Each question column is factorised once: ``codes[j]`` (small integers, one per row) index
+    ``uniques[j]``, the column's distinct answers normalised (:func:`normalise_answer`), with
+    ``blank[j]`` marking the distinct values that are empty cells. :func:`build_matrix` types
+    each distinct answer once and locates rows only for bad answers; :meth:`to_long` gives the
+    long table of :class:`Responses` (one row per non-empty cell, row by row) when asked.
+
+    Attributes
+    ----------
+    name : str
+        The file (or ``"<table>"``).
+    iso : ndarray of object
+        Resolved code per row (None when unknown).
+    country : ndarray of object
+        The country as written, per row.
+    questions : list of str
+        The question columns' names (stripped), in table order.
+    codes, uniques, blank : list of ndarray
+        Per question column, as above.
+    first_line : int
+        Line number of the first data row.
+    """
+
+    name: str
+    iso: np.ndarray
+    country: np.ndarray
+    questions: list[str]
+    codes: list[np.ndarray]
+    uniques: list[np.ndarray]
+    blank: list[np.ndarray]
+    first_line: int = 2
+
+    @property
+    def lines(self) -> np.ndarray:
+        """Line number of each row."""
+        return np.arange(self.first_line, self.first_line + len(self.iso))
+
+    @property
+    def n_answers(self) -> int:
+        """Non-empty answer cells."""
+        return int(sum(int((~b[c]).sum()) for c, b in zip(self.codes, self.blank)))
+
+    def answered_rows(self) -> np.ndarray:
+        """Whether each row holds at least one non-empty answer."""
+        out = np.zeros(len(self.iso), dtype=bool)
+        for c, b in zip(self.codes, self.blank):
+            out |= ~b[c]
+        return out
+
+    def to_long(self) -> pd.DataFrame:
+        """The long table (:data:`COLUMNS`): one row per non-empty cell, row by row."""
+        n, nq = len(self.iso), len(self.questions)
+        if nq == 0:
+            return pd.DataFrame(columns=COLUMNS)
+        answers = np.empty((n, nq), dtype=object)
+        keep = np.empty((n, nq), dtype=bool)
+        for j, (c, u, b) in enumerate(zip(self.codes, self.uniques, self.blank)):
+            answers[:, j] = u[c]
+            keep[:, j] = ~b[c]
+        keep = keep.reshape(-1)
+        rows = np.repeat(np.arange(n), nq)[keep]
+        long = pd.DataFrame({
+            "iso3": self.iso[rows], "country": self.country[rows],
+            "question": np.tile(np.asarray(self.questions, dtype=object), n)[keep],
+            "answer": answers.reshape(-1)[keep], "evidence": None,
+            "source": "questionnaire", "file": self.name, "line": self.lines[rows]})
+        return long[COLUMNS]
 
 
 # --------------------------------------------------------------------------------------------
@@ -228,11 +327,17 @@ def load_responses(path: str | os.PathLike | Iterable[str | os.PathLike] = "resp
         if progress is not None:
             progress(f)
         frames.append(_read_one(f, problems, check_countries, members, sheet))
-    table = _in_order(frames, COLUMNS)
     member_table = _in_order(members, MEMBER_COLUMNS)
-    problems += _member_problems(table, member_table)
-    resp = Responses(table[COLUMNS], [str(f) for f in files], problems, member_table,
-                     values.check_decimal(decimal))
+    wide = frames[0].wide if len(frames) == 1 and isinstance(frames[0], Responses) else None
+    if wide is not None:  # one wide table: kept column-wise (no row per answer)
+        problems += _member_problems(wide, member_table)
+        resp = Responses(None, [str(f) for f in files], problems, member_table,
+                         values.check_decimal(decimal), wide=wide)
+    else:
+        table = _in_order([f.table if isinstance(f, Responses) else f for f in frames], COLUMNS)
+        problems += _member_problems(table, member_table)
+        resp = Responses(table[COLUMNS], [str(f) for f in files], problems, member_table,
+                         values.check_decimal(decimal))
     if framework is not None:
         raise_if_errors(resp.validate(framework), ResponsesError, _what(files))
     else:
@@ -294,8 +399,13 @@ def response_files(path: Any) -> list[Path]:
 
 
 def _read_one(f: Path, problems: list[Problem], check_countries: bool,
-              members: list, sheet: str | None = None) -> pd.DataFrame | list[tuple]:
-    """The answers of one file: a table for CSV/XLSX, rows (tuples of COLUMNS) for YAML/JSON."""
+              members: list, sheet: str | None = None
+              ) -> pd.DataFrame | list[tuple] | Responses:
+    """The answers of one file.
+
+    A table for a long CSV/XLSX, :class:`Responses` for a wide one (held column-wise), rows
+    (tuples of :data:`COLUMNS`) for YAML/JSON.
+    """
     suffix = f.suffix.lower()
     if suffix in (".yaml", ".yml"):
         return _country_doc(read_yaml(f), str(f), problems, check_countries, members)
@@ -312,7 +422,7 @@ def _read_one(f: Path, problems: list[Problem], check_countries: bool,
         cols = {fold_header(c) for c in df.columns}
         if "question" in cols or "answer" in cols:
             return _long_table(df, str(f), problems, 2, check_countries, members)
-        return _wide_to_responses(df, str(f), problems, check_countries, members).table
+        return _wide_to_responses(df, str(f), problems, check_countries, members)
     raise InputError(f"unsupported file type {suffix!r}; expected .yaml, .yml, .json, .csv or "
                      ".xlsx", f)
 
@@ -508,7 +618,7 @@ def _apply_header(df: pd.DataFrame, header: list[str], p: Path) -> pd.DataFrame:
             problems.append(f"the header of column {_col_letter(j)} holds {why}")
     if problems:
         raise InputError("; ".join(problems), p, 1)
-    out = df[keep].copy() if len(df.columns) else pd.DataFrame(columns=keep)
+    out = df[keep] if len(df.columns) else pd.DataFrame(columns=keep)  # copy-on-write
     out.columns = [header[j] for j in keep]
     return out.reset_index(drop=True)
 
@@ -850,7 +960,6 @@ def _wide_to_responses(df: pd.DataFrame, name: str, problems: list[Problem],
                        ) -> Responses:
     cols = {str(c).strip().lower(): c for c in df.columns}
     ccol = cols.get("iso3", cols.get("country"))
-    df = df.copy()
     if ccol is None:
         if df.index.name is None and isinstance(df.index, pd.RangeIndex):
             near = next((f" (is {c!r} meant to be 'iso3'?)" for c in df.columns
@@ -859,30 +968,37 @@ def _wide_to_responses(df: pd.DataFrame, name: str, problems: list[Problem],
                              f"question; found {list(df.columns)[:8]}{near}", name, 1)
         df = df.reset_index()
         ccol = df.columns[0]
-    qcols = [c for c in df.columns if c != ccol and str(c).strip().lower() not in
-             WIDE_INFO_COLUMNS]
+    qpos = [j for j, c in enumerate(df.columns) if c != ccol and str(c).strip().lower() not in
+            WIDE_INFO_COLUMNS]
+    qcols = [df.columns[j] for j in qpos]
     n = len(df)
     lines = np.arange(2, 2 + n)
     iso = _resolve_column(df[ccol], name, lines, problems, check_countries)
+    country = df[ccol].astype(str).to_numpy(dtype=object)
     if members is not None:
         members.append(_table_members(pd.DataFrame({
-            "iso3": iso, "country": df[ccol].astype(str).to_numpy(), "file": name,
-            "line": lines}), name, problems, wide=True))
-    answers = df[qcols].to_numpy(dtype=object)
-    long = pd.DataFrame({
-        "iso3": np.repeat(iso, len(qcols)),
-        "country": np.repeat(df[ccol].astype(str).to_numpy(), len(qcols)),
-        "question": np.tile(np.asarray([str(c).strip() for c in qcols], dtype=object), n),
-        "answer": answers.reshape(-1),
-        "evidence": None, "source": "questionnaire", "file": name,
-        "line": np.repeat(lines, len(qcols)),
-    })
-    ans = long["answer"]
-    blank = ans.isna().to_numpy() | (ans.astype(str).str.strip() == "").to_numpy()
-    long = long[~blank].reset_index(drop=True)
-    # normalise on unique values only (fast for large tables)
-    long["answer"] = _normalised(long["answer"])
-    return Responses(long[COLUMNS], [name], problems)
+            "iso3": iso, "country": country, "file": name, "line": lines}), name, problems,
+            wide=True))
+    codes, uniques, blank = [], [], []
+    for j in qpos:  # each column factorised once: a handful of distinct answers per column
+        col = df.iloc[:, j]
+        if col.dtype != object and not pd.api.types.is_string_dtype(col):
+            col = col.astype(object)  # numbers and booleans typed as written (no merging)
+        k, u = pd.factorize(col, use_na_sentinel=False)
+        u = np.asarray(u, dtype=object)
+        us = pd.Series(u, dtype=object)
+        b = (us.isna() | (us.astype(str).str.strip() == "")).to_numpy()
+        codes.append(k.astype(np.min_scalar_type(max(len(u) - 1, 0))))
+        uniques.append(np.asarray([None if bb else normalise_answer(v)
+                                   for v, bb in zip(u, b)], dtype=object))
+        blank.append(b)
+    wide = WideAnswers(name, np.asarray(iso, dtype=object), country,
+                       [str(c).strip() for c in qcols], codes, uniques, blank)
+    valid = iso[pd.notna(iso)]
+    if len(set(wide.questions)) < len(qcols) or len(pd.unique(valid)) < len(valid):
+        # a question or a country twice: the long table's duplicate/conflict checks apply
+        return Responses(wide.to_long(), [name], problems)
+    return Responses(None, [name], problems, wide=wide)
 
 
 def _table_members(rows: pd.DataFrame, name: str, problems: list[Problem], *,
@@ -912,7 +1028,8 @@ def _table_members(rows: pd.DataFrame, name: str, problems: list[Problem], *,
                          "file": name, "line": first["line"].to_numpy()}, columns=MEMBER_COLUMNS)
 
 
-def _member_problems(table: pd.DataFrame, members: pd.DataFrame) -> list[Problem]:
+def _member_problems(table: pd.DataFrame | WideAnswers,
+                     members: pd.DataFrame) -> list[Problem]:
     """Countries submitted in two files (error) and countries read without answers (warning)."""
     out: list[Problem] = []
     if members is None or members.empty:
@@ -925,8 +1042,12 @@ def _member_problems(table: pd.DataFrame, members: pd.DataFrame) -> list[Problem
         out.append(Problem("duplicate_country", f"{iso} is submitted {len(g)} times: {where}; "
                            "keep one submission per country (merge the answers into one file)",
                            str(g["file"].iloc[1]), _int(g["line"].iloc[1]), iso))
-    answered = set(table["iso3"].dropna().unique())
-    for r in m.drop_duplicates("iso3").itertuples():
+    if isinstance(table, WideAnswers):
+        answered = set(pd.unique(table.iso[table.answered_rows() & pd.notna(table.iso)]))
+    else:
+        answered = set(table["iso3"].dropna().unique())
+    firsts = m.drop_duplicates("iso3")
+    for r in firsts[~firsts["iso3"].isin(answered).to_numpy()].itertuples():
         if r.iso3 not in answered:
             out.append(Problem("empty_submission", f"{r.iso3} has no answers; it is scored with "
                                "every answer missing (see the missing-answers policy)",
@@ -994,6 +1115,89 @@ def build_matrix(responses: Responses, fw: Framework, missing: str = "zero") -> 
         raise ValueError(f"missing policy {missing!r}; expected one of {MISSING_POLICIES}")
     problems = list(responses.problems)
     decimal = getattr(responses, "decimal", ".")
+    qcodes = fw.question_codes
+    qindex = {q: i for i, q in enumerate(qcodes)}
+    gather = _gather_wide if responses.__dict__.get("wide") is not None else _gather_long
+    countries, credit, answered, raw, evid, where, first_file = gather(
+        responses, fw, problems, decimal)
+    nc, nq = len(countries), len(qcodes)
+    state = np.where(answered, ANSWERED, MISSING).astype(np.int8)
+    raw_df = pd.DataFrame(raw, index=countries, columns=qcodes, copy=False)
+    # conditions, in dependency order
+    applies = np.ones((nc, nq), dtype=bool)
+    for q in condition_order(fw):
+        cond = fw.nodes[q].applies_if
+        j, k = qindex[q], qindex[cond.question]
+        target = raw_df.iloc[:, k]
+        ok_target = applies[:, k] & answered[:, k]
+        if fw.nodes[cond.question].type == "numeric":
+            codes, uniq = pd.factorize(target.astype(object), use_na_sentinel=False)
+            vals = np.array([answer_number(v, decimal) for v in uniq], dtype=float)[codes]
+            with np.errstate(invalid="ignore"):
+                hit = {"==": vals == cond.value, "!=": vals != cond.value,
+                       "<": vals < cond.value, "<=": vals <= cond.value,
+                       ">": vals > cond.value, ">=": vals >= cond.value}[cond.op]
+        else:
+            vals = target.to_numpy(dtype=object)
+            if fw.nodes[cond.question].type == "binary":
+                vals = np.where(credit[:, k] == 1.0, "yes", "no")
+            eq = vals == cond.value
+            hit = eq if cond.op == "==" else ~eq
+        applies[:, j] = ok_target & hit
+    na = ~applies
+    answered_na = na & answered
+    if answered_na.any():
+        at = where(*np.nonzero(answered_na))
+        for (i, j), (file, line) in zip(zip(*np.nonzero(answered_na)), at):
+            q = qcodes[j]
+            cond = fw.nodes[q].applies_if
+            problems.append(Problem("answer_not_applicable", f"{q} applies only if {cond}; the "
+                                    "answer is ignored", file, _int(line), countries[i],
+                                    q, "warning"))
+    state[na] = NOT_APPLICABLE
+    credit[na] = np.nan
+    for node in fw.questions:  # numeric questions normalised across countries (gci.normalise)
+        if node.type == "numeric" and node.normalise:
+            from .normalise import normalised_credit
+
+            credit[:, qindex[node.code]] = normalised_credit(node, credit[:, qindex[node.code]])
+    # missing answers and evidence: one warning per country, naming its (first) file
+    miss = state == MISSING
+    for i in np.nonzero(miss.any(axis=1))[0]:
+        qs = [qcodes[j] for j in np.nonzero(miss[i])[0]]
+        rule = {"zero": "counted as 0", "exclude": "left out of their parent (exclude)"}.get(
+            missing, f"imputed ({missing})")
+        problems.append(Problem("missing_answers", f"{len(qs)} missing answer(s), {rule}: "
+                                f"{', '.join(qs[:12])}{' …' if len(qs) > 12 else ''}",
+                                first_file.get(countries[i]), None, countries[i], None,
+                                "warning"))
+    need_ev = np.array([fw.nodes[q].evidence_required for q in qcodes], dtype=bool)
+    ev_blank = True if evid is None else pd.isna(evid) | (evid == "")  # None: no evidence
+    with np.errstate(invalid="ignore"):
+        credited = credit > 0  # NaN is not credited
+    lacking = (state == ANSWERED) & need_ev[None, :] & ev_blank & credited
+    for i in np.nonzero(lacking.any(axis=1))[0]:
+        qs = [qcodes[j] for j in np.nonzero(lacking[i])[0]]
+        problems.append(Problem("missing_evidence", f"{len(qs)} credited answer(s) lack the "
+                                f"evidence the framework requires: {', '.join(qs[:12])}"
+                                f"{' …' if len(qs) > 12 else ''}",
+                                first_file.get(countries[i]), None, countries[i], None,
+                                "warning"))
+    if evid is None:
+        evid = np.full((nq, nc), None, dtype=object).T
+    return AnswerMatrix(countries, qcodes, credit, state, raw_df,
+                        pd.DataFrame(evid, index=countries, columns=qcodes, copy=False),
+                        problems, decimal)
+
+
+def _gather_long(responses: Responses, fw: Framework, problems: list[Problem],
+                 decimal: str) -> tuple:
+    """Stage 1 of :func:`build_matrix` for a long table: one row per answer.
+
+    Returns countries, credit, answered, raw (object), evidence (object), ``where`` (rows and
+    columns of the matrix -> their ``(file, line)``) and each country's first file; problems
+    are appended to ``problems``.
+    """
     t = responses.table
     qcodes = fw.question_codes
     qindex = {q: i for i, q in enumerate(qcodes)}
@@ -1060,75 +1264,103 @@ def build_matrix(responses: Responses, fw: Framework, missing: str = "zero") -> 
                                         f"{node.type} question {q}; expected "
                                         f"{node.allowed_answers()}{hint}", r.file, _int(r.line),
                                         r.iso3, q))
-    state = np.where(answered, ANSWERED, MISSING).astype(np.int8)
-    raw_df = pd.DataFrame(raw, index=countries, columns=qcodes)
-    # conditions, in dependency order
-    applies = np.ones((nc, nq), dtype=bool)
-    for q in condition_order(fw):
-        cond = fw.nodes[q].applies_if
-        j, k = qindex[q], qindex[cond.question]
-        target = raw_df.iloc[:, k]
-        ok_target = applies[:, k] & answered[:, k]
-        if fw.nodes[cond.question].type == "numeric":
-            codes, uniq = pd.factorize(target.astype(object), use_na_sentinel=False)
-            vals = np.array([answer_number(v, decimal) for v in uniq], dtype=float)[codes]
-            with np.errstate(invalid="ignore"):
-                hit = {"==": vals == cond.value, "!=": vals != cond.value,
-                       "<": vals < cond.value, "<=": vals <= cond.value,
-                       ">": vals > cond.value, ">=": vals >= cond.value}[cond.op]
-        else:
-            vals = target.to_numpy(dtype=object)
-            if fw.nodes[cond.question].type == "binary":
-                vals = np.where(credit[:, k] == 1.0, "yes", "no")
-            eq = vals == cond.value
-            hit = eq if cond.op == "==" else ~eq
-        applies[:, j] = ok_target & hit
-    na = ~applies
-    answered_na = na & answered
-    if answered_na.any():
-        row_of = {(int(i), int(j)): r for r, (i, j) in enumerate(zip(ci, qi))}
-        files, lines = t["file"].to_numpy(dtype=object), t["line"].to_numpy(dtype=object)
-        for i, j in zip(*np.nonzero(answered_na)):
-            q = qcodes[j]
-            cond = fw.nodes[q].applies_if
-            r = row_of[(int(i), int(j))]
-            problems.append(Problem("answer_not_applicable", f"{q} applies only if {cond}; the "
-                                    "answer is ignored", files[r], _int(lines[r]), countries[i],
-                                    q, "warning"))
-    state[na] = NOT_APPLICABLE
-    credit[na] = np.nan
-    for node in fw.questions:  # numeric questions normalised across countries (gci.normalise)
-        if node.type == "numeric" and node.normalise:
-            from .normalise import normalised_credit
+    row_of = {(int(i), int(j)): r for r, (i, j) in enumerate(zip(ci, qi))}
+    files, lines = t["file"].to_numpy(dtype=object), t["line"].to_numpy(dtype=object)
 
-            credit[:, qindex[node.code]] = normalised_credit(node, credit[:, qindex[node.code]])
-    # missing answers and evidence: one warning per country, naming its (first) file
+    def where(ii: np.ndarray, jj: np.ndarray) -> list[tuple]:
+        at = [row_of[(int(i), int(j))] for i, j in zip(ii, jj)]
+        return [(files[r], lines[r]) for r in at]
+
     firsts = t.drop_duplicates("iso3", keep="first")  # first row wins (no per-row loop)
     first_file = dict(zip(firsts["iso3"], firsts["file"]))
     if responses.members is not None:  # countries that submitted no answer
         for iso, f in zip(responses.members["iso3"], responses.members["file"]):
             first_file.setdefault(iso, f)
-    miss = state == MISSING
-    for i in np.nonzero(miss.any(axis=1))[0]:
-        qs = [qcodes[j] for j in np.nonzero(miss[i])[0]]
-        rule = {"zero": "counted as 0", "exclude": "left out of their parent (exclude)"}.get(
-            missing, f"imputed ({missing})")
-        problems.append(Problem("missing_answers", f"{len(qs)} missing answer(s), {rule}: "
-                                f"{', '.join(qs[:12])}{' …' if len(qs) > 12 else ''}",
-                                first_file.get(countries[i]), None, countries[i], None,
-                                "warning"))
-    need_ev = np.array([fw.nodes[q].evidence_required for q in qcodes], dtype=bool)
-    ev_blank = pd.isna(evid) | (evid == "")
-    lacking = (state == ANSWERED) & need_ev[None, :] & ev_blank & (np.nan_to_num(credit) > 0)
-    for i in np.nonzero(lacking.any(axis=1))[0]:
-        qs = [qcodes[j] for j in np.nonzero(lacking[i])[0]]
-        problems.append(Problem("missing_evidence", f"{len(qs)} credited answer(s) lack the "
-                                f"evidence the framework requires: {', '.join(qs[:12])}"
-                                f"{' …' if len(qs) > 12 else ''}",
-                                first_file.get(countries[i]), None, countries[i], None,
-                                "warning"))
-    return AnswerMatrix(countries, qcodes, credit, state, raw_df,
-                        pd.DataFrame(evid, index=countries, columns=qcodes), problems, decimal)
+    return countries, credit, answered, raw, evid, where, first_file
+
+
+def _gather_wide(responses: Responses, fw: Framework, problems: list[Problem],
+                 decimal: str) -> tuple:
+    """Stage 1 of :func:`build_matrix` for a wide table held column-wise.
+
+    The same results as :func:`_gather_long` on its long table, without building it.
+    Per question column: each distinct answer is typed once and the credit taken by row code;
+    rows are located only for bad answers and unknown questions. Each country has one row (a
+    table with a country twice is read as a long table).
+    """
+    w: WideAnswers = responses.wide
+    qcodes = fw.question_codes
+    qindex = {q: i for i, q in enumerate(qcodes)}
+    name, iso, lines = w.name, w.iso, w.lines
+    valid = pd.notna(iso)
+    codes_seen = [iso[valid]]
+    if responses.members is not None:
+        codes_seen.append(responses.members["iso3"].dropna().to_numpy(dtype=object))
+    countries = sorted(pd.unique(np.concatenate(codes_seen)).tolist())
+    nc, nq = len(countries), len(qcodes)
+    # the table row of each country (-1: a member without a row here)
+    row_of = np.full(nc, -1, dtype=np.int64)
+    rows_valid = np.nonzero(valid)[0]
+    row_of[pd.Index(countries).get_indexer(iso[valid])] = rows_valid
+    has_row = row_of >= 0
+    take = np.where(has_row, row_of, 0)
+    credit = np.full((nc, nq), np.nan)
+    answered = np.zeros((nc, nq), dtype=bool)
+    raw = np.full((nq, nc), None, dtype=object).T  # column-major: columns written whole
+    bad_groups: list[tuple[int, int, list[Problem]]] = []
+    for pos, (q, codes, uniq, blank) in enumerate(zip(w.questions, w.codes, w.uniques,
+                                                      w.blank)):
+        if q not in qindex:
+            cells = np.nonzero(~blank[codes] & valid)[0]
+            if len(cells):
+                hint = values.suggest(q, qcodes)
+                msg = (f"unknown question {q!r}; the framework {fw.code!r} has {qcodes[0]} … "
+                       f"{qcodes[-1]}" + (f" ({hint})" if hint else ""))
+                for r in cells:  # row order, like the long table (re-sorted below)
+                    problems.append(Problem("unknown_question", msg, name, int(lines[r]),
+                                            iso[r], q))
+            continue
+        j, node = qindex[q], fw.nodes[q]
+        u_credit = np.full(len(uniq), np.nan)
+        u_ok = np.zeros(len(uniq), dtype=bool)
+        u_why = np.full(len(uniq), None, dtype=object)
+        given = np.nonzero(~blank)[0]
+        if len(given):
+            c_u, ok_u, why_u = typed_answers(node, pd.Series(uniq[given], dtype=object),
+                                             decimal)
+            u_credit[given], u_ok[given], u_why[given] = c_u, ok_u, why_u
+        k = codes[take]
+        ok = u_ok[k] & has_row
+        credit[:, j] = np.where(ok, u_credit[k], np.nan)
+        answered[:, j] = ok
+        raw[:, j] = np.where(ok, uniq[k], None)
+        bad_u = ~blank & ~u_ok
+        if bad_u.any():
+            cells = np.nonzero(bad_u[codes] & valid)[0]
+            if len(cells):
+                first = int(np.nonzero(~blank[codes] & valid)[0][0])
+                group = []
+                for r in cells:
+                    why = u_why[codes[r]]
+                    group.append(Problem("bad_answer", f"answer {uniq[codes[r]]!r:.60} is not "
+                                         f"allowed for {node.type} question {q}; expected "
+                                         f"{node.allowed_answers()}{_answer_hint(why)}", name,
+                                         int(lines[r]), iso[r], q))
+                bad_groups.append((first, pos, group))
+    if any(p.kind == "unknown_question" for p in problems[len(responses.problems):]):
+        # the long table names unknown questions row by row (then column by column)
+        mine = problems[len(responses.problems):]
+        order = {q: i for i, q in enumerate(w.questions)}
+        mine.sort(key=lambda p: (p.line, order[p.item]))
+        problems[len(responses.problems):] = mine
+    for _first, _pos, group in sorted(bad_groups, key=lambda g: g[:2]):
+        problems.extend(group)  # questions in the order the long table first meets them
+
+    def where(ii: np.ndarray, jj: np.ndarray) -> list[tuple]:
+        return [(name, int(lines[row_of[i]])) for i in ii]
+
+    first_file = dict.fromkeys(countries, name)  # the members of a wide table are its rows
+    return countries, credit, answered, raw, None, where, first_file
 
 
 def _answer_hint(why: Any) -> str:

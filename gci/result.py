@@ -145,9 +145,16 @@ class ScoreResult:
         out = pd.concat([cred, pts], axis=1).reset_index()
         out.columns = ["iso3", "indicator", "credit", "points"]
         nodes = self.framework.nodes
-        out.insert(1, "pillar", out["indicator"].map(self.framework.pillar_of))
-        out.insert(3, "name", out["indicator"].map(lambda c: nodes[c].name))
-        out.insert(4, "level", out["indicator"].map(lambda c: nodes[c].kind))
+        # each indicator looked up once, then taken by code (the table has a row per unit)
+        ind = pd.Categorical(out["indicator"], categories=codes)
+        k = ind.codes
+
+        def per_code(f: Any) -> np.ndarray:
+            return np.asarray([f(c) for c in codes], dtype=object)[k]
+
+        out.insert(1, "pillar", per_code(self.framework.pillar_of))
+        out.insert(3, "name", per_code(lambda c: nodes[c].name))
+        out.insert(4, "level", per_code(lambda c: nodes[c].kind))
         eff = self.effective_weights["max_points"]
         out["max_points"] = out["indicator"].map(eff)
         return out

@@ -265,12 +265,12 @@ def score(responses: Responses | PathLike | None = None,
         check_grouping(group_series, matrix.countries,
                        str(groups) if not isinstance(groups, pd.Series) else "the grouping")
     else:  # other units (check_countries=False) have no ITU region: said, never silent
-        for c in matrix.countries:
-            if c not in group_series.index:
-                matrix.problems.append(Problem(
-                    "ungrouped_country", "no ITU region for this unit; it gets no regional "
-                    "rank (pass groups= / --groups to give it one)", None, None, c,
-                    severity="warning"))
+        known = pd.Index(matrix.countries).isin(group_series.index)
+        for c in np.asarray(matrix.countries, dtype=object)[~known]:
+            matrix.problems.append(Problem(
+                "ungrouped_country", "no ITU region for this unit; it gets no regional "
+                "rank (pass groups= / --groups to give it one)", None, None, c,
+                severity="warning"))
     tier_scheme = get_tier_scheme(tiers)
     if tier_scheme is not None and not tier_scheme.fits(ws.scale):
         raise GCIError(f"tier scheme {tier_scheme.name!r} is for scores out of "
@@ -408,10 +408,9 @@ def question_inputs(matrix: AnswerMatrix, missing: str,
     if missing == "zero":
         available = matrix.state != 2  # answered or missing; not-applicable drops out
         credit = np.where(matrix.state == MISSING, 0.0, matrix.credit)
-    else:
-        available = matrix.state == ANSWERED
-        credit = matrix.credit
-    return np.nan_to_num(credit), available
+        return np.nan_to_num(credit, copy=False), available  # a new array: no second copy
+    available = matrix.state == ANSWERED
+    return np.nan_to_num(matrix.credit), available
 
 
 def node_weights(ws: WeightScheme, structure: Structure) -> np.ndarray:

@@ -83,7 +83,7 @@ def test_interrupted_csv_results_leave_the_whole_old_set(tiny, tmp_path, monkeyp
     result = gci.score(tiny["responses"], tiny["framework"], tiny["weights"])
     result.write(out)
     before = {p.name: p.read_bytes() for p in out.iterdir()}
-    real = output.frame_to_csv_text
+    real = output.csv_chunks
     calls = []
 
     def dies_on_second_table(df):  # interrupted while the 2nd of 4 tables is being written
@@ -92,7 +92,7 @@ def test_interrupted_csv_results_leave_the_whole_old_set(tiny, tmp_path, monkeyp
             raise KeyboardInterrupt
         return real(df)
 
-    monkeypatch.setattr(output, "frame_to_csv_text", dies_on_second_table)
+    monkeypatch.setattr(output, "csv_chunks", dies_on_second_table)
     with pytest.raises(KeyboardInterrupt):
         gci.score(tiny["responses"], tiny["framework"], tiny["weights"],
                   scheme="a_heavy").write(out)

@@ -1,0 +1,232 @@
+"""Wide tables held column-wise (gci.responses.WideAnswers) against a straightforward reference.
+
+The reference builds the long table cell by cell in Python (row by row, column by column,
+blank cells skipped, answers normalised) and validates it through the long-table path of
+build_matrix; the fast path must give the same countries, credit (to 1e-12), states, raw
+answers, evidence and problems (same messages, files, rows, in the same order), and the same
+scores, on random frameworks with binary, scale and numeric questions, conditions, bad cells,
+missing cells, unknown question columns and no evidence column.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import gci
+from gci.framework import NodeRecord, Scale, framework_from_records, normalise_answer
+from gci.responses import COLUMNS, Responses, WideAnswers, build_matrix
+from gci.weights import equal_weights
+
+POOL = {
+    "binary": ["yes", "no", " Yes", "NO ", "maybe", "", None, "  ", "y"],
+    "scale": ["in_place", "partial", "none", "Partial ", "half", "", None, "yes"],
+    "numeric": ["12", "0", "99.5", "150", "3,5", "-2", "", None, "lots", 42.0, "7"],
+}
+
+
+def random_framework(rng: np.random.Generator, nq: int) -> gci.Framework:
+    recs = [NodeRecord("P1", None, {"name": "p1"}), NodeRecord("P2", None, {"name": "p2"}),
+            NodeRecord("P1I1", "P1", {"name": "i1"}), NodeRecord("P2I1", "P2", {"name": "i2"}),
+            NodeRecord("P2I2", "P2", {"name": "i3"})]
+    types = []
+    for q in range(nq):
+        t = str(rng.choice(["binary", "scale", "numeric"]))
+        fields: dict = {"name": f"q{q}", "type": t}
+        if t == "scale":
+            fields["scale"] = "impl"
+        if t == "numeric":
+            fields["range"] = [0, 100]
+            if rng.random() < 0.5:
+                fields["goalposts"] = [0, 50]
+            else:
+                fields["normalise"] = "minmax"
+        if rng.random() < 0.3:
+            fields["evidence_required"] = True
+        earlier = [k for k in range(q) if types[k] != "numeric" or rng.random() < 0.5]
+        if earlier and rng.random() < 0.35:
+            k = int(rng.choice(earlier))
+            fields["applies_if"] = {"binary": f"Q{k:02d} == yes", "scale": f"Q{k:02d} != none",
+                                    "numeric": f"Q{k:02d} >= 10"}[types[k]]
+        types.append(t)
+        recs.append(NodeRecord(f"Q{q:02d}", ["P1I1", "P2I1", "P2I2"][q % 3], fields))
+    scales = {"impl": Scale("impl", {"in_place": 1.0, "partial": 0.5, "none": 0.0})}
+    return framework_from_records(recs, scales, {"framework": "random"})
+
+
+def random_wide(rng: np.random.Generator, fw: gci.Framework, n: int) -> pd.DataFrame:
+    cols: dict = {"iso3": [f"U{i:04d}" for i in range(n)],
+                  "X1": [["no", ""][i] for i in rng.integers(0, 2, n)]}  # unknown question
+    if n > 3:
+        cols["iso3"][2] = " "  # a row without a unit: named, never scored
+    for q in fw.question_codes:
+        pool = POOL[fw.nodes[q].type]
+        cols[q] = [pool[i] for i in rng.integers(0, len(pool), n)]
+    cols["Q9x"] = [["yes", "", None][i] for i in rng.integers(0, 3, n)]  # unknown question
+    cols["name"] = "info column"  # ignored
+    return pd.DataFrame(cols)
+
+
+def reference_long(df: pd.DataFrame, name: str = "<table>") -> pd.DataFrame:
+    """The long table cell by cell (the straightforward way)."""
+    qcols = [c for c in df.columns if c not in ("iso3", "name")]
+    rows = []
+    for i, row in enumerate(df.itertuples(index=False)):
+        rec = row._asdict()
+        country = str(rec["iso3"])
+        iso = country.strip() or None
+        for q in qcols:
+            a = rec[q]
+            if a is None or (isinstance(a, float) and np.isnan(a)) or str(a).strip() == "":
+                continue
+            rows.append((iso, country, q, normalise_answer(a), None, "questionnaire", name,
+                         i + 2))
+    return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def fields(p: gci.Problem) -> tuple:
+    return (p.severity, p.kind, p.file, p.line, p.country, p.item, p.message)
+
+
+def assert_same(fast: gci.AnswerMatrix, ref: gci.AnswerMatrix) -> None:
+    assert fast.countries == ref.countries
+    np.testing.assert_allclose(fast.credit, ref.credit, rtol=0, atol=1e-12, equal_nan=True)
+    np.testing.assert_array_equal(fast.state, ref.state)
+    pd.testing.assert_frame_equal(fast.raw, ref.raw)
+    pd.testing.assert_frame_equal(fast.evidence, ref.evidence)
+    assert [fields(p) for p in fast.problems] == [fields(p) for p in ref.problems]
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_fast_path_equals_reference(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    fw = random_framework(rng, int(rng.integers(3, 14)))
+    df = random_wide(rng, fw, int(rng.integers(1, 60)))
+    fast = Responses.from_wide(df, check_countries=False)
+    assert isinstance(fast.wide, WideAnswers)
+    ref = Responses(reference_long(df), ["<table>"], list(fast.problems), fast.members)
+    assert ref.wide is None
+    for missing in ("zero", "exclude"):
+        assert_same(build_matrix(fast, fw, missing), build_matrix(ref, fw, missing))
+    # the long table built on demand is the reference one
+    pd.testing.assert_frame_equal(fast.table, ref.table, check_dtype=False)
+    assert len(fast) == len(ref.table)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_scores_equal_reference(seed: int) -> None:
+    """Valid answers only: the scores of the fast path and the reference to 1e-12."""
+    rng = np.random.default_rng(100 + seed)
+    fw = random_framework(rng, 10)
+    n = 40
+    cols = {"iso3": [f"U{i:03d}" for i in range(n)]}
+    for q in fw.question_codes:
+        pool = {"binary": ["yes", "no", ""], "scale": ["in_place", "partial", "none", None],
+                "numeric": ["12", "0", "99.5", "7", ""]}[fw.nodes[q].type]
+        cols[q] = [pool[i] for i in rng.integers(0, len(pool), n)]
+    df = pd.DataFrame(cols)
+    fast = Responses.from_wide(df, check_countries=False)
+    ref = Responses(reference_long(df), ["<table>"], [], fast.members)
+    w = equal_weights()
+    for missing in ("zero", "exclude"):
+        a = gci.score(fast, fw, w, tiers=None, check_countries=False, missing=missing)
+        b = gci.score(ref, fw, w, tiers=None, check_countries=False, missing=missing)
+        np.testing.assert_allclose(a.overall.to_numpy(), b.overall.to_numpy(), rtol=0,
+                                   atol=1e-12, equal_nan=True)
+        np.testing.assert_allclose(a.pillars.to_numpy(), b.pillars.to_numpy(), rtol=0,
+                                   atol=1e-12, equal_nan=True)
+        assert np.isfinite(a.overall.to_numpy()).all()
+
+
+def test_csv_file_kept_columnwise_with_rows_named(tmp_path) -> None:
+    rng = np.random.default_rng(7)
+    fw = random_framework(rng, 8)
+    df = random_wide(rng, fw, 30)
+    df.loc[2, "iso3"] = "U0002"  # load_responses stops at a row without a unit
+    path = tmp_path / "answers.csv"
+    df.to_csv(path, index=False)
+    fast = gci.load_responses(path, check_countries=False)
+    assert fast.wide is not None and fast.__dict__.get("_table") is None
+    text = pd.read_csv(path, dtype=str, keep_default_na=False)
+    ref = Responses(reference_long(text, str(path)), [str(path)], list(fast.problems),
+                    fast.members)
+    assert_same(build_matrix(fast, fw), build_matrix(ref, fw))
+    # every bad cell is named by its row (line of the file) and question
+    bad = [p for p in build_matrix(fast, fw).problems if p.kind == "bad_answer"]
+    for p in bad:
+        cell = text.loc[p.line - 2, p.item]
+        assert normalise_answer(cell) in p.message
+
+
+def test_hand_worked_example() -> None:
+    """Credit worked out by hand: Q2 applies only if Q1 == yes; Q3 scale; blank = missing."""
+    recs = [NodeRecord("P", None, {"name": "p"}), NodeRecord("PI", "P", {"name": "i"}),
+            NodeRecord("Q1", "PI", {"name": "a", "type": "binary"}),
+            NodeRecord("Q2", "PI", {"name": "b", "type": "binary", "applies_if": "Q1 == yes"}),
+            NodeRecord("Q3", "PI", {"name": "c", "type": "scale", "scale": "s"})]
+    fw = framework_from_records(recs, {"s": Scale("s", {"full": 1.0, "half": 0.5,
+                                                         "nil": 0.0})}, {"framework": "t"})
+    df = pd.DataFrame({"iso3": ["AAA", "BBB", "CCC"], "Q1": ["yes", "no", ""],
+                       "Q2": ["no", "yes", "yes"], "Q3": ["half", "Full", "bogus"]})
+    m = build_matrix(Responses.from_wide(df, check_countries=False), fw)
+    np.testing.assert_array_equal(m.state, [[0, 0, 0], [0, 2, 0], [1, 2, 1]])
+    np.testing.assert_allclose(m.credit, [[1, 0, 0.5], [0, np.nan, 1], [np.nan] * 3])
+    kinds = [(p.kind, p.line, p.country, p.item) for p in m.problems]
+    assert ("bad_answer", 4, "CCC", "Q3") in kinds
+    assert ("answer_not_applicable", 3, "BBB", "Q2") in kinds
+    assert ("answer_not_applicable", 4, "CCC", "Q2") in kinds
+    msg = next(p.message for p in m.problems if p.kind == "bad_answer")
+    assert msg.startswith("answer 'bogus' is not allowed for scale question Q3")
+
+
+def test_country_twice_still_an_error() -> None:
+    df = pd.DataFrame({"iso3": ["AAA", "AAA"], "Q1": ["yes", "no"]})
+    resp = Responses.from_wide(df, check_countries=False)
+    assert resp.wide is None  # a country twice: the long table's duplicate checks
+    kinds = {p.kind for p in resp.problems}
+    assert "duplicate_country" in kinds
+
+
+def test_table_assigned_by_hand_replaces_wide() -> None:
+    df = pd.DataFrame({"iso3": ["AAA"], "Q1": ["yes"]})
+    resp = Responses.from_wide(df, check_countries=False)
+    resp.table = resp.table.assign(answer="no")
+    assert resp.wide is None and list(resp.table["answer"]) == ["no"]
+
+
+def test_csv_text_byte_for_byte_as_pandas(monkeypatch) -> None:
+    """frame_to_csv_text (per distinct value) writes what safe_frame(df).to_csv writes."""
+    import io
+
+    from gci.output import frame_to_csv_text, safe_frame
+
+    rng = np.random.default_rng(3)
+    texts = np.array(["plain", "a,b", 'say "hi"', "two\nlines", "cr\rhere", "=1+1", "-3",
+                      "@x", " lead", "", "tab\tin", "bell\x07", "é ü", "'quoted'", "+",
+                      "x" * 30], dtype=object)
+    n = 300
+    df = pd.DataFrame({
+        "text": texts[rng.integers(0, len(texts), n)],
+        "str": pd.array(texts[rng.integers(0, len(texts), n)], dtype="str"),
+        "f": rng.choice([0.1, 1 / 3, 1e-7, 2.5e16, -0.0, np.nan, 100.0, 7.0], n),
+        "f32": rng.random(n).astype(np.float32),
+        "i": rng.integers(-5, 5, n),
+        "b": rng.random(n) < 0.5,
+        "rank": pd.array(rng.choice([1, 2, 30, None], n), dtype="Int64"),
+        "mixed": np.array([1, 1.0, True, "yes", None, 2.5, "=x"], dtype=object)[
+            rng.integers(0, 7, n)],
+        "none": np.array(["a", None, np.nan, "b"], dtype=object)[rng.integers(0, 4, n)],
+        "a,b": "header with a comma",
+    })
+    buf = io.StringIO()
+    safe_frame(df).to_csv(buf, index=False, lineterminator="\n")
+    got = frame_to_csv_text(df)
+    assert got == buf.getvalue()
+    monkeypatch.setattr("gci.output.CSV_CHUNK_ROWS", 7)  # rows written in pieces: same text
+    assert frame_to_csv_text(df) == got
+    assert "'=1+1" in got and "bell\\x07" in got  # neutralised, not dropped
+    empty = df.iloc[:0]
+    buf = io.StringIO()
+    safe_frame(empty).to_csv(buf, index=False, lineterminator="\n")
+    assert frame_to_csv_text(empty) == buf.getvalue()
