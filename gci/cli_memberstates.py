@@ -28,28 +28,27 @@ from .errors import GCIError  # noqa: E402
 
 
 def _country(text: str | None) -> str | None:
+    """The ISO3 code of COUNTRY (a code or a name; a near miss gets "did you mean")."""
     from .countries import resolve_country
 
     if text is None:
         return None
     iso3, err = resolve_country(text)
     if iso3 is None:
-        import difflib
-
-        from .countries import country_name, region_of
-
-        names = {country_name(c): c for c in region_of()}
-        close = difflib.get_close_matches(text, list(names), n=1, cutoff=0.75)
-        hint = f"; did you mean {close[0]} ({names[close[0]]})?" if close else ""
-        raise GCIError((err or f"unknown country {text!r}") + hint)
+        raise GCIError(err or f"unknown country {text!r}")
     return iso3
 
 
-def _responses_for(responses: Path, country: str | None):  # noqa: ANN202 - Responses | None
-    """The responses to prefill from: only read when a country is named and files exist."""
+def _responses_for(responses: Path | list[Path], country: str | None):  # noqa: ANN202
+    """The responses to prefill from (Responses or None): read when a country is named.
+
+    The default folder is skipped when it does not exist (a template for a new edition);
+    several ``--responses`` were named by the user and are read as given (a missing one is an
+    error).
+    """
     from .responses import load_responses
 
-    if country is None or not Path(responses).exists():
+    if country is None or (not isinstance(responses, list) and not Path(responses).exists()):
         return None
     return load_responses(responses)
 

@@ -251,3 +251,17 @@ def test_csv_template_keeps_negative_numbers_and_defuses_formulas(tmp_path, tiny
     t = pd.read_csv(path, dtype=str, keep_default_na=False).set_index("question")
     assert t.loc["Q3", "answer"] == "-5"  # read back as typed (and refused: below the range)
     assert t.loc["Q1", "evidence"] == "'=cmd()"  # a spreadsheet shows it as text
+
+
+def test_template_with_several_responses_prefills_from_them(tmp_path):
+    # several --responses are read together (an internal error before)
+    root = Path(__file__).resolve().parent.parent
+    out = tmp_path / "ken.yaml"
+    res = CliRunner().invoke(main, ["template", "KEN", "-o", str(out), "--responses",
+                                    str(root / "responses" / "KEN.yaml"), "--responses",
+                                    str(root / "responses" / "FRA.yaml"), "-q"])
+    assert res.exit_code == 0, res.output
+    res = CliRunner().invoke(main, ["validate", "--responses", str(out), "-q"])
+    assert res.exit_code == 0, res.output
+    res = CliRunner().invoke(main, ["template", "Kenia", "-o", str(tmp_path / "x.yaml")])
+    assert res.exit_code == 2 and res.output.count("did you mean") == 1
