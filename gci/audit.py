@@ -146,22 +146,15 @@ class Audit:
                 out.append(f"pillar {r['pillar']}: {r['n_eigen_above_1']} components with "
                            f"eigenvalue > 1 (first explains {100 * r['pc1_share']:.0f}%)")
         c = self.correlations
-        weak = c[c["flag"].str.contains("weak|negative", na=False)]
-        if len(weak):
-            out.append(f"{len(weak)} component(s) correlate weakly or negatively with their "
-                       f"own parent: {', '.join(weak['code'][:12])}"
-                       + (" …" if len(weak) > 12 else ""))
-        col = c[c["flag"].str.contains("collinear", na=False)]
-        if len(col):
-            out.append(f"{len(col)} component(s) correlate at >= "
-                       f"{THRESHOLDS['collinear']['value']:g} with a sibling (possible double "
-                       f"counting): {', '.join(col['code'][:12])}"
-                       + (" …" if len(col) > 12 else ""))
-        other = c[c["flag"].str.contains("another", na=False)]
-        if len(other):
-            out.append(f"{len(other)} component(s) correlate more with another parent than "
-                       f"their own: {', '.join(other['code'][:12])}"
-                       + (" …" if len(other) > 12 else ""))
+        for pattern, what in (
+                ("weak|negative", "correlate weakly or negatively with their own parent"),
+                ("collinear", f"correlate at >= {THRESHOLDS['collinear']['value']:g} with a "
+                              "sibling (possible double counting)"),
+                ("another", "correlate more with another parent than their own")):
+            hit = c[c["flag"].str.contains(pattern, na=False)]
+            if len(hit):
+                out.append(f"{len(hit)} component(s) {what}: {', '.join(hit['code'][:12])}"
+                           + (" …" if len(hit) > 12 else ""))
         return out
 
 
