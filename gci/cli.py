@@ -66,6 +66,111 @@ def main() -> None:
     """
 
 
+#: The rule of ``-o/--output``, the same in every command (README "Command reference").
+OUTPUT_RULE = ("-o/--output names the file to write (its suffix picks the format); the commands "
+               "that write several files (score, audit) take a folder.")
+
+
+class Choice(click.Choice):
+    """A click choice whose error also suggests the closest choice ("did you mean dense?")."""
+
+    def convert(self, value: Any, param: click.Parameter | None,
+                ctx: click.Context | None) -> Any:
+        """The choice, or a usage error listing the choices and the closest one."""
+        try:
+            return super().convert(value, param, ctx)
+        except click.BadParameter as exc:
+            from .choices import did_you_mean
+
+            hint = did_you_mean(str(value), [str(c) for c in self.choices])
+            if hint:
+                exc.message = exc.message.rstrip(".") + hint
+
+            raise
+
+
+def _country_callback(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+    """COUNTRY (an ISO3 code or a name) as its ISO3 code, before any data file is read.
+
+    A country no GCI edition scores fails here with the closest names (gci.countries
+    resolve_country); whether it has answers in --responses is checked after reading them.
+    """
+    if value is None or value == ():
+        return value
+    from .countries import resolve_country
+
+    def one(text: str) -> str:
+        iso3, err = resolve_country(text)
+        if iso3 is None:
+            raise click.BadParameter(err or f"unknown country {text!r}", ctx, param)
+        return iso3
+
+    return tuple(one(v) for v in value) if isinstance(value, tuple) else one(value)
+
+
+def country_argument(required: bool = True) -> Callable:
+    """The COUNTRY argument of every command about one country: an ISO3 code or a name."""
+    return click.argument("country", metavar="COUNTRY" if required else "[COUNTRY]",
+                          required=required, callback=_country_callback)
+
+
+def check_region(region: str | None, groups: Path | None) -> str | None:
+    """``--region`` checked before any data is read: one of the ITU regions (case ignored).
+
+    With ``--groups`` the region is a group of that file, checked once the file is read.
+    """
+    if region is None or groups is not None:
+        return region
+    from .choices import itu_regions, match_choice
+
+    try:
+        return match_choice(region, itu_regions(), "region")
+    except ValueError as exc:
+        raise click.BadParameter(f"{exc} (or a group of --groups FILE)",
+                                 param_hint="--region") from None
+
+
+def check_names(values: Any, choices: Any, option: str, what: str, where: str = "") -> None:
+    """Every name of ``values`` (strings, commas allowed) is one of ``choices``, or exit 2.
+
+    Names match exactly (the engine's names); a near miss is suggested.
+    """
+    from .choices import did_you_mean
+
+    choices = [str(c) for c in choices]
+    bad = []
+    for v in values:
+        for name in (x.strip() for x in str(v).split(",")):
+            if name and name not in choices:
+                bad.append(f"unknown {what} {name!r}{where}; expected one of: "
+                           f"{', '.join(choices)}"
+                           f"{did_you_mean(name, choices)}")
+    if bad:
+        raise click.BadParameter("; ".join(bad), param_hint=option)
+
+
+def check_schemes(weights: Any, names: Any, option: str = "--scheme") -> None:
+    """Weight scheme names checked against the weights YAML (its scheme names only).
+
+    Reads only the small weights file, before any response is read; a framework table as
+    weights (one weight column), or a file that does not parse, is left to the weights reader,
+    which reports it fully.
+    """
+    names = [n for n in names if n and n != "all"]
+    if not names or not isinstance(weights, (str, os.PathLike)) \
+            or Path(weights).suffix.lower() not in (".yaml", ".yml", ".json"):
+        return
+    from .fileio import read_yaml
+
+    try:
+        data = read_yaml(weights)
+    except Exception:  # noqa: BLE001 - reported in full by gci.weights when the run reads it
+        return
+    schemes = data.get("schemes") if isinstance(data, dict) else None
+    if isinstance(schemes, dict) and schemes:
+        check_names(names, [str(k) for k in schemes], option, "weight scheme", f" in {weights}")
+
+
 def _command_line() -> str:
     return "gci " + " ".join(shlex.quote(a) for a in sys.argv[1:])
 
@@ -79,16 +184,16 @@ responses_opt = click.option("--responses", type=click.Path(path_type=Path), mul
                              help="Responses folder or file (default: responses/). Repeat to "
                                   "combine several; a country in two of them is an error.")
 def _sheet_callback(ctx: click.Context, _param: Any, value: str | None) -> None:
-    from .responses import sheet_context
-
     if value is not None:
+        from .responses import sheet_context
+
         ctx.with_resource(sheet_context(value))
 
 
 sheet_opt = click.option("--sheet", expose_value=False, callback=_sheet_callback,
                          help="XLSX responses: the sheet to read (needed when several sheets "
                               "hold a responses table, or it is hidden).")
-missing_opt = click.option("--missing", type=click.Choice(MISSING_POLICIES), default="zero",
+missing_opt = click.option("--missing", type=Choice(MISSING_POLICIES), default="zero",
                            show_default=True,
                            help="Missing answers: zero (as the GCI), exclude (re-weight), or "
                                 "group_mean/group_median (impute from the region).")
@@ -130,12 +235,12 @@ def _use_decimal(ctx: click.Context, param: click.Parameter, value: str | None) 
         ctx.with_resource(decimal_mark(value))
 
 
-decimal_opt = click.option("--decimal", type=click.Choice([".", ","]), default=".",
+decimal_opt = click.option("--decimal", type=Choice([".", ","]), default=".",
                            show_default=True, expose_value=False, callback=_use_decimal,
                            help="Decimal mark of numbers in response and score tables: '.' "
                                 "(3.5; 3,5 is refused as ambiguous) or ',' (3,5; then 3.5 is "
                                 "refused). Never guessed.")
-ties_opt = click.option("--ties", type=click.Choice(TIE_METHODS), default="dense",
+ties_opt = click.option("--ties", type=Choice(TIE_METHODS), default="dense",
                         show_default=True, help="Tie rule for ranks (dense is ITU's).")
 groups_opt = click.option("--groups", type=click.Path(dir_okay=False, path_type=Path),
                           help="CSV iso3,group for regional ranks (default: ITU regions).")
@@ -143,7 +248,7 @@ with_opt = click.option("--with", "with_", multiple=True,
                         type=click.Path(exists=True, dir_okay=False, path_type=Path),
                         help="A country's answers (YAML/JSON/CSV/XLSX) replacing its answers in "
                              "--responses; repeat for several. Prints what changed.")
-tiers_opt = click.option("--tiers", type=click.Choice([*TIER_SCHEME_NAMES, "none"]),
+tiers_opt = click.option("--tiers", type=Choice([*TIER_SCHEME_NAMES, "none"]),
                          default="gci2024", show_default=True, help="Tier scheme.")
 
 
@@ -164,10 +269,11 @@ def run_options(func: Any) -> Any:
 
 def _inputs(framework: Path | None, weights: Path | None,
             responses: tuple[Path, ...] | Path | None, *,
-            need_weights: bool = True) -> tuple[Path, Path, Any]:
+            need_weights: bool = True, scheme: str | None = None) -> tuple[Path, Path, Any]:
     """Framework, weights and responses with defaults filled file by file.
 
     See gci.scoring.fill_defaults; several --responses become a list of paths, read together.
+    ``scheme`` (--scheme) is checked against the weights file before any response is read.
     """
     from .scoring import fill_defaults
 
@@ -181,7 +287,9 @@ def _inputs(framework: Path | None, weights: Path | None,
             seen[key] = p
         responses = (None if not responses else responses[0] if len(responses) == 1
                      else list(responses))
-    return fill_defaults(framework, weights, responses, need_weights=need_weights)
+    filled = fill_defaults(framework, weights, responses, need_weights=need_weights)
+    check_schemes(filled[1], [scheme])
+    return filled
 
 
 @contextlib.contextmanager
@@ -202,9 +310,10 @@ def progress_bar(total: int, quiet: bool, label: str) -> Iterator[Callable | Non
 @run_options
 @click.option("--output", "-o", type=click.Path(file_okay=False, path_type=Path),
               default=Path("results"), show_default=True,
-              help="Output folder. results/ is kept for the folder's default run: another "
-                   "scheme, option or input needs -o.")
-@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx", "json"]), default="csv",
+              help="Output folder (score writes several files). results/ is kept for the "
+                   "folder's default run: another scheme, option or input needs -o. "
+                   + OUTPUT_RULE)
+@click.option("--format", "fmt", type=Choice(["csv", "xlsx", "json"]), default="csv",
               show_default=True, help="Format of the tables.")
 @click.option("--coverage", type=click.FloatRange(0, 1),
               help="Minimum share of an aggregate's questions answered; below it the aggregate "
@@ -239,7 +348,7 @@ def score(ctx: click.Context, framework: Path | None, weights: Path | None, sche
         places = parse_decimals(decimals)
     except GCIError as exc:
         raise click.BadParameter(str(exc), param_hint="--decimals") from None
-    framework, weights, responses = _inputs(framework, weights, responses)
+    framework, weights, responses = _inputs(framework, weights, responses, scheme=scheme)
     options = dict(scheme=scheme, missing=missing, ties=ties,
                    tiers=None if tiers == "none" else tiers, groups=groups, coverage=coverage)
     with progress_bar(len(response_files(responses)), quiet, "Reading responses") as progress:
@@ -366,10 +475,11 @@ def validate(framework: Path | None, weights: Path | None, responses: tuple[Path
 @main.command()
 @click.argument("scores", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
-              help="Output CSV (default: print to the terminal).")
+              help="Output table, .csv, .xlsx or .json (default: print CSV to the "
+                   "terminal). " + OUTPUT_RULE)
 @ties_opt
 @click.option("--decimals", type=int, help="Round scores to this many decimals before ranking.")
-@click.option("--tiers", type=click.Choice(list(TIER_SCHEME_NAMES)),
+@click.option("--tiers", type=Choice(list(TIER_SCHEME_NAMES)),
               help="Add a tier column (the scheme must fit the scores' scale).")
 @click.option("--scale", type=Number(positive=True),
               help="Maximum score (default: 1 if all scores <= 1, else 100).")
@@ -396,6 +506,11 @@ def rank(scores: Path, output: Path | None, ties: str, decimals: int | None, tie
     from .output import frame_to_csv_text, refuse_input_target, write_table
     from .score_table import rank_table
 
+    if within is not None:
+        from .published import published_editions
+
+        check_names([within], [str(y) for y in published_editions()], "--within",
+                    "published edition")
     if output is not None:
         refuse_input_target(output, [scores, groups])
     table = rank_table(scores, ties=ties, decimals=decimals, tiers=tiers, scale=scale,
@@ -415,7 +530,7 @@ def rank(scores: Path, output: Path | None, ties: str, decimals: int | None, tie
 @framework_opt
 @weights_opt
 @scheme_opt
-@click.option("--level", type=click.Choice(["pillar", "indicator", "question", "all"]),
+@click.option("--level", type=Choice(["pillar", "indicator", "question", "all"]),
               default="all", show_default=True)
 @quiet_opt
 def weights(framework: Path | None, weights: Path | None, scheme: str | None, level: str,
@@ -428,7 +543,7 @@ def weights(framework: Path | None, weights: Path | None, scheme: str | None, le
     from .output import frame_to_csv_text
     from .weights import resolve_scheme
 
-    framework, weights, _ = _inputs(framework, weights, Path("."))
+    framework, weights, _ = _inputs(framework, weights, Path("."), scheme=scheme)
     fw = load_framework_any(framework)
     ws = resolve_scheme(weights, scheme, fw)
     table = ws.effective(fw).reset_index()

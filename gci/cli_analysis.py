@@ -1,7 +1,9 @@
 """Commands of the `gci` command line for analysis (registered by gci.cli).
 
-* ``gci whatif ISO3 --set Q07=yes --set Q31=partial``: scores, ranks and tier if answers changed.
-* ``gci gaps ISO3``: the unmet, partial and missing questions by the points each would add.
+* ``gci whatif COUNTRY --set Q07=yes --set Q31=partial``: scores, ranks and tier if answers
+  changed.
+* ``gci gaps COUNTRY``: the country's current score and tier (or rank), then the unmet, partial
+  and missing questions by the points each would add.
 * ``gci compare --edition 2018=published --edition 2020=responses/``: edition comparison.
 * ``gci uncertainty --draws 10000 --seed 1``: Monte Carlo rank intervals over modelling choices.
 * ``gci sensitivity --samples 1024``: Sobol indices of the modelling choices on ranks.
@@ -21,7 +23,12 @@ import click
 COMMANDS: list[click.Command] = []
 
 from .cli import (  # noqa: E402 - gci.cli imports this module back to register COMMANDS
+    OUTPUT_RULE,
+    Choice,
     _inputs,
+    check_names,
+    check_schemes,
+    country_argument,
     framework_opt,
     missing_opt,
     model_options,
@@ -35,7 +42,8 @@ from .cli import (  # noqa: E402 - gci.cli imports this module back to register 
 from .errors import GCIError  # noqa: E402
 
 output_opt = click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
-                          help="Write the table to this file (.csv, .xlsx or .json).")
+                          help="Write the table to this file (.csv, .xlsx or .json). "
+                               + OUTPUT_RULE)
 
 
 def _write(table: Any, output: Path | None, protect: list[Path | None], quiet: bool) -> None:
@@ -59,25 +67,39 @@ def _score_options(scheme: str | None, missing: str, ties: str, tiers: str,
             "tiers": None if tiers == "none" else tiers, "groups": groups}
 
 
+def _set_callback(ctx: click.Context, param: click.Parameter,
+                  value: tuple[str, ...]) -> tuple[str, ...]:
+    """``--set Q=ANSWER`` syntax checked before any file is read (every bad one listed)."""
+    from .whatif import WhatIfError, parse_assignments
+
+    try:
+        parse_assignments(value)
+    except WhatIfError as exc:
+        raise click.BadParameter("; ".join(p.message for p in exc.problems), ctx,
+                                 param) from None
+    return value
+
+
 @click.command("whatif")
-@click.argument("iso3")
+@country_argument()
 @click.option("--set", "assignments", multiple=True, required=True, metavar="Q=ANSWER",
+              callback=_set_callback,
               help="A changed answer, e.g. --set Q07=yes; repeat for several.")
 @run_options
 @output_opt
 @quiet_opt
-def whatif(iso3: str, assignments: tuple[str, ...], framework: Path | None,
+def whatif(country: str, assignments: tuple[str, ...], framework: Path | None,
            weights: Path | None, scheme: str | None, responses: tuple[Path, ...], missing: str,
            ties: str, tiers: str, groups: Path | None, output: Path | None,
            quiet: bool) -> None:
-    """What if ISO3 answered differently: new scores, ranks, tier, and whom it passes.
+    """What if COUNTRY answered differently: new scores, ranks, tier, and whom it passes.
 
-    Example: gci whatif KEN --set Q07=yes --set Q31=partial
+    COUNTRY is an ISO3 code or a name. Example: gci whatif KEN --set Q07=yes --set Q31=partial
     """
     from .whatif import what_if
 
-    framework, weights, responses = _inputs(framework, weights, responses)
-    res = what_if(iso3, list(assignments), responses, framework, weights,
+    framework, weights, responses = _inputs(framework, weights, responses, scheme=scheme)
+    res = what_if(country, list(assignments), responses, framework, weights,
                   **_score_options(scheme, missing, ties, tiers, groups))
     if not quiet:
         sets = ", ".join(f"{q}={a}" for q, a in res.answers.items())
@@ -97,33 +119,40 @@ def whatif(iso3: str, assignments: tuple[str, ...], framework: Path | None,
 
 
 @click.command("gaps")
-@click.argument("iso3")
-@click.option("--top", type=click.IntRange(min=1), help="Only the N biggest gains per pillar.")
+@country_argument()
+@click.option("--top", type=click.IntRange(min=1),
+              help="Only the N biggest gains per pillar (with --flat: overall).")
 @click.option("--flat", is_flag=True, help="One list by gain, not grouped by pillar.")
 @run_options
 @output_opt
 @quiet_opt
-def gaps(iso3: str, top: int | None, flat: bool, framework: Path | None, weights: Path | None,
-         scheme: str | None, responses: tuple[Path, ...], missing: str, ties: str, tiers: str,
-         groups: Path | None, output: Path | None, quiet: bool) -> None:
-    """The improvement roadmap of ISO3: unmet, partial and missing questions by points gained.
+def gaps(country: str, top: int | None, flat: bool, framework: Path | None,
+         weights: Path | None, scheme: str | None, responses: tuple[Path, ...], missing: str,
+         ties: str, tiers: str, groups: Path | None, output: Path | None, quiet: bool) -> None:
+    """The improvement roadmap of COUNTRY: unmet, partial and missing questions by points gained.
 
-    Each gain is an exact re-score with that one answer at full credit (conditions and
-    weight redistribution included), with the global and regional ranks it would gain.
+    COUNTRY is an ISO3 code or a name. The roadmap starts with the country's current overall
+    score and its tier (a tiered edition such as GCI 2024; --tiers none: its global and
+    regional rank). Each gain is an exact re-score with that one answer at full credit
+    (conditions and weight redistribution included), with the global and regional ranks it
+    would gain.
     """
-    from .gaps import gaps as find_gaps
+    from .gaps import roadmap, standing_text
 
-    framework, weights, responses = _inputs(framework, weights, responses)
-    table = find_gaps(iso3, responses, framework, weights, by_pillar=not flat,
-                      **_score_options(scheme, missing, ties, tiers, groups))
+    framework, weights, responses = _inputs(framework, weights, responses, scheme=scheme)
+    base, table = roadmap(country, responses, framework, weights, by_pillar=not flat,
+                          **_score_options(scheme, missing, ties, tiers, groups))
+    iso3 = base.country_code(country)
     if top is not None:
         table = (table.head(top) if flat else
                  table.groupby("pillar", sort=False, group_keys=False).head(top))
-    # the roadmap is the result: printed even with --quiet (which drops the pillar summaries)
+    if not quiet:
+        click.echo(standing_text(base, iso3))
+    # the roadmap is the result: printed even with --quiet (which drops the summaries)
     cols = ["question", "name", "answer", "state", "full_answer", "points_gain",
             "new_overall", "new_global_rank", "ranks_gained"]
     if table.empty:
-        click.echo(f"{iso3.upper()} has full credit on every question that applies.")
+        click.echo(f"{iso3} has full credit on every question that applies.")
     elif flat or quiet:
         click.echo(_show(table[["pillar", *cols]].set_index("question")))
     else:
@@ -165,6 +194,11 @@ def compare(editions: tuple[str, ...], published: str | None, top: int,
 
     from .editions import PUBLISHED, compare_editions, compare_published, score_editions
 
+    if published is not None:
+        from .published import published_editions
+
+        check_names([published], [str(y) for y in published_editions()], "--published",
+                    "published edition")
     pairs: dict[str, Any] = {}
     for item in editions:
         label, sep, path = item.partition("=")
@@ -288,10 +322,15 @@ def _model(framework: Path | None, weights: Path | None, scheme: str | None,
            concentration: float, schemes: tuple[str, ...], policies: tuple[str, ...],
            aggregation: tuple[str, ...], ties: str = "dense",
            partial: tuple[str, ...] = (), goalposts: tuple[str, ...] = ()) -> Any:
+    from .choices import AGGREGATION_METHODS, MISSING_POLICIES
+
+    check_names(policies, MISSING_POLICIES, "--policies", "missing-answer policy")
+    check_names(aggregation, AGGREGATION_METHODS, "--aggregation", "aggregation method")
+    framework, weights, responses = _inputs(framework, weights, responses, scheme=scheme)
+    check_schemes(weights, _split(schemes), "--schemes")
     from .uncertainty import Choices, UncertaintyModel
     from .weights import load_weights
 
-    framework, weights, responses = _inputs(framework, weights, responses)
     names = _split(schemes)
     if names == ("all",):
         from .framework_table import load_framework_any
@@ -327,7 +366,7 @@ def _write_design(output: Path | None, settings: dict, quiet: bool) -> None:
 
 def _choice_options(func: Any) -> Any:
     opts = [
-        click.option("--weight-noise", "noise", type=click.Choice(["uniform", "dirichlet",
+        click.option("--weight-noise", "noise", type=Choice(["uniform", "dirichlet",
                                                                     "none"]),
                      default="uniform", show_default=True,
                      help="How weights are perturbed around the scheme drawn."),
@@ -367,7 +406,7 @@ def _choice_options(func: Any) -> Any:
               help="Monte Carlo draws.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Random seed.")
 @_choice_options
-@click.option("--engine", type=click.Choice(["fast", "aggregate"]), default="fast",
+@click.option("--engine", type=Choice(["fast", "aggregate"]), default="fast",
               show_default=True, help="Array engine (both give the same numbers).")
 @click.option("--plot", "plot_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Also save the rank-interval plot (.png, .svg, .pdf).")
@@ -388,11 +427,11 @@ def uncertainty(draws: int, seed: int, noise: str, spread: float, concentration:
     policy (--policies) and the pillar aggregation (--aggregation). Seeded: the same --seed
     gives the same numbers.
     """
-    from .uncertainty import run_uncertainty
-
     model, protect = _model(framework, weights, scheme, responses, missing, noise, spread,
                             concentration, schemes, policies, aggregation,
                             partial=partial, goalposts=goalposts)
+    from .uncertainty import run_uncertainty
+
     with progress_bar(draws, quiet, "Monte Carlo draws") as progress:
         res = run_uncertainty(model, draws, seed, engine=engine, progress=progress)
     table = res.table.head(top) if top else res.table
@@ -433,9 +472,9 @@ def _save_plot(res: Any, path: Path, top: int | None, protect: list[Path]) -> No
               help="Base sample size N (a power of 2); the model is scored N x (factors + 2) "
                    "times.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Random seed.")
-@click.option("--measure", type=click.Choice(["rank", "score"]), default="rank",
+@click.option("--measure", type=Choice(["rank", "score"]), default="rank",
               show_default=True, help="What is analysed: the countries' ranks or scores.")
-@click.option("--ties", type=click.Choice(["min", "dense"]), default="min", show_default=True,
+@click.option("--ties", type=Choice(["min", "dense"]), default="min", show_default=True,
               help="Tie rule of the ranks. min: with dense ranks one tie forming anywhere "
                    "moves every lower rank, which inflates the indices.")
 @click.option("--bootstrap", type=click.IntRange(min=0), default=200, show_default=True,
@@ -457,11 +496,11 @@ def sensitivity(samples: int, seed: int, measure: str, ties: str, bootstrap: int
     or scores from their nominal values; -o writes the indices of every country as well, and
     <output>.design.json what was varied.
     """
-    from .sensitivity import rank_sensitivity
-
     model, protect = _model(framework, weights, scheme, responses, missing, noise, spread,
                             concentration, schemes, policies, aggregation, ties,
                             partial=partial, goalposts=goalposts)
+    from .sensitivity import rank_sensitivity
+
     total = samples * (len(model.groups) + 2)
     with progress_bar(total, quiet, "Sobol samples") as progress:
         res = rank_sensitivity(model, samples, seed, progress=progress, measure=measure,

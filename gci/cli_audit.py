@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from .cli import _inputs, model_options, quiet_opt
+from .cli import OUTPUT_RULE, Choice, _inputs, model_options, quiet_opt
 
 COMMANDS: list[click.Command] = []
 
@@ -20,10 +20,10 @@ COMMANDS: list[click.Command] = []
               default=Path("audit.html"), show_default=True,
               help="The self-contained HTML report.")
 @click.option("--output", "-o", "folder", type=click.Path(file_okay=False, path_type=Path),
-              help="Also write every table as CSV into this folder.")
+              help="Also write every table as CSV into this folder. " + OUTPUT_RULE)
 @click.option("--tables", "workbook", type=click.Path(dir_okay=False, path_type=Path),
               help="Also write every table as sheets of this .xlsx workbook.")
-@click.option("--method", type=click.Choice(["pearson", "spearman"]), default="pearson",
+@click.option("--method", type=Choice(["pearson", "spearman"]), default="pearson",
               show_default=True, help="Correlation for the flags and the heatmap.")
 @click.option("--weak", type=click.FloatRange(-1, 1), default=0.3, show_default=True,
               help="Flag a correlation with the own parent below this.")
@@ -44,7 +44,7 @@ def audit(framework: Path | None, weights: Path | None, scheme: str | None,
     from .output import check_not_input, refuse_input_target
     from .scoring import score
 
-    framework, weights, responses = _inputs(framework, weights, responses)
+    framework, weights, responses = _inputs(framework, weights, responses, scheme=scheme)
     protect = [framework, weights, responses]
     for target in (html_path, workbook):
         if target is not None:

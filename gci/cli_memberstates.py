@@ -17,26 +17,16 @@ import click
 COMMANDS: list[click.Command] = []
 
 from .cli import (  # noqa: E402 - gci.cli imports this module back to register COMMANDS
+    OUTPUT_RULE,
+    Choice,
     _inputs,
+    country_argument,
     framework_opt,
     quiet_opt,
     responses_opt,
     scheme_opt,
     weights_opt,
 )
-from .errors import GCIError  # noqa: E402
-
-
-def _country(text: str | None) -> str | None:
-    """The ISO3 code of COUNTRY (a code or a name; a near miss gets "did you mean")."""
-    from .countries import resolve_country
-
-    if text is None:
-        return None
-    iso3, err = resolve_country(text)
-    if iso3 is None:
-        raise GCIError(err or f"unknown country {text!r}")
-    return iso3
 
 
 def _responses_for(responses: Path | list[Path], country: str | None):  # noqa: ANN202
@@ -54,9 +44,9 @@ def _responses_for(responses: Path | list[Path], country: str | None):  # noqa: 
 
 
 @click.command("template")
-@click.argument("country", required=False)
+@country_argument(required=False)
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help="Template to write: .yaml, .csv or .xlsx.")
+              help="Template to write: .yaml, .csv or .xlsx. " + OUTPUT_RULE)
 @framework_opt
 @responses_opt
 @click.option("--blank", is_flag=True, help="Do not prefill the country's current answers.")
@@ -77,7 +67,7 @@ def template(country: str | None, output: Path, framework: Path | None,
 
     framework, _, responses = _inputs(framework, None, responses, need_weights=False)
     refuse_input_target(output, [framework, responses])
-    iso3 = _country(country)
+    iso3 = country  # an ISO3 code (COUNTRY is resolved on parsing)
     fw = load_framework_any(framework)
     resp = None if blank else _responses_for(responses, iso3)
     path = write_template(fw, output, iso3, resp)
@@ -89,14 +79,14 @@ def template(country: str | None, output: Path, framework: Path | None,
 
 
 @click.command("questionnaire")
-@click.argument("country", required=False)
+@country_argument(required=False)
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help="The page to write (.html).")
+              help="The page to write (.html). " + OUTPUT_RULE)
 @framework_opt
 @weights_opt
 @scheme_opt
 @responses_opt
-@click.option("--missing", type=click.Choice(["zero", "exclude"]), default="zero",
+@click.option("--missing", type=Choice(["zero", "exclude"]), default="zero",
               show_default=True, help="Missing answers count as 0 (as the GCI) or are left out.")
 @click.option("--no-edition", is_flag=True,
               help="Do not embed the scores of the other countries (no position shown).")
@@ -120,9 +110,9 @@ def questionnaire(country: str | None, output: Path, framework: Path | None,
     from .scoring import default_paths, score
     from .weights import resolve_scheme
 
-    framework, weights, responses = _inputs(framework, weights, responses)
+    framework, weights, responses = _inputs(framework, weights, responses, scheme=scheme)
     refuse_input_target(output, [framework, weights, responses])
-    iso3 = _country(country)
+    iso3 = country  # an ISO3 code (COUNTRY is resolved on parsing)
     edition = None
     label = ""
     if not no_edition:

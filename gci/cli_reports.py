@@ -1,7 +1,7 @@
 """Commands of the `gci` command line for reports (registered by gci.cli).
 
 * ``gci plot KIND -o file.png|svg|pdf``: one chart of a scoring run.
-* ``gci report ISO3 -o profile.html``: a self-contained HTML country profile.
+* ``gci report COUNTRY -o profile.html``: a self-contained HTML country profile.
 * ``gci report --all -o results/report.xlsx``: the Excel workbook of the run.
 
 Both score first, with the same input options as ``gci score``.
@@ -18,8 +18,13 @@ import click
 COMMANDS: list[click.Command] = []
 
 from .cli import (  # noqa: E402 - gci.cli imports this module back to register COMMANDS
+    OUTPUT_RULE,
+    Choice,
     _command_line,
+    _country_callback,
     _inputs,
+    check_region,
+    country_argument,
     main,
     progress_bar,
     quiet_opt,
@@ -44,7 +49,7 @@ def _score(framework: Path | None, weights: Path | None, scheme: str | None,
     from .responses import response_files
     from .scoring import score as run
 
-    framework, weights, responses = _inputs(framework, weights, responses)
+    framework, weights, responses = _inputs(framework, weights, responses, scheme=scheme)
     with progress_bar(len(response_files(responses)), quiet, "Reading responses") as progress:
         result = run(responses, framework, weights, scheme=scheme, missing=missing, ties=ties,
                      tiers=None if tiers == "none" else tiers, groups=groups,
@@ -54,25 +59,30 @@ def _score(framework: Path | None, weights: Path | None, scheme: str | None,
 
 
 @click.command("plot")
-@click.argument("kind", type=click.Choice(PLOT_KINDS))
+@click.argument("kind", type=Choice(PLOT_KINDS))
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help="Image file: .png, .svg or .pdf.")
+              help="Image file: .png, .svg or .pdf. " + OUTPUT_RULE)
 @click.option("--region", help="Only this region (ITU region, or a group of --groups).")
 @click.option("--top", type=click.IntRange(min=1), help="Only the N best countries.")
-@click.option("--country", "countries", multiple=True,
+@click.option("--country", "countries", multiple=True, callback=_country_callback,
+              metavar="COUNTRY",
               help="Country (ISO3 or name); repeat for several. Required for radar.")
 @click.option("--previous", type=click.Path(dir_okay=False, path_type=Path),
               help="slope: earlier ranks, a CSV/XLSX with iso3 and global_rank (or score).")
-@click.option("--edition", help="slope: compare with the ranks of this published GCI "
-              "edition (2014, 2017, 2018, 2020; GCI 2024 publishes tiers, not ranks).")
-@click.option("--style", type=click.Choice(["box", "strip"]), default="box",
+@click.option("--published", "edition", metavar="YEAR",
+              help="slope: compare with the ranks ITU published for GCI YEAR (2014, 2017, "
+                   "2018, 2020; GCI 2024 publishes tiers, not ranks).")
+@click.option("--edition", "edition_alias", hidden=True,
+              help="Former name of --published (kept for scripts).")
+@click.option("--style", type=Choice(["box", "strip"]), default="box",
               show_default=True, help="distribution: box plot or dots only.")
 @click.option("--dpi", type=click.IntRange(min=30, max=600), default=150, show_default=True,
               help="Resolution of PNG output.")
 @run_options
 @quiet_opt
 def plot(kind: str, output: Path, region: str | None, top: int | None,
-         countries: tuple[str, ...], previous: Path | None, edition: str | None, style: str,
+         countries: tuple[str, ...], previous: Path | None, edition: str | None,
+         edition_alias: str | None, style: str,
          dpi: int, framework: Path | None, weights: Path | None, scheme: str | None,
          responses: tuple[Path, ...], missing: str, ties: str, tiers: str, groups: Path | None,
          quiet: bool) -> None:
@@ -81,10 +91,15 @@ def plot(kind: str, output: Path, region: str | None, top: int | None,
     KIND is one of: pillars (stacked pillar points, sorted, tier bands), radar (one --country
     against its region and the world), heatmap (countries x indicators), distribution (scores
     by region), tiers (tier counts by region), slope (rank change from --previous or
-    --edition).
+    --published).
 
     Example: gci plot pillars --region Europe -o europe.png
     """
+    if edition_alias is not None:
+        if edition is not None and edition != edition_alias:
+            raise click.UsageError("--edition is the former name of --published: give one")
+        edition = edition_alias
+    region = check_region(region, groups)  # before any import or file read: fails at once
     import matplotlib
 
     matplotlib.use("Agg")
@@ -99,9 +114,9 @@ def plot(kind: str, output: Path, region: str | None, top: int | None,
         raise click.UsageError(f"{kind} shows every region; --region, --top and --country do "
                                "not apply")
     if kind != "slope" and (previous or edition):
-        raise click.UsageError("--previous and --edition are for the slope plot only")
+        raise click.UsageError("--previous and --published are for the slope plot only")
     if kind == "slope" and (previous is None) == (edition is None):
-        raise click.UsageError("slope needs either --previous FILE or --edition YEAR")
+        raise click.UsageError("slope needs either --previous FILE or --published YEAR")
     if output.suffix.lower().lstrip(".") not in plots.FIGURE_FORMATS:
         raise click.UsageError(f"--output {output}: the file name must end in .png, .svg or "
                                ".pdf")
@@ -144,11 +159,12 @@ def plot(kind: str, output: Path, region: str | None, top: int | None,
 
 
 @click.command("report")
-@click.argument("country", required=False)
+@country_argument(required=False)
 @click.option("--all", "all_", is_flag=True,
               help="Every country: write the Excel workbook instead of one profile.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
-              help="Output file (default results/ISO3.html, or results/report.xlsx with --all).")
+              help="Output file (default results/ISO3.html, or results/report.xlsx with --all). "
+                   + OUTPUT_RULE)
 @click.option("--published", metavar="EDITION", default=None,
               help="Show ITU's published scores of this edition beside the computed ones "
                    "(2024: overall and pillars; 2014-2020: overall).")
@@ -206,8 +222,6 @@ def report(country: str | None, all_: bool, output: Path | None, published: str 
         from .report_html import write_country_profile
 
         iso3 = result.country_code(country)
-        if output == Path("results") / f"{country.upper()}.html":
-            output = Path("results") / f"{iso3}.html"
         path = write_country_profile(result, iso3, output, protect=protect,
                                      command=_command_line(), published=published,
                                      ranks=ranks)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from .cli import decimal_opt
+from .cli import OUTPUT_RULE, decimal_opt
 from .errors import GCIError
 
 quiet_opt = click.option("--quiet", "-q", is_flag=True,
@@ -42,7 +42,7 @@ def framework_group() -> None:
               help="Weights YAML whose scheme fills the 'weight' column (default: all 1).")
 @click.option("--scheme", help="Weight scheme name (default: the file's default).")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help="Table to write (.csv or .xlsx).")
+              help="Table to write (.csv or .xlsx). " + OUTPUT_RULE)
 @quiet_opt
 def export_cmd(framework: Path, weights: Path | None, scheme: str | None, output: Path,
                quiet: bool) -> None:
@@ -64,7 +64,7 @@ def export_cmd(framework: Path, weights: Path | None, scheme: str | None, output
 @framework_group.command("import")
 @click.argument("table", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help="Framework YAML to write.")
+              help="Framework YAML to write. " + OUTPUT_RULE)
 @click.option("--weights-out", type=click.Path(dir_okay=False, path_type=Path),
               help="Also write the 'weight' column as a weights YAML.")
 @click.option("--scheme", default=None, help="Name of the weight scheme written (default: table).")
@@ -113,7 +113,7 @@ def _param(text: str) -> object:
 @click.option("--sheet", help="XLSX: the sheet to read (needed when several sheets hold a table).")
 @decimal_opt
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help="Table to write (.csv, .xlsx or .json).")
+              help="Table to write (.csv, .xlsx or .json). " + OUTPUT_RULE)
 @quiet_opt
 def normalise_cmd(data: Path, method: str, param: tuple[str, ...], direction: tuple[str, ...],
                   index: str, sheet: str | None, output: Path, quiet: bool) -> None:

@@ -66,10 +66,57 @@ def gaps(iso3: str, responses: Responses | PathLike | None = None,
         pillar_points_gain, new_overall, global_rank, new_global_rank, ranks_gained,
         regional_rank, new_regional_rank, regional_ranks_gained, and new_tier when tiers are on.
     """
+    return roadmap(iso3, responses, framework, weights, base=base,
+                   check_countries=check_countries, by_pillar=by_pillar, **options)[1]
+
+
+def roadmap(iso3: str, responses: Responses | PathLike | None = None,
+            framework: Framework | PathLike | None = None, weights: Any = None, *,
+            base: ScoreResult | None = None, check_countries: bool = True,
+            by_pillar: bool = True, **options: Any) -> tuple[ScoreResult, pd.DataFrame]:
+    """The current result and :func:`gaps` of a country (what ``gci gaps`` shows).
+
+    Same parameters as :func:`gaps`; the result is the run the gains are measured from (its
+    overall score, tier and ranks are the country's standing: :func:`standing_text`).
+    """
     resp, fw, weights = prepare_inputs(responses, framework, weights, check_countries)
     base = base if base is not None else score(resp, fw, weights,
                                                check_countries=check_countries, **options)
-    return result_gaps(base, iso3, by_pillar=by_pillar)
+    return base, result_gaps(base, iso3, by_pillar=by_pillar)
+
+
+def standing_text(base: ScoreResult, iso3: str) -> str:
+    """One line: the country's current overall score and its tier, or its ranks.
+
+    A run with a tier scheme (an edition that publishes tiers, such as GCI 2024) shows the
+    tier; a run without (``tiers=None``, the ranked editions up to 2020) shows the global and
+    regional rank. Scores and tiers are as written in the tables (``rank_decimals``).
+    """
+    code = base.country_code(iso3)
+    row = base.scores.loc[code]
+    dec = base.options["rank_decimals"]
+    overall = float(row["overall"])
+    shown = f"{overall:.{dec}f}" if dec is not None else f"{overall:g}"
+    head = f"{row['name']} ({code}) now: overall {shown} of {base.scale:g}"
+    if base.tier_scheme is not None:
+        edition = f"{base.tier_scheme.edition} " if base.tier_scheme.edition else ""
+        return f"{head}; {edition}tier: {row['tier']}."
+    group = base.options["groups"]
+    region = row.get(group)
+    n = len(base.countries)
+    if isinstance(region, str):
+        n_region = int((base.groups.reindex(base.countries) == region).sum())
+        where = f", rank {_int(row['regional_rank'])} of {n_region} in {region}"
+    else:
+        where = ""
+    return f"{head}; global rank {_int(row['global_rank'])} of {n}{where}."
+
+
+def _int(x: Any) -> str:
+    """A rank as printed: ``12``, ``12.5`` (average ties), ``–`` when missing."""
+    if x is None or pd.isna(x):
+        return "–"
+    return f"{float(x):g}"
 
 
 def result_gaps(base: ScoreResult, iso3: str, *, by_pillar: bool = True) -> pd.DataFrame:
