@@ -48,9 +48,10 @@ def test_plot_slope_from_previous_ranks(tmp_path):
 
 @pytest.mark.parametrize("args, message", [
     (["radar"], "radar needs exactly one --country"),
-    (["pillars", "--region", "Mars"], "unknown region 'Mars'; expected one of: Africa, Europe"),
+    (["pillars", "--region", "Mars"], "unknown region 'Mars'; expected one of: Africa, Americas, "
+     "Arab States, Asia-Pacific, CIS, Europe"),
     (["radar", "--country", "Atlantis"], "unknown country 'Atlantis'"),
-    (["slope"], "slope needs either --previous FILE or --edition YEAR"),
+    (["slope"], "slope needs either --previous FILE or --published YEAR"),
     (["slope", "--edition", "1999"], "no published GCI results for edition 1999"),
     (["tiers", "--top", "3"], "--region, --top and --country do not apply"),
     (["pillars", "--edition", "2018"], "for the slope plot only"),
