@@ -80,6 +80,25 @@ def _set_callback(ctx: click.Context, param: click.Parameter,
     return value
 
 
+def _framework_for(framework: Path, assignments: tuple[str, ...], iso3: str) -> Any:
+    """The framework, with the ``--set`` answers checked against it before responses are read.
+
+    Unknown questions (with the closest code) and answers a question does not accept are all
+    reported together (gci.whatif.check_answers, the check what_if runs itself).
+    """
+    from .framework import normalise_answer
+    from .framework_table import load_framework_any
+    from .values import check_decimal
+    from .whatif import WhatIfError, check_answers, parse_assignments
+
+    fw = load_framework_any(framework)
+    answers = {q: normalise_answer(a) for q, a in parse_assignments(assignments).items()}
+    problems = check_answers(fw, answers, iso3, check_decimal(None))
+    if problems:
+        raise WhatIfError(problems, "what-if answers")
+    return fw
+
+
 @click.command("whatif")
 @country_argument()
 @click.option("--set", "assignments", multiple=True, required=True, metavar="Q=ANSWER",
@@ -99,7 +118,8 @@ def whatif(country: str, assignments: tuple[str, ...], framework: Path | None,
     from .whatif import what_if
 
     framework, weights, responses = _inputs(framework, weights, responses, scheme=scheme)
-    res = what_if(country, list(assignments), responses, framework, weights,
+    fw = _framework_for(framework, assignments, country)
+    res = what_if(country, list(assignments), responses, fw, weights,
                   **_score_options(scheme, missing, ties, tiers, groups))
     if not quiet:
         sets = ", ".join(f"{q}={a}" for q, a in res.answers.items())

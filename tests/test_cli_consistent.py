@@ -76,6 +76,8 @@ EARLY = [
     (["whatif", "Narnia", "--set", "Q1=yes"], "unknown country 'Narnia'"),
     (["whatif", "KEN", "--set", "Q1", "--set", "=yes"],
      "--set 'Q1': expected QUESTION=ANSWER, e.g. Q07=yes; --set '=yes': expected"),
+    (["whatif", "KEN", "--set", "Q9=yes", "--set", "Q1=maybe"],
+     "2 error(s) in what-if answers: - error: Q9=yes: 'Q9' is not in the framework"),
     (["report", "Frnace", "-o", "f.html"], "did you mean France (FRA)?"),
     (["template", "Atlantis", "-o", "t.yaml"], "unknown country 'Atlantis'"),
     (["questionnaire", "Atlantis", "-o", "q.html"], "unknown country 'Atlantis'"),
