@@ -288,7 +288,8 @@ def _inputs(framework: Path | None, weights: Path | None,
         responses = (None if not responses else responses[0] if len(responses) == 1
                      else list(responses))
     filled = fill_defaults(framework, weights, responses, need_weights=need_weights)
-    check_schemes(filled[1], [scheme])
+    if all(Path(p).is_file() for p in filled[:2] if isinstance(p, (str, os.PathLike))):
+        check_schemes(filled[1], [scheme])  # a missing file is reported first, by its reader
     return filled
 
 
