@@ -97,10 +97,16 @@ def context() -> str | None:
 
 
 def _folder(kind: str) -> Path | None:
-    ctx = context()
-    if ctx is None:
-        return None
-    return cache_dir() / f"{kind}-v{FORMAT}" / ctx[:32]
+    """The folder of this gci build's entries of ``kind`` (None when the cache is off)."""
+    env = (kind, os.environ.get("GCI_CACHE_DIR"), os.environ.get("XDG_CACHE_HOME"),
+           os.environ.get("HOME"))
+    if env not in _folders:
+        ctx = context()
+        _folders[env] = None if ctx is None else cache_dir() / f"{kind}-v{FORMAT}" / ctx[:32]
+    return _folders[env]
+
+
+_folders: dict[tuple, Path | None] = {}
 
 
 def key_of(name: str, options: str, data: bytes) -> str:
