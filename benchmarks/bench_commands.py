@@ -10,13 +10,20 @@ printed with its ratio to the floor measured in the same run:
 * every other command is reported as its time beyond ``gci score``'s (target: <= 1.0 s);
 * ``uncertainty`` (10,000 draws) and ``sensitivity`` (1,024 samples) end to end (target <= 2 s).
 
-Run from the project folder:  python benchmarks/bench_commands.py [--repeat 5]
+Commands run with gci's cache of parsed response files (:mod:`gci.cache`) in a temporary folder,
+warm (filled by the warm-up run) as on every run but the first; ``gci score`` is also timed with
+an empty cache each time ("cold", a first run) and with ``GCI_NO_CACHE=1``. Python bytecode of
+gci is compiled once into a temporary folder (``PYTHONPYCACHEPREFIX``), as a pip install does;
+``--no-bytecode`` compiles gci's modules on every run instead (``PYTHONDONTWRITEBYTECODE=1``).
+
+Run from the project folder:  python benchmarks/bench_commands.py [--repeat 5] [--no-bytecode]
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -27,11 +34,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def run(args: list[str], cwd: Path) -> float:
+ENV = dict(os.environ)
+
+
+def run(args: list[str], cwd: Path, env: dict | None = None) -> float:
     """Wall time of one run of ``args`` (fails loudly if the command fails)."""
     t0 = time.perf_counter()
     proc = subprocess.run(args, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                          text=True)
+                          text=True, env=env or ENV)
     dt = time.perf_counter() - t0
     if proc.returncode != 0:
         raise SystemExit(f"benchmark command failed ({proc.returncode}): {' '.join(args)}\n"
@@ -39,23 +49,46 @@ def run(args: list[str], cwd: Path) -> float:
     return dt
 
 
-def median_time(args: list[str], cwd: Path, repeat: int) -> float:
-    """Median wall time over ``repeat`` runs, after one warm-up run (file cache)."""
-    run(args, cwd)
-    return statistics.median(run(args, cwd) for _ in range(repeat))
+def median_time(args: list[str], cwd: Path, repeat: int, env: dict | None = None) -> float:
+    """Median wall time over ``repeat`` runs, after one warm-up run (file and gci caches)."""
+    run(args, cwd, env)
+    return statistics.median(run(args, cwd, env) for _ in range(repeat))
+
+
+def cold_time(args: list[str], cwd: Path, repeat: int, tmp: Path) -> float:
+    """Median wall time over ``repeat`` runs, each with an empty gci cache (a first run)."""
+    times = []
+    for i in range(repeat):
+        folder = tmp / f"cold-cache-{i}"
+        times.append(run(args, cwd, {**ENV, "GCI_CACHE_DIR": str(folder)}))
+        shutil.rmtree(folder, ignore_errors=True)
+    return statistics.median(times)
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--no-bytecode", action="store_true",
+                    help="compile gci's modules on every run (PYTHONDONTWRITEBYTECODE=1)")
     args = ap.parse_args()
     py = sys.executable
     gci = [py, "-m", "gci"]
     env_note = f"{os.cpu_count()} CPU(s), Python {sys.version.split()[0]}"
     print(f"gci command timings on the default edition ({env_note}); medians of {args.repeat}")
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    bytecode = ("compiled on every run (--no-bytecode)" if args.no_bytecode
+                else "compiled once (as installed)")
+    print(f"load average {load:.2f}; gci bytecode {bytecode}; gci cache warm unless said")
 
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp)
+        ENV["GCI_CACHE_DIR"] = str(out / "gci-cache")
+        ENV.pop("GCI_NO_CACHE", None)
+        if args.no_bytecode:
+            ENV["PYTHONDONTWRITEBYTECODE"] = "1"
+        else:
+            ENV.pop("PYTHONDONTWRITEBYTECODE", None)
+            ENV["PYTHONPYCACHEPREFIX"] = str(out / "pycache")
         bare = median_time([py, "-c", "pass"], ROOT, args.repeat)
         floor = median_time([py, "-c", "import numpy, pandas"], ROOT, args.repeat)
         print(f"{'floor: python -c pass':<58} {bare:7.3f} s")
@@ -73,6 +106,10 @@ def main() -> None:
         t_score = median_time(score, ROOT, args.repeat)
         show("gci score (194 YAML files -> results)", t_score, floor, "numpy+pandas",
              "<= 2 x floor")
+        t_cold = cold_time(score, ROOT, args.repeat, out)
+        show("gci score, empty cache (first run)", t_cold, floor, "numpy+pandas", "(info)")
+        t_off = median_time(score, ROOT, args.repeat, {**ENV, "GCI_NO_CACHE": "1"})
+        show("gci score, GCI_NO_CACHE=1", t_off, floor, "numpy+pandas", "(info)")
 
         others = {
             "gci validate": ["validate"],
