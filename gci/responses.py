@@ -840,7 +840,9 @@ _MEMBER_TYPES = (_TEXT, _TEXT, _TEXT, frozenset({int}))
 
 def _plain_tuples(items: list, types: tuple) -> bool:
     """Whether every item is a tuple of exactly these (plain, JSON-exact) types, by position."""
-    if any(type(t) is not tuple or len(t) != len(types) for t in items):
+    if not items:
+        return True
+    if set(map(type, items)) != {tuple} or set(map(len, items)) != {len(types)}:
         return False
     return all(set(map(type, col)) <= ok for col, ok in zip(zip(*items), types))
 
