@@ -8,15 +8,16 @@ it in a cache entry named by a sha256 over all of these:
 * the **bytes** of the file are read and hashed on every run: an edited file (even one of the
   same size and modification time) has another key and is read again; nothing relies on
   modification times;
-* gci's **code and data** (every ``gci/*.py`` and ``gci/data`` file, the gci, PyYAML and Python
-  versions) are hashed once per run into a *context*: a new or edited gci never reads entries
-  written by another;
+* gci's **code and data** (every ``.py`` file of gci, every ``gci/data`` file, the gci, PyYAML
+  and Python versions) are hashed once per run into a *context*: a new or edited gci never
+  reads entries written by another;
 * only a file read **without an error** is stored; a file that raises an error is read again
   on every run, so error messages (with their line numbers) always come from the file itself;
 * each entry holds the sha256 of its own content and its key: a corrupt, truncated or foreign
   entry is silently ignored and written again;
 * entries are written to a temporary file and renamed into place; a cache folder that cannot
-  be created or written only means no cache (gci works as without it).
+  be created or written only means no cache (gci works as without it). Entries hold answers:
+  they are created readable by their owner only (folders 0700, files 0600).
 
 Where: ``$GCI_CACHE_DIR`` when set, else ``$XDG_CACHE_HOME/gci`` (``~/.cache/gci``;
 ``%LOCALAPPDATA%\gci\cache`` on Windows, ``~/Library/Caches/gci`` on macOS). Clear it by
@@ -85,8 +86,8 @@ def context() -> str | None:
     h.update(f"{FORMAT}|{__version__}|{yaml.__version__}|{YAML_PARSER}|"
              f"{sys.version_info[0]}.{sys.version_info[1]}".encode())
     try:
-        files = sorted(here.glob("*.py")) + sorted(p for p in (here / "data").iterdir()
-                                                   if p.is_file())
+        files = sorted(here.rglob("*.py")) + sorted(p for p in (here / "data").iterdir()
+                                                    if p.is_file())
         for p in files:
             data = p.read_bytes()
             h.update(f"\0{p.relative_to(here).as_posix()}\0{len(data)}\0".encode())
