@@ -33,7 +33,6 @@ import json
 import os
 import shutil
 import sys
-import tempfile
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -153,12 +152,16 @@ def store(kind: str, key: str, payload: Any) -> None:
     body = json.dumps({"key": key, "data": payload}, ensure_ascii=True,
                       separators=(",", ":")).encode()
     blob = _MAGIC + hashlib.sha256(body).hexdigest().encode() + b"\n" + body
-    tmp = None
+    tmp: str | None = None
     try:
         if not folder.is_dir():
             folder.mkdir(parents=True, exist_ok=True, mode=0o700)
             _prune(folder)
-        fd, tmp = tempfile.mkstemp(prefix=f".{key[:16]}.", suffix=".tmp", dir=folder)
+        # a name no other writer uses (process id and random bytes), created exclusively
+        name = str(folder / f".{key[:16]}.{os.getpid()}.{os.urandom(6).hex()}.tmp")
+        fd = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0),
+                     0o600)
+        tmp = name
         with os.fdopen(fd, "wb") as fh:
             fh.write(blob)
         os.replace(tmp, folder / f"{key}.json")
