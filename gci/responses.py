@@ -810,8 +810,8 @@ def _read_doc(f: Path, is_json: bool, problems: list[Problem], check_countries: 
     data = read_bytes(f, None if is_json else fileio.MAX_YAML_BYTES)
     name = str(f)
     key = cache.key_of(name, f"doc|{is_json:d}|{check_countries:d}|{members is not None:d}",
-                       data)
-    hit = _doc_from_cache(cache.lookup("responses", key))
+                       data) if cache.enabled() else None
+    hit = _doc_from_cache(cache.lookup("responses", key)) if key else None
     if hit is not None:
         rows, found, member = hit
         problems.extend(found)
@@ -823,10 +823,11 @@ def _read_doc(f: Path, is_json: bool, problems: list[Problem], check_countries: 
     # numbers of a JSON file are kept as their text, typed by gci.values like YAML's
     doc = fileio.parse_json(text, name) if is_json else fileio.parse_yaml(text, name)
     rows = _country_doc(doc, name, problems, check_countries, members)
-    payload = _doc_to_cache(rows, problems[n_problems:],
-                            members[n_members:] if members is not None else [])
-    if payload is not None:
-        cache.store("responses", key, payload)
+    if key:
+        payload = _doc_to_cache(rows, problems[n_problems:],
+                                members[n_members:] if members is not None else [])
+        if payload is not None:
+            cache.store("responses", key, payload)
     return rows
 
 
