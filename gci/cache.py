@@ -64,9 +64,22 @@ def cache_dir() -> Path:
     return (Path(xdg) if xdg and os.path.isabs(xdg) else Path.home() / ".cache") / "gci"
 
 
+#: Kinds of entries gci keeps (one subfolder ``KIND-vFORMAT`` each).
+KINDS = ("responses",)
+
+
 def clear() -> None:
-    """Delete the cache folder (it is rebuilt as needed)."""
-    shutil.rmtree(cache_dir(), ignore_errors=True)
+    """Delete gci's entries (rebuilt as needed): only gci's own subfolders of the cache folder.
+
+    Nothing else in the folder is touched (``GCI_CACHE_DIR`` may name a folder that also holds
+    other files); the folder itself is removed when that leaves it empty.
+    """
+    folder = cache_dir()
+    for kind in KINDS:
+        for sub in folder.glob(f"{kind}-v*"):
+            shutil.rmtree(sub, ignore_errors=True)
+    with contextlib.suppress(OSError):
+        folder.rmdir()  # only when empty
 
 
 @lru_cache(maxsize=1)

@@ -256,3 +256,18 @@ def test_suite_never_writes_to_the_user_cache():
     """tests/conftest.py points the cache at a session folder."""
     assert os.environ.get("GCI_CACHE_DIR")
     assert Path(os.environ["GCI_CACHE_DIR"]).resolve() != (Path.home() / ".cache" / "gci")
+
+
+def test_clear_removes_only_gci_entries(cache_dir, tmp_path):
+    path = tmp_path / "KEN.yaml"
+    path.write_text(DOC)
+    load_responses(path)
+    keep = cache_dir / "notes.txt"
+    keep.write_text("not gci's")
+    assert entries(cache_dir)
+    cache.clear()
+    assert entries(cache_dir) == [] and keep.read_text() == "not gci's"
+    keep.unlink()
+    load_responses(path)
+    cache.clear()
+    assert not cache_dir.exists()  # empty once gci's entries are gone
