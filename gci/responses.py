@@ -42,7 +42,7 @@ from .choices import MISSING_POLICIES  # noqa: F401 - re-exported
 from .countries import _fold as fold_name
 from .countries import resolve_country
 from .errors import InputError, Problem, ResponsesError, raise_if_errors
-from .fileio import LineDict, decode_text, line_of, read_bytes, read_yaml
+from .fileio import LineDict, decode_text, line_of, read_bytes
 from .framework import Framework, answer_number, condition_order, normalise_answer, typed_answers
 
 SOURCES = ("questionnaire", "desk_research")
@@ -407,11 +407,8 @@ def _read_one(f: Path, problems: list[Problem], check_countries: bool,
     (tuples of :data:`COLUMNS`) for YAML/JSON.
     """
     suffix = f.suffix.lower()
-    if suffix in (".yaml", ".yml"):
-        return _country_doc(read_yaml(f), str(f), problems, check_countries, members)
-    if suffix == ".json":  # numbers kept as their text, typed by gci.values like YAML's
-        data = fileio.parse_json(decode_text(read_bytes(f), f), str(f))
-        return _country_doc(data, str(f), problems, check_countries, members)
+    if suffix in (".yaml", ".yml", ".json"):
+        return _read_doc(f, suffix == ".json", problems, check_countries, members)
     if suffix in (".csv", ".xlsx"):
         df = read_table(f, sheet=sheet, is_table=has_columns("iso3", "country"))
         if df.empty:
@@ -798,6 +795,82 @@ def _long_rows_error(text: str, p: Path) -> InputError:
     return InputError(f"row(s) {shown} have more fields than the {width} columns of the header "
                       "row (a stray comma? quote text that contains commas)", p,
                       bad[0] if bad else None)
+
+
+def _read_doc(f: Path, is_json: bool, problems: list[Problem], check_countries: bool,
+              members: list | None) -> list[tuple]:
+    """The rows of one country's YAML/JSON file, from the cache (:mod:`gci.cache`) when valid.
+
+    The file's bytes are always read (and hashed); on a cache hit, the rows, warnings and member
+    entry that reading them gave before are replayed; otherwise the file is parsed and, when it
+    was read without an error, stored. Errors never come from the cache.
+    """
+    from . import cache
+
+    data = read_bytes(f, None if is_json else fileio.MAX_YAML_BYTES)
+    name = str(f)
+    key = cache.key_of(name, f"doc|{is_json:d}|{check_countries:d}|{members is not None:d}",
+                       data) if cache.enabled() else None
+    hit = _doc_from_cache(cache.lookup("responses", key)) if key else None
+    if hit is not None:
+        rows, found, member = hit
+        problems.extend(found)
+        if members is not None:
+            members.extend(member)
+        return rows
+    n_problems, n_members = len(problems), len(members) if members is not None else 0
+    text = decode_text(data, f)
+    # numbers of a JSON file are kept as their text, typed by gci.values like YAML's
+    doc = fileio.parse_json(text, name) if is_json else fileio.parse_yaml(text, name)
+    rows = _country_doc(doc, name, problems, check_countries, members)
+    if key:
+        payload = _doc_to_cache(rows, problems[n_problems:],
+                                members[n_members:] if members is not None else [])
+        if payload is not None:
+            cache.store("responses", key, payload)
+    return rows
+
+
+_TEXT, _NONE = frozenset({str}), type(None)
+_ROW_TYPES = (_TEXT | {_NONE}, _TEXT, _TEXT, _TEXT, _TEXT | {_NONE}, _TEXT, _TEXT,
+              frozenset({int, _NONE}))
+_PROBLEM_TYPES = (_TEXT, _TEXT, _TEXT | {_NONE}, frozenset({int, _NONE}), _TEXT | {_NONE},
+                  _TEXT | {_NONE}, _TEXT)
+_MEMBER_TYPES = (_TEXT, _TEXT, _TEXT, frozenset({int}))
+
+
+def _plain_tuples(items: list, types: tuple) -> bool:
+    """Whether every item is a tuple of exactly these (plain, JSON-exact) types, by position."""
+    if not items:
+        return True
+    if set(map(type, items)) != {tuple} or set(map(len, items)) != {len(types)}:
+        return False
+    return all(set(map(type, col)) <= ok for col, ok in zip(zip(*items), types))
+
+
+def _doc_to_cache(rows: list[tuple], found: list[Problem], member: list) -> dict | None:
+    """What reading a document gave, as plain JSON data; None when not exactly representable."""
+    probs = [(p.kind, p.message, p.file, p.line, p.country, p.item, p.severity) for p in found]
+    if not (_plain_tuples(rows, _ROW_TYPES) and _plain_tuples(probs, _PROBLEM_TYPES)
+            and _plain_tuples(member, _MEMBER_TYPES)):
+        return None  # e.g. a mapping given as a source: not cached, read again next time
+    return {"rows": rows, "problems": probs, "members": member}
+
+
+def _doc_from_cache(payload: Any) -> tuple[list[tuple], list[Problem], list[tuple]] | None:
+    """The rows, problems and member entries of a cache payload; None when it is malformed."""
+    if not isinstance(payload, dict):
+        return None
+    try:
+        rows = list(map(tuple, payload["rows"]))
+        probs = list(map(tuple, payload["problems"]))
+        member = list(map(tuple, payload["members"]))
+    except (KeyError, TypeError):
+        return None
+    if not (_plain_tuples(rows, _ROW_TYPES) and _plain_tuples(probs, _PROBLEM_TYPES)
+            and _plain_tuples(member, _MEMBER_TYPES)):
+        return None
+    return rows, [Problem(*p) for p in probs], member
 
 
 def _country_doc(data: Any, name: str, problems: list[Problem],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import matplotlib
@@ -11,6 +12,14 @@ matplotlib.use("Agg")
 
 ROOT = Path(__file__).resolve().parent.parent
 TINY = ROOT / "tests" / "data" / "tiny"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _session_cache_dir(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """The parsed-responses cache (gci.cache) of the whole run lives in a session folder:
+    the suite never writes to the user's ~/.cache (subprocesses inherit the variable)."""
+    os.environ["GCI_CACHE_DIR"] = str(tmp_path_factory.mktemp("gci-cache"))
+    os.environ.pop("GCI_NO_CACHE", None)
 
 
 @pytest.fixture
