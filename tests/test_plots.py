@@ -128,6 +128,63 @@ def test_194_country_labels_stay_readable(default_result):
         assert upper.y0 >= lower.y1 - 0.5
 
 
+def _inside(box, frame, tol=0.5):
+    return (box.x0 >= frame.x0 - tol and box.x1 <= frame.x1 + tol and box.y0 >= frame.y0 - tol
+            and box.y1 <= frame.y1 + tol)
+
+
+@pytest.mark.parametrize("dpi", [72, 150, 300])
+def test_pillar_bars_fixed_layout_keeps_everything_on_the_page(default_result, dpi):
+    """No layout engine and no tight bbox: the margins fitted once must hold every label."""
+    from gci.plots._common import has_fixed_layout
+
+    ax = pillar_bars(default_result)
+    fig = ax.figure
+    assert fig.get_layout_engine() is None and has_fixed_layout(fig)
+    fig.set_dpi(dpi)
+    fig.canvas.draw()
+    page = fig.bbox
+    renderer = fig.canvas.get_renderer()
+    names = ax.get_yticklabels()
+    longest = max(names, key=lambda t: t.get_window_extent(renderer).width)
+    assert longest.get_text() == "Democratic People's Republic of Korea"
+    texts = [*names, *ax.texts, ax.get_legend(), ax.xaxis.label, *ax.get_xticklabels(),
+             ax._left_title]
+    for t in texts:
+        assert _inside(t.get_window_extent(renderer), page), t
+    axes = ax.get_window_extent(renderer)
+    legend = ax.get_legend().get_window_extent(renderer)
+    assert legend.x0 >= axes.x1  # outside the axes: covers no bar
+    totals = [t for t in ax.texts if t.get_gid() == "bar-total"]
+    assert len(totals) == 194
+    # every total ends inside the axes, to the right of its bar
+    assert max(t.get_window_extent(renderer).x1 for t in totals) <= axes.x1
+    # the names do not reach into the axes
+    assert max(t.get_window_extent(renderer).x1 for t in names) <= axes.x0
+
+
+def test_fixed_layout_saves_in_one_pass_until_something_is_added(tiny, tmp_path):
+    from matplotlib.image import imread
+
+    from gci.plots import _bbox
+
+    ax = pillar_bars(tiny)
+    fig = ax.figure
+    assert _bbox(fig) is None  # margins already fitted: no tight-bbox pass
+    png = save_figure(ax, tmp_path / "a.png", dpi=100)
+    w, h = fig.get_size_inches()
+    img = imread(png)
+    assert img.shape[:2] == (round(h * 100), round(w * 100))  # the page, not a tight crop
+    # nothing drawn on the outermost pixels: the margins hold everything
+    ink = img[..., :3].min(axis=2) < 0.8
+    assert not ink[0].any() and not ink[-1].any() and not ink[:, 0].any() and not ink[:, -1].any()
+    ax.text(0, 0, "added later")
+    assert _bbox(fig) == "tight"
+    # a figure laid out by the user (their own axes) is always cropped tight
+    _fig, own = plt.subplots()
+    assert _bbox(pillar_bars(tiny, ax=own).figure) == "tight"
+
+
 def test_accessor_returns_same_plots(tiny):
     ax = tiny.plot.pillars(top=2)
     assert _labels(ax) == ["Germany", "France"]
