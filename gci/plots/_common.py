@@ -108,73 +108,50 @@ def _artist_count(fig) -> int:
             + sum(len(ax.get_children()) for ax in fig.axes))
 
 
-def fit_fixed_layout(ax: Axes, *, min_axes_width: float = 4.5, pad: float = 0.12) -> None:
-    """Set the margins of ``ax``'s figure from the extents of its labels, once.
+def fit_fixed_layout(ax: Axes, artists: list, *, pad: float = 0.12, extra: tuple = (0, 0, 0, 0),
+                     min_axes_width: float = 4.0, grow: float = 1.06) -> None:
+    """Set the margins of ``ax``'s figure so that ``artists`` fit on the page, measured once.
 
-    Measures the widest y tick label, the legend (when it sits outside the axes, on the right),
-    the title with the texts above the axes, and the x tick labels with the x label; widens the
-    figure when the names are so long that the axes would be narrower than ``min_axes_width``
-    inches and heightens it when the legend is taller than the axes. Nothing is drawn.
-    ``pad`` (inches) is left around everything.
+    ``artists`` are what lies outside the axes (``ax.xaxis`` and ``ax.yaxis`` for their tick
+    labels and labels, the title, legend, texts on the edges). Each one's overhang beyond the
+    axes is measured at the figure's dpi (widened by ``grow``: text drawn at a higher savefig
+    dpi can come out a few % wider, hinting) and becomes the margin on that side, plus ``pad``
+    inches and ``extra`` = (left, bottom, right, top) inches kept free (e.g. for a colorbar).
+    The overhangs move with the axes, so one measurement is enough. The figure is widened when
+    the axes would be narrower than ``min_axes_width`` inches and heightened when they would
+    be shorter than a legend. Nothing
+    is drawn.
     """
-    import matplotlib.transforms as mtransforms
+    from matplotlib.axis import Axis
     from matplotlib.text import Text
 
     fig = ax.figure
     renderer = fig.canvas.get_renderer()
-    to_in = 1.0 / fig.dpi
-    ytick = [t for t in ax.get_yticklabels() if t.get_text()]
-    # text measured at the figure's dpi can come out a few % narrower than drawn at a higher
-    # savefig dpi (hinting): 6 % more room
-    label_w = max((t.get_window_extent(renderer).width for t in ytick), default=0.0) * to_in
-    label_w *= 1.06
-    ypad = (ax.yaxis.get_major_ticks()[0].get_pad() if ytick else 0.0) / 72.0
-    left = pad + label_w + ypad + 0.05
-    legend = ax.get_legend()
-    legend_w = legend_h = 0.0
-    if legend is not None:
-        box = legend.get_window_extent(renderer)
-        legend_w, legend_h = box.width * to_in, box.height * to_in
+    dpi = fig.dpi
+    box = ax.get_window_extent(renderer)
+    boxes = []
+    for a in artists:
+        if a is None or not a.get_visible() or (isinstance(a, Text) and not a.get_text()):
+            continue
+        # an Axis places its tick labels (and its label) only when asked for its extent
+        b = a.get_tightbbox(renderer) if isinstance(a, Axis) else a.get_window_extent(renderer)
+        if b is not None and b.width > 0 and b.height > 0:
+            boxes.append(b)
+    if boxes:
+        over = (box.x0 - min(b.x0 for b in boxes), box.y0 - min(b.y0 for b in boxes),
+                max(b.x1 for b in boxes) - box.x1, max(b.y1 for b in boxes) - box.y1)
+    else:
+        over = (0.0, 0.0, 0.0, 0.0)
+    left, bottom, right, top = (max(o, 0.0) / dpi * grow + pad + e for o, e in zip(over, extra))
     width, height = fig.get_size_inches()
-    right = pad + legend_w + 0.02 * width
-    axes_w = width - left - right
-    if axes_w < min_axes_width:
-        width += min_axes_width - axes_w
-        right = pad + legend_w + 0.02 * width
-    # above the axes: the title over its pad (which holds the texts drawn on the top edge)
-    above = 0.0
-    for loc in ("left", "center", "right"):
-        if ax.get_title(loc=loc):
-            probe = Text(text=ax.get_title(loc=loc), fontproperties=ax.title.get_fontproperties())
-            probe.set_figure(fig)
-            above = max(above, probe.get_window_extent(renderer).height * to_in)
-    top_texts = [t for t in ax.texts
-                 if isinstance(t.get_transform(), mtransforms.BlendedGenericTransform)]
-    top_h = max((t.get_window_extent(renderer).height * to_in for t in top_texts), default=0.0)
-    top = pad + above + max(top_h, _title_pad_in(ax)) + 0.05
-    xt = [t for t in ax.get_xticklabels() if t.get_text()]
-    xt_h = max((t.get_window_extent(renderer).height for t in xt), default=0.0) * to_in
-    xlabel_h = (ax.xaxis.label.get_window_extent(renderer).height * to_in
-                if ax.get_xlabel() else 0.0)
-    tick = ax.xaxis.get_major_ticks()[0] if xt else None
-    tick_in = ((tick.get_tick_padding() + tick.get_pad()) / 72.0) if tick is not None else 0.0
-    bottom = pad + xt_h + tick_in + xlabel_h + ax.xaxis.labelpad / 72.0 + 0.05
-    if height - top - bottom < legend_h:
-        height = top + bottom + legend_h
+    width = max(width, left + right + min_axes_width)
+    legend = ax.get_legend()
+    if legend is not None:
+        height = max(height, top + bottom + legend.get_window_extent(renderer).height / dpi)
     fig.set_size_inches(width, height)
     fig.subplots_adjust(left=left / width, right=1 - right / width, top=1 - top / height,
                         bottom=bottom / height)
     _FIXED[fig] = _artist_count(fig)
-
-
-def _title_pad_in(ax: Axes) -> float:
-    """The gap (inches) between the top of the axes and its title."""
-    import matplotlib.transforms as mtransforms
-
-    off = ax.titleOffsetTrans
-    if isinstance(off, mtransforms.ScaledTranslation):
-        return float(off.get_matrix()[1, 2]) / ax.figure.dpi
-    return 6.0 / 72.0
 
 
 def has_fixed_layout(fig) -> bool:

@@ -101,8 +101,15 @@ def pillar_bars(result: ScoreResult, *, region: str | None = None, top: int | No
         title += f" — {result.groups.get(order[0], region)}"
     ax.set_title(for_plot(title), loc="left", pad=14)
     if own:
-        fit_fixed_layout(ax)
+        fit_fixed_layout(ax, [ax.yaxis, ax.xaxis, ax.get_legend(), ax.title, *_titles(ax),
+                              *(t for t in ax.texts if t.get_gid() != "bar-total")],
+                         min_axes_width=4.5)
     return ax
+
+
+def _titles(ax: Axes) -> list:
+    """The left and right titles (matplotlib keeps them apart from ``ax.title``)."""
+    return [getattr(ax, "_left_title", None), getattr(ax, "_right_title", None)]
 
 
 def _stacked_segments(ax: Axes, y: np.ndarray, width: np.ndarray, left: np.ndarray,
