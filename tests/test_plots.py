@@ -249,6 +249,36 @@ def test_heatmap_array_is_indicator_credit(tiny):
     assert image.get_clim() == (0.0, 1.0)
 
 
+@pytest.mark.parametrize("top", [5, None])
+def test_heatmap_layout_bands_title_colorbar(default_result, top):
+    """194 rows or 5: pillar bands stay a thin strip above the cells, under the pillar names,
+    under the title; everything (colorbar and its label too) is on the page."""
+    from gci.plots._common import has_fixed_layout
+
+    ax = indicator_heatmap(default_result, top=top)
+    fig = ax.figure
+    assert has_fixed_layout(fig)
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    axes = ax.get_window_extent(renderer)
+    bands = [p for p in ax.patches if str(p.get_gid()).startswith("pillar-band")]
+    assert len(bands) == 5
+    names = [t for t in ax.texts if t.get_gid() != "cell-value"]
+    title = ax._left_title.get_window_extent(renderer)
+    for band in bands:
+        b = band.get_window_extent(renderer)
+        # 6 points tall, 2 points above the cells, whatever the figure height
+        assert b.height == pytest.approx(6 / 72 * fig.dpi, abs=0.5)
+        assert b.y0 == pytest.approx(axes.y1 + 2 / 72 * fig.dpi, abs=0.5)
+        assert b.y1 <= min(t.get_window_extent(renderer).y0 for t in names)
+    assert max(t.get_window_extent(renderer).y1 for t in names) <= title.y0
+    (cax,) = [a for a in fig.axes if a is not ax]
+    cbar = cax.get_tightbbox(renderer)
+    assert cbar.x0 >= axes.x1  # right of the cells
+    for box in (cbar, title, ax.yaxis.get_tightbbox(renderer), ax.xaxis.get_tightbbox(renderer)):
+        assert _inside(box, fig.bbox)
+
+
 def test_heatmap_default_grouped_by_pillar(default_result):
     r = default_result
     ax = indicator_heatmap(r, top=5)
