@@ -384,6 +384,28 @@ def test_published_ranks_and_result(default_result):
         published_ranks(1999)
 
 
+@pytest.mark.parametrize("dpi", [72, 150, 300])
+def test_rank_change_194_labels_on_the_page(default_result, dpi):
+    """Ties give labels several inches long: constrained layout gave up on them ("axes sizes
+    collapsed to zero"); the fitted margins hold every label at any dpi."""
+    import warnings
+
+    from gci.plots._common import has_fixed_layout
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        ax = rank_change(published_ranks("2020"), default_result)
+        fig = ax.figure
+        assert has_fixed_layout(fig)
+        fig.set_dpi(dpi)
+        fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    longest = max(ax.texts, key=lambda t: len(t.get_text()))
+    assert longest.get_window_extent(renderer).width > 5 * dpi  # the tie of 12 countries
+    for t in [*ax.texts, ax._left_title, *ax.get_xticklabels()]:
+        assert _inside(t.get_window_extent(renderer), fig.bbox), t.get_text()
+
+
 def test_read_ranks_from_scores_and_errors(tmp_path):
     p = tmp_path / "old.csv"
     p.write_text("iso3,score\nFRA,90\nDEU,95\nKEN,90\n", encoding="utf-8")

@@ -124,14 +124,14 @@ def _place_colorbar(ax: Axes, cbar) -> None:
     renderer = fig.canvas.get_renderer()
     # what the colorbar's ticks and label take beyond its own box
     deco = (cax.get_tightbbox(renderer).x1 - cax.get_window_extent(renderer).x1) / fig.dpi
-    right = _CBAR_GAP + _CBAR_WIDTH + 1.06 * deco
+    right = _CBAR_GAP + _CBAR_WIDTH + 1.1 * deco
     titles = [getattr(ax, "_left_title", None), ax.title]
     outside = [ax.yaxis, ax.xaxis, *titles,
                *(t for t in ax.texts if t.get_gid() != "cell-value"),
                *(p for p in ax.patches if str(p.get_gid()).startswith("pillar-band"))]
     fit_fixed_layout(ax, outside, extra=(0.0, 0.0, right, 0.0), min_axes_width=2.0)
     # the colorbar's label runs along it: the cells must be at least that tall
-    label = 1.06 * cax.yaxis.label.get_window_extent(renderer).height / fig.dpi + 0.1
+    label = 1.1 * cax.yaxis.label.get_window_extent(renderer).height / fig.dpi + 0.1
     width, height = fig.get_size_inches()
     pos = ax.get_position()
     if pos.height * height < label:
