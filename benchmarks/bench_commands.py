@@ -81,6 +81,10 @@ def main() -> None:
             "gci report KEN": ["report", "KEN", "-o", str(out / "kenya.html")],
             "gci report --all (xlsx)": ["report", "--all", "-o", str(out / "report.xlsx")],
             "gci plot pillars": ["plot", "pillars", "-o", str(out / "pillars.png")],
+            **{f"gci plot {k}": ["plot", k, "-o", str(out / f"{k}.png"), *extra]
+               for k, extra in (("heatmap", []), ("slope", ["--edition", "2020"]),
+                                ("radar", ["--country", "KEN"]), ("distribution", []),
+                                ("tiers", []))},
             "gci compare --published 2020": ["compare", "--published", "2020"],
         }
         for label, cmd in others.items():

@@ -30,6 +30,7 @@ ranks (and, per country, each country's rank).
 from __future__ import annotations
 
 import importlib.util
+import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -93,6 +94,10 @@ def sample_matrices(n: int, dim: int, seed: int | np.random.Generator | None = 0
         raise GCIError(f"the Sobol sample size must be at least 2, got {n}")
     rng = np.random.default_rng(seed)
     if method == "sobol":
+        if n & (n - 1):
+            warnings.warn(f"{n} Sobol' samples: the balance properties of Sobol' points "
+                          f"require a power of 2 (e.g. {2 ** round(np.log2(n))})", UserWarning,
+                          stacklevel=3)
         x = scrambled_sobol(n, 2 * dim, rng)
     elif method == "random":
         x = rng.random((n, 2 * dim))

@@ -198,3 +198,8 @@ def test_sensitivity_does_not_import_scipy_stats():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_non_power_of_two_sample_warns_as_scipy_did():
+    with pytest.warns(UserWarning, match=r"power of 2 \(e\.g\. 128\)"):
+        sobol_indices(lambda u: u.sum(axis=1), 2, 100)
