@@ -178,8 +178,11 @@ def test_fixed_layout_saves_in_one_pass_until_something_is_added(tiny, tmp_path)
     # nothing drawn on the outermost pixels: the margins hold everything
     ink = img[..., :3].min(axis=2) < 0.8
     assert not ink[0].any() and not ink[-1].any() and not ink[:, 0].any() and not ink[:, -1].any()
-    ax.text(0, 0, "added later")
+    ax.set_title("A much longer title, set after the layout was fitted", loc="left")
     assert _bbox(fig) == "tight"
+    ax = pillar_bars(tiny)
+    ax.text(0, 0, "added later")
+    assert _bbox(ax.figure) == "tight"
     # a figure laid out by the user (their own axes) is always cropped tight
     _fig, own = plt.subplots()
     assert _bbox(pillar_bars(tiny, ax=own).figure) == "tight"

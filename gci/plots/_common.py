@@ -103,9 +103,14 @@ def new_axes(width: float, height: float, *, layout: str | None = "constrained",
 _FIXED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
-def _artist_count(fig) -> int:
-    return (len(fig.axes) + len(fig.texts) + len(fig.legends) + len(fig.images)
-            + sum(len(ax.get_children()) for ax in fig.axes))
+def _artist_count(fig) -> tuple:
+    """What :func:`has_fixed_layout` compares: the artists' count, titles and axis labels."""
+    count = (len(fig.axes) + len(fig.texts) + len(fig.legends) + len(fig.images)
+             + sum(len(ax.get_children()) for ax in fig.axes))
+    words = tuple((ax.get_title(loc="left"), ax.get_title(), ax.get_title(loc="right"),
+                   ax.get_xlabel(), ax.get_ylabel(), tuple(fig.get_size_inches()))
+                  for ax in fig.axes)
+    return count, words
 
 
 def fit_fixed_layout(ax: Axes, artists: list, *, pad: float = 0.12, extra: tuple = (0, 0, 0, 0),
