@@ -151,8 +151,12 @@ def fit_fixed_layout(ax: Axes, artists: list, *, pad: float = 0.12, extra: tuple
     for a in artists:
         if a is None or not a.get_visible() or (isinstance(a, Text) and not a.get_text()):
             continue
-        # an Axis places its tick labels (and its label) only when asked for its extent
-        b = a.get_tightbbox(renderer) if isinstance(a, Axis) else a.get_window_extent(renderer)
+        if a is ax.yaxis and not a.get_label_text():
+            b = _ytick_label_span(ax, renderer, box)
+        elif isinstance(a, Axis):  # places its tick labels (and label) only when asked
+            b = a.get_tightbbox(renderer)
+        else:
+            b = a.get_window_extent(renderer)
         if b is None or b.width <= 0 or b.height <= 0:
             continue
         if isinstance(a, Text) and a.get_rotation() == 0:
@@ -174,6 +178,20 @@ def fit_fixed_layout(ax: Axes, artists: list, *, pad: float = 0.12, extra: tuple
     fig.subplots_adjust(left=left / width, right=1 - right / width, top=1 - top / height,
                         bottom=bottom / height)
     _FIXED[fig] = _artist_count(fig)
+
+
+def _ytick_label_span(ax: Axes, renderer, box):
+    """Horizontal extent of the y tick labels, measured once each, over the axes' height.
+
+    Their x does not depend on the tick positions (set only at draw time), so this is exact
+    sideways; ``Axis.get_tightbbox`` would measure every label twice more.
+    """
+    from matplotlib.transforms import Bbox
+
+    spans = [t.get_window_extent(renderer) for t in ax.get_yticklabels() if t.get_text()]
+    if not spans:
+        return None
+    return Bbox.from_extents(min(b.x0 for b in spans), box.y0, max(b.x1 for b in spans), box.y1)
 
 
 def _widened(box, ha: str, grow: float):
