@@ -96,6 +96,10 @@ def main() -> None:
                                          str(out / "report.xlsx")], None),
             "gci plot pillars": ([*gci, "plot", "pillars", "-o", str(out / "pillars.png")],
                                  None),
+            **{f"gci plot {k}": ([*gci, "plot", k, "-o", str(out / f"{k}.png"), *extra], None)
+               for k, extra in (("heatmap", []), ("slope", ["--published", "2020"]),
+                                ("radar", ["--country", "KEN"]), ("distribution", []),
+                                ("tiers", []))},
             "gci compare --published 2020": ([*gci, "compare", "--published", "2020"], None),
             "gci uncertainty --draws 10000": ([*gci, "uncertainty", "--draws", "10000",
                                                "--seed", "1", "-q", "-o",
@@ -135,7 +139,9 @@ def main() -> None:
             line(label, f"= {med[label] / floor:5.2f} x floor [{low[label] / low['floor']:4.2f}]"
                  "   (information)")
         for label in ("gci validate", "gci gaps KEN", "gci whatif KEN --set Q16=yes",
-                      "gci report KEN", "gci report --all (xlsx)", "gci plot pillars",
+                      "gci report KEN", "gci report --all (xlsx)",
+                      *(f"gci plot {k}" for k in ("pillars", "heatmap", "slope", "radar",
+                                                  "distribution", "tiers")),
                       "gci compare --published 2020"):
             line(label, f"= score + {med[label] - t_score:6.3f} s "
                  f"[{low[label] - low['score']:6.3f}]   target <= +1.0 s")

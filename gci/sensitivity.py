@@ -14,6 +14,13 @@ input (group) ``i`` taken from ``B``, and ``V`` the variance of ``f`` over ``A``
 costs ``n (k + 2)`` evaluations for ``k`` inputs, all made in one call. It is checked against
 the Ishigami function, whose indices are known analytically (``tests/test_sensitivity.py``).
 
+The scrambled Sobol' sample is drawn by :func:`scrambled_sobol`, a numpy version of
+``scipy.stats.qmc.Sobol(d, scramble=True, rng=rng).random(n)`` (Joe & Kuo direction numbers,
+LMS + digital-shift scrambling, Gray-code order) that gives the same points for the same
+generator (tested): importing ``scipy.stats`` alone takes longer than the whole analysis of
+``gci sensitivity --samples 1024``. The direction numbers are read from the table scipy ships;
+when that file is not where this scipy version keeps it, ``scipy.stats.qmc`` is used instead.
+
 :func:`rank_sensitivity` applies it to a :class:`gci.uncertainty.UncertaintyModel`: the inputs
 are the modelling choices (weights of each level, weight scheme, missing-answer policy,
 aggregation), the output the mean absolute shift of the countries' ranks from their nominal
@@ -22,12 +29,14 @@ ranks (and, per country, each country's rank).
 
 from __future__ import annotations
 
+import importlib.util
+import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from scipy.stats import qmc
 
 from .errors import GCIError
 from .uncertainty import UncertaintyModel
@@ -85,14 +94,105 @@ def sample_matrices(n: int, dim: int, seed: int | np.random.Generator | None = 0
         raise GCIError(f"the Sobol sample size must be at least 2, got {n}")
     rng = np.random.default_rng(seed)
     if method == "sobol":
-        eng = qmc.Sobol(2 * dim, scramble=True, rng=rng)
-        m = int(np.log2(n))
-        x = eng.random_base2(m) if 2 ** m == n else eng.random(n)
+        if n & (n - 1):
+            warnings.warn(f"{n} Sobol' samples: the balance properties of Sobol' points "
+                          f"require a power of 2 (e.g. {2 ** round(np.log2(n))})", UserWarning,
+                          stacklevel=3)
+        x = scrambled_sobol(n, 2 * dim, rng)
     elif method == "random":
         x = rng.random((n, 2 * dim))
     else:
         raise GCIError(f"sampling method {method!r}; expected sobol or random")
     return x[:, :dim], x[:, dim:]
+
+
+#: Bits of the Sobol' integers (scipy's default): at most 2**30 points.
+_BITS = 30
+
+
+def _scipy_direction_table() -> Path | None:
+    """The Joe & Kuo direction-number table shipped with scipy, without importing scipy.stats."""
+    spec = importlib.util.find_spec("scipy")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    for root in spec.submodule_search_locations:
+        path = Path(root) / "stats" / "_sobol_direction_numbers.npz"
+        if path.is_file():
+            return path
+    return None
+
+
+def _direction_numbers(dim: int, table: Path) -> np.ndarray:
+    """Direction numbers ``v`` (dim, bits) of the unscrambled Sobol' sequence (Bratley & Fox).
+
+    Row 0 is the van der Corput sequence; row ``d`` starts with the table's initial numbers
+    and continues by the recurrence of its primitive polynomial; column ``j`` is then scaled
+    by ``2**(bits - 1 - j)``.
+    """
+    with np.load(table) as z:
+        poly = z["poly"][:dim].astype(np.uint64)
+        vinit = z["vinit"][:dim].astype(np.uint64)
+    bits = _BITS
+    v = np.zeros((dim, bits), dtype=np.uint64)
+    v[0] = 1
+    if dim > 1:
+        p = poly[1:]
+        deg = np.array([int(x).bit_length() - 1 for x in p])         # polynomial degrees
+        rows = np.arange(1, dim)
+        for j in range(bits):
+            init = j < deg
+            if init.any():
+                v[rows[init], j] = vinit[rows[init], j]
+            rec = ~init
+            if not rec.any():
+                continue
+            r, m, pr = rows[rec], deg[rec], p[rec]
+            newv = v[r, j - m]
+            for k in range(int(m.max())):
+                use = k < m
+                coef = (pr >> np.maximum(m - 1 - k, 0).astype(np.uint64)) & np.uint64(1)
+                term = v[r, np.maximum(j - k - 1, 0)] << np.uint64(k + 1)
+                newv = np.where(use & (coef == 1), newv ^ term, newv)
+            v[r, j] = newv
+    return v << np.arange(bits - 1, -1, -1, dtype=np.uint64)[None, :]
+
+
+def scrambled_sobol(n: int, dim: int, rng: np.random.Generator) -> np.ndarray:
+    """``n`` points of a scrambled Sobol' sequence in ``[0, 1)^dim``, as scipy draws them.
+
+    The same points as ``scipy.stats.qmc.Sobol(dim, scramble=True, rng=rng).random(n)``
+    (first draw of a new engine; the engine spawns a child of ``rng``, as here): LMS scrambling
+    of the direction numbers by random lower-triangular bit matrices, a random digital shift,
+    points in Gray-code order.
+    """
+    table = _scipy_direction_table()
+    if table is None:  # another scipy layout: its own engine (slower import, same points)
+        from scipy.stats import qmc
+
+        return qmc.Sobol(dim, scramble=True, rng=rng).random(n)
+    if n > 2 ** _BITS:
+        raise GCIError(f"at most 2**{_BITS} Sobol' points, got {n}")
+    bits = _BITS
+    child = rng.spawn(1)[0]
+    shift_bits = child.integers(2, size=(dim, bits), dtype=np.uint32).astype(np.uint64)
+    shift = shift_bits @ (np.uint64(1) << np.arange(bits, dtype=np.uint64))
+    ltm = np.tril(child.integers(2, size=(dim, bits, bits), dtype=np.uint32)).astype(np.uint8)
+    ltm[:, np.arange(bits), np.arange(bits)] = 1
+    v = _direction_numbers(dim, table)
+    # LMS: bit p (from the top) of each scrambled number is the parity of row p of the
+    # matrix against the number's bits (from the top)
+    msb = np.arange(bits - 1, -1, -1, dtype=np.uint64)
+    vbits = ((v[:, :, None] >> msb[None, None, :]) & np.uint64(1)).astype(np.uint8)
+    scr = np.einsum("dpk,djk->djp", ltm, vbits, dtype=np.int64) & 1   # (dim, j, p)
+    sv = (scr.astype(np.uint64) << msb[None, None, :]).sum(axis=2, dtype=np.uint64)
+    # point i: the shift XOR the direction numbers of the set bits of the Gray code of i
+    i = np.arange(n, dtype=np.uint64)
+    gray = i ^ (i >> np.uint64(1))
+    quasi = np.broadcast_to(shift, (n, dim)).copy()
+    for k in range(max(int(n - 1).bit_length(), 0)):
+        on = ((gray >> np.uint64(k)) & np.uint64(1)).astype(bool)
+        quasi[on] ^= sv[:, k]
+    return quasi * (1.0 / 2 ** bits)
 
 
 def sobol_indices(func: Callable[[np.ndarray], np.ndarray], dim: int, n: int = 4096, *,

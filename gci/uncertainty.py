@@ -44,7 +44,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy.special import gammaincinv
 
 from .aggregate import AGGREGATORS, GEOMETRIC_SHIFT, ZEROING, Structure, aggregate
 from .countries import country_name, region_of
@@ -408,6 +407,8 @@ class UncertaintyModel:
             if noisy.any():
                 # x_i = Gamma(c s_i) / c has mean s_i (the nominal in-parent share); siblings
                 # renormalise, which gives Dirichlet(c s) when the siblings share one c.
+                from scipy.special import gammaincinv  # only here: a slow import
+
                 share = self._in_parent_share(w)
                 alpha = conc[noisy] * share[:, 1:][:, noisy]
                 with np.errstate(invalid="ignore"):

@@ -128,6 +128,66 @@ def test_194_country_labels_stay_readable(default_result):
         assert upper.y0 >= lower.y1 - 0.5
 
 
+def _inside(box, frame, tol=0.5):
+    return (box.x0 >= frame.x0 - tol and box.x1 <= frame.x1 + tol and box.y0 >= frame.y0 - tol
+            and box.y1 <= frame.y1 + tol)
+
+
+@pytest.mark.parametrize("dpi", [72, 150, 300])
+def test_pillar_bars_fixed_layout_keeps_everything_on_the_page(default_result, dpi):
+    """No layout engine and no tight bbox: the margins fitted once must hold every label."""
+    from gci.plots._common import has_fixed_layout
+
+    ax = pillar_bars(default_result)
+    fig = ax.figure
+    assert fig.get_layout_engine() is None and has_fixed_layout(fig)
+    fig.set_dpi(dpi)
+    fig.canvas.draw()
+    page = fig.bbox
+    renderer = fig.canvas.get_renderer()
+    names = ax.get_yticklabels()
+    longest = max(names, key=lambda t: t.get_window_extent(renderer).width)
+    assert longest.get_text() == "Democratic People's Republic of Korea"
+    texts = [*names, *ax.texts, ax.get_legend(), ax.xaxis.label, *ax.get_xticklabels(),
+             ax._left_title]
+    for t in texts:
+        assert _inside(t.get_window_extent(renderer), page), t
+    axes = ax.get_window_extent(renderer)
+    legend = ax.get_legend().get_window_extent(renderer)
+    assert legend.x0 >= axes.x1  # outside the axes: covers no bar
+    totals = [t for t in ax.texts if t.get_gid() == "bar-total"]
+    assert len(totals) == 194
+    # every total ends inside the axes, to the right of its bar
+    assert max(t.get_window_extent(renderer).x1 for t in totals) <= axes.x1
+    # the names do not reach into the axes
+    assert max(t.get_window_extent(renderer).x1 for t in names) <= axes.x0
+
+
+def test_fixed_layout_saves_in_one_pass_until_something_is_added(tiny, tmp_path):
+    from matplotlib.image import imread
+
+    from gci.plots import _bbox
+
+    ax = pillar_bars(tiny)
+    fig = ax.figure
+    assert _bbox(fig) is None  # margins already fitted: no tight-bbox pass
+    png = save_figure(ax, tmp_path / "a.png", dpi=100)
+    w, h = fig.get_size_inches()
+    img = imread(png)
+    assert img.shape[:2] == (round(h * 100), round(w * 100))  # the page, not a tight crop
+    # nothing drawn on the outermost pixels: the margins hold everything
+    ink = img[..., :3].min(axis=2) < 0.8
+    assert not ink[0].any() and not ink[-1].any() and not ink[:, 0].any() and not ink[:, -1].any()
+    ax.set_title("A much longer title, set after the layout was fitted", loc="left")
+    assert _bbox(fig) == "tight"
+    ax = pillar_bars(tiny)
+    ax.text(0, 0, "added later")
+    assert _bbox(ax.figure) == "tight"
+    # a figure laid out by the user (their own axes) is always cropped tight
+    _fig, own = plt.subplots()
+    assert _bbox(pillar_bars(tiny, ax=own).figure) == "tight"
+
+
 def test_accessor_returns_same_plots(tiny):
     ax = tiny.plot.pillars(top=2)
     assert _labels(ax) == ["Germany", "France"]
@@ -190,6 +250,36 @@ def test_heatmap_array_is_indicator_credit(tiny):
     assert bands["pillar-band-A"].get_width() == 2 and bands["pillar-band-B"].get_width() == 1
     assert bands["pillar-band-B"].get_facecolor() == to_rgba(PILLAR_PALETTE[1])
     assert image.get_clim() == (0.0, 1.0)
+
+
+@pytest.mark.parametrize("top", [5, None])
+def test_heatmap_layout_bands_title_colorbar(default_result, top):
+    """194 rows or 5: pillar bands stay a thin strip above the cells, under the pillar names,
+    under the title; everything (colorbar and its label too) is on the page."""
+    from gci.plots._common import has_fixed_layout
+
+    ax = indicator_heatmap(default_result, top=top)
+    fig = ax.figure
+    assert has_fixed_layout(fig)
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    axes = ax.get_window_extent(renderer)
+    bands = [p for p in ax.patches if str(p.get_gid()).startswith("pillar-band")]
+    assert len(bands) == 5
+    names = [t for t in ax.texts if t.get_gid() != "cell-value"]
+    title = ax._left_title.get_window_extent(renderer)
+    for band in bands:
+        b = band.get_window_extent(renderer)
+        # 6 points tall, 2 points above the cells, whatever the figure height
+        assert b.height == pytest.approx(6 / 72 * fig.dpi, abs=0.5)
+        assert b.y0 == pytest.approx(axes.y1 + 2 / 72 * fig.dpi, abs=0.5)
+        assert b.y1 <= min(t.get_window_extent(renderer).y0 for t in names)
+    assert max(t.get_window_extent(renderer).y1 for t in names) <= title.y0
+    (cax,) = [a for a in fig.axes if a is not ax]
+    cbar = cax.get_tightbbox(renderer)
+    assert cbar.x0 >= axes.x1  # right of the cells
+    for box in (cbar, title, ax.yaxis.get_tightbbox(renderer), ax.xaxis.get_tightbbox(renderer)):
+        assert _inside(box, fig.bbox)
 
 
 def test_heatmap_default_grouped_by_pillar(default_result):
@@ -295,6 +385,28 @@ def test_published_ranks_and_result(default_result):
     assert list(fra.get_ydata()) == [r2018["FRA"], default_result.ranks.loc["FRA", "global_rank"]]
     with pytest.raises(GCIError, match="no published GCI results for edition 1999"):
         published_ranks(1999)
+
+
+@pytest.mark.parametrize("dpi", [72, 150, 300])
+def test_rank_change_194_labels_on_the_page(default_result, dpi):
+    """Ties give labels several inches long: constrained layout gave up on them ("axes sizes
+    collapsed to zero"); the fitted margins hold every label at any dpi."""
+    import warnings
+
+    from gci.plots._common import has_fixed_layout
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        ax = rank_change(published_ranks("2020"), default_result)
+        fig = ax.figure
+        assert has_fixed_layout(fig)
+        fig.set_dpi(dpi)
+        fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    longest = max(ax.texts, key=lambda t: len(t.get_text()))
+    assert longest.get_window_extent(renderer).width > 5 * dpi  # the tie of 12 countries
+    for t in [*ax.texts, ax._left_title, *ax.get_xticklabels()]:
+        assert _inside(t.get_window_extent(renderer), fig.bbox), t.get_text()
 
 
 def test_read_ranks_from_scores_and_errors(tmp_path):

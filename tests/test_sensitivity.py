@@ -124,3 +124,82 @@ def test_rank_sensitivity_measure_ties_and_settings(default_result):
     assert (sc.countries["ST"].dropna() >= -0.05).all()
     with pytest.raises(Exception, match="measure"):
         rank_sensitivity(m, n=8, measure="points")
+
+
+# --- the numpy Sobol' sampler ---------------------------------------------------------------
+@pytest.mark.parametrize(("dim", "n", "seed"), [(1, 2, 0), (2, 8, 0), (7, 1024, 1),
+                                                (40, 1000, 3), (300, 64, 7)])
+def test_scrambled_sobol_is_scipys_sequence(dim, n, seed):
+    """Second method: scipy's own engine, same generator -> the very same points."""
+    import warnings
+
+    from scipy.stats import qmc
+
+    from gci.sensitivity import scrambled_sobol
+
+    ours = scrambled_sobol(n, dim, np.random.default_rng(seed))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # n = 1000: scipy warns about the balance property
+        ref = qmc.Sobol(dim, scramble=True, rng=np.random.default_rng(seed)).random(n)
+    np.testing.assert_array_equal(ours, ref)
+
+
+def test_scrambled_sobol_generator_is_consumed_like_scipys():
+    from scipy.stats import qmc
+
+    from gci.sensitivity import scrambled_sobol
+
+    g1, g2 = np.random.default_rng(11), np.random.default_rng(11)
+    a1, a2 = scrambled_sobol(16, 3, g1), scrambled_sobol(16, 3, g1)
+    b1, b2 = qmc.Sobol(3, rng=g2).random(16), qmc.Sobol(3, rng=g2).random(16)
+    np.testing.assert_array_equal(a1, b1)
+    np.testing.assert_array_equal(a2, b2)
+    assert not np.array_equal(a1, a2)  # a used generator gives a new scramble
+
+
+def test_scrambled_sobol_balance():
+    # a (0, m, s)-net property: 2^m points put exactly one point in each 1/2^m interval of every
+    # coordinate (any scrambling keeps it)
+    from gci.sensitivity import scrambled_sobol
+
+    x = scrambled_sobol(256, 5, np.random.default_rng(4))
+    assert ((x >= 0) & (x < 1)).all()
+    for col in x.T:
+        assert sorted(np.floor(col * 256).astype(int)) == list(range(256))
+
+
+def test_scrambled_sobol_falls_back_to_scipy(monkeypatch):
+    import gci.sensitivity as sens
+
+    ref = sens.scrambled_sobol(32, 4, np.random.default_rng(5))
+    monkeypatch.setattr(sens, "_scipy_direction_table", lambda: None)
+    np.testing.assert_array_equal(sens.scrambled_sobol(32, 4, np.random.default_rng(5)), ref)
+
+
+def test_linear_model_first_order_indices_w2_var():
+    # f = sum w_i x_i with x_i uniform on [0, c_i]: S1_i = ST_i = w_i^2 var_i / sum, var_i =
+    # c_i^2 / 12 (analytic)
+    w, c = np.array([3.0, -1.0, 0.5, 2.0]), np.array([1.0, 4.0, 2.0, 0.5])
+    expected = w ** 2 * c ** 2 / np.sum(w ** 2 * c ** 2)
+    res = sobol_indices(lambda u: (u * c) @ w, 4, 2 ** 13, seed=3)
+    np.testing.assert_allclose(res.first[:, 0], expected, atol=0.01)
+    np.testing.assert_allclose(res.total[:, 0], expected, atol=0.01)
+
+
+def test_sensitivity_does_not_import_scipy_stats():
+    """Importing scipy.stats took longer than the whole default analysis (issue 10)."""
+    import subprocess
+    import sys
+
+    code = ("import sys, numpy as np\n"
+            "from gci.sensitivity import sobol_indices\n"
+            "sobol_indices(lambda u: u.sum(axis=1), 3, 64)\n"
+            "print('scipy.stats' in sys.modules)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.strip() == "False"
+
+
+def test_non_power_of_two_sample_warns_as_scipy_did():
+    with pytest.warns(UserWarning, match=r"power of 2 \(e\.g\. 128\)"):
+        sobol_indices(lambda u: u.sum(axis=1), 2, 100)

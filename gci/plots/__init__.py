@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import GCIError
 from ..fileio import atomic_write
+from ._common import has_fixed_layout
 from .colors import pillar_colors, tier_colors
 from .distribution import score_distribution, tier_counts
 from .heatmap import indicator_heatmap
@@ -96,15 +97,24 @@ def save_figure(figure: Figure | Axes, path: str | os.PathLike, *, dpi: int = 15
                        f"{', '.join('.' + f for f in FIGURE_FORMATS)}")
     fig = getattr(figure, "figure", figure)
     with atomic_write(path, "wb") as fh:
-        fig.savefig(fh, format=fmt, dpi=dpi, bbox_inches="tight", metadata=_metadata(fmt))
+        fig.savefig(fh, format=fmt, dpi=dpi, bbox_inches=_bbox(fig), metadata=_metadata(fmt))
     return path
+
+
+def _bbox(fig: Figure) -> str | None:
+    """``"tight"``, or None for a figure whose margins already fit its contents.
+
+    Such a figure was laid out by :func:`gci.plots._common.fit_fixed_layout`; the tight pass
+    would lay out every text once more.
+    """
+    return None if has_fixed_layout(fig) else "tight"
 
 
 def figure_to_svg(figure: Figure | Axes) -> str:
     """The figure as an SVG element (text drawn as paths; no XML prolog), for embedding in HTML."""
     fig = getattr(figure, "figure", figure)
     buf = io.StringIO()
-    fig.savefig(buf, format="svg", bbox_inches="tight", metadata=_metadata("svg"))
+    fig.savefig(buf, format="svg", bbox_inches=_bbox(fig), metadata=_metadata("svg"))
     text = buf.getvalue()
     return text[text.index("<svg"):]
 

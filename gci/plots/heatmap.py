@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from ..sanitise import for_plot
-from ._common import label_fontsize, new_axes, row_height, select_countries
+from ._common import fit_fixed_layout, label_fontsize, new_axes, row_height, select_countries
 from .colors import pillar_colors
 
 if TYPE_CHECKING:
@@ -50,14 +50,14 @@ def indicator_heatmap(result: ScoreResult, *, region: str | None = None, top: in
     -------
     Axes
     """
-    import matplotlib.transforms as mtransforms
-
     order = select_countries(result, region=region, top=top, countries=countries)
     n = len(order)
     fw = result.framework
     table = indicator_table(result, order)
-    if ax is None:
-        ax = new_axes(3.5 + 0.38 * table.shape[1], 3.2 + row_height(n) * n)
+    own = ax is None
+    if own:
+        # margins fitted once at the end (fit_fixed_layout), not by constrained layout
+        ax = new_axes(3.5 + 0.38 * table.shape[1], 3.2 + row_height(n) * n, layout=None)
     values = table.to_numpy(float)
     data = np.ma.masked_invalid(values)
     vmin = colour_floor(values)
@@ -72,7 +72,7 @@ def indicator_heatmap(result: ScoreResult, *, region: str | None = None, top: in
     ax.tick_params(length=0)
     colors = pillar_colors(fw)
     pillar_of = [fw.pillar_of(c) for c in table.columns]
-    trans = mtransforms.blended_transform_factory(ax.transData, ax.transAxes)
+    trans = _points_above(ax)  # x: columns; y: points above the axes (any figure height)
     start = 0
     for i in range(1, len(pillar_of) + 1):
         if i == len(pillar_of) or pillar_of[i] != pillar_of[start]:
@@ -80,14 +80,17 @@ def indicator_heatmap(result: ScoreResult, *, region: str | None = None, top: in
             if i < len(pillar_of):
                 ax.axvline(i - 0.5, color="white", lw=2.5)
             ax.add_patch(_band(start - 0.5, i - start, colors[code], trans, code))
-            ax.text((start + i - 1) / 2, 1.025, for_plot(fw.nodes[code].name), transform=trans,
+            ax.text((start + i - 1) / 2, 10, for_plot(fw.nodes[code].name), transform=trans,
                     ha="center", va="bottom", fontsize=7, color=colors[code],
                     fontweight="bold", clip_on=False)
             start = i
     for tick, code in zip(ax.get_xticklabels(), pillar_of):
         tick.set_color(colors[code])
-    cbar = ax.figure.colorbar(image, ax=ax, shrink=min(1.0, 6.0 / max(n * row_height(n), 1)),
-                              pad=0.02)
+    if own:  # placed by _place_colorbar once the margins are known
+        cbar = ax.figure.colorbar(image, cax=ax.figure.add_axes((0.0, 0.0, 0.02, 0.5)))
+    else:
+        cbar = ax.figure.colorbar(image, ax=ax, shrink=min(1.0, 6.0 / max(n * row_height(n), 1)),
+                                  pad=0.02)
     cbar.set_label("Indicator credit (share of maximum)"
                    + (f"; scale starts at {vmin:.1f}" if vmin > 0 else ""))
     if values.size <= annotate_max:
@@ -105,7 +108,49 @@ def indicator_heatmap(result: ScoreResult, *, region: str | None = None, top: in
     if region:
         title += f" — {result.groups.get(order[0], region)}"
     ax.set_title(for_plot(title), loc="left", pad=24)
+    if own:
+        _place_colorbar(ax, cbar)
     return ax
+
+
+#: Colorbar width and its gap from the heatmap (inches); its greatest height.
+_CBAR_WIDTH, _CBAR_GAP, _CBAR_MAX_HEIGHT = 0.16, 0.15, 6.0
+
+
+def _place_colorbar(ax: Axes, cbar) -> None:
+    """Fit the margins (heatmap labels, pillar bands, colorbar) and put the colorbar right."""
+    fig = ax.figure
+    cax = cbar.ax
+    renderer = fig.canvas.get_renderer()
+    # what the colorbar's ticks and label take beyond its own box
+    deco = (cax.get_tightbbox(renderer).x1 - cax.get_window_extent(renderer).x1) / fig.dpi
+    right = _CBAR_GAP + _CBAR_WIDTH + 1.1 * deco
+    titles = [getattr(ax, "_left_title", None), ax.title]
+    outside = [ax.yaxis, ax.xaxis, *titles,
+               *(t for t in ax.texts if t.get_gid() != "cell-value"),
+               *(p for p in ax.patches if str(p.get_gid()).startswith("pillar-band"))]
+    fit_fixed_layout(ax, outside, extra=(0.0, 0.0, right, 0.0), min_axes_width=2.0)
+    # the colorbar's label runs along it: the cells must be at least that tall
+    label = 1.1 * cax.yaxis.label.get_window_extent(renderer).height / fig.dpi + 0.1
+    width, height = fig.get_size_inches()
+    pos = ax.get_position()
+    if pos.height * height < label:
+        fig.set_size_inches(width, height + label - pos.height * height)
+        fit_fixed_layout(ax, outside, extra=(0.0, 0.0, right, 0.0), min_axes_width=2.0)
+        width, height = fig.get_size_inches()
+        pos = ax.get_position()
+    h = min(pos.height, max(_CBAR_MAX_HEIGHT, label) / height)
+    cax.set_position((pos.x1 + _CBAR_GAP / width, pos.y0 + (pos.height - h) / 2,
+                      _CBAR_WIDTH / width, h))
+
+
+def _points_above(ax: Axes):
+    """Transform: x in data units, y in points above the top of the axes."""
+    import matplotlib.transforms as mtransforms
+
+    points = (mtransforms.Affine2D().scale(1 / 72) + ax.figure.dpi_scale_trans
+              + mtransforms.ScaledTranslation(0, 1, ax.transAxes))
+    return mtransforms.blended_transform_factory(ax.transData, points)
 
 
 def colour_floor(values: np.ndarray) -> float:
@@ -125,6 +170,6 @@ def colour_floor(values: np.ndarray) -> float:
 def _band(x0: float, width: float, color: str, trans, code: str):
     from matplotlib.patches import Rectangle
 
-    band = Rectangle((x0, 1.0), width, 0.02, transform=trans, color=color, clip_on=False,
+    band = Rectangle((x0, 2.0), width, 6.0, transform=trans, color=color, clip_on=False,
                      gid=f"pillar-band-{code}", label=code)
     return band

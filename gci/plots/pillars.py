@@ -9,6 +9,7 @@ import numpy as np
 from ..sanitise import for_plot
 from ._common import (
     draw_tier_bands,
+    fit_fixed_layout,
     label_fontsize,
     nan_to_zero,
     new_axes,
@@ -52,8 +53,11 @@ def pillar_bars(result: ScoreResult, *, region: str | None = None, top: int | No
     """
     order = select_countries(result, region=region, top=top, countries=countries)
     n = len(order)
-    if ax is None:
-        ax = new_axes(9.0, 1.6 + row_height(n) * n)
+    own = ax is None
+    if own:
+        # margins set from the label extents at the end (fit_fixed_layout): constrained
+        # layout re-measures the 194 country names several times per draw
+        ax = new_axes(9.0, 1.6 + row_height(n) * n, layout=None)
     fw = result.framework
     colors = pillar_colors(fw)
     points = result.pillars.loc[order]
@@ -63,8 +67,8 @@ def pillar_bars(result: ScoreResult, *, region: str | None = None, top: int | No
     height = 0.8 if n <= 60 else 0.9
     for pillar in fw.pillars:
         width = nan_to_zero(points[pillar.code])
-        ax.barh(y, width, left=left, height=height, color=colors[pillar.code],
-                label=for_plot(pillar.name), gid=f"pillar-{pillar.code}", zorder=2)
+        _stacked_segments(ax, y, width, left, height, colors[pillar.code],
+                          for_plot(pillar.name), f"pillar-{pillar.code}")
         left = left + width
     if tiers and result.tier_scheme is not None:
         draw_tier_bands(ax, result.tier_scheme, axis="x")
@@ -88,7 +92,7 @@ def pillar_bars(result: ScoreResult, *, region: str | None = None, top: int | No
     ax.set_xticks(np.linspace(0, result.scale, 6))
     ax.spines[["right", "top"]].set_visible(False)
     ax.set_xlabel(f"Points (overall score out of {result.scale:g})")
-    ax.tick_params(axis="y", length=0)
+    ax.tick_params(axis="y", left=False)  # no tick marks (hidden, so not drawn at all)
     # outside the axes (right), so it never covers a bar or a total
     ax.legend(handles=ax.containers, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8,
               frameon=False, title="Pillar", title_fontsize=8)
@@ -96,4 +100,33 @@ def pillar_bars(result: ScoreResult, *, region: str | None = None, top: int | No
     if region:
         title += f" — {result.groups.get(order[0], region)}"
     ax.set_title(for_plot(title), loc="left", pad=14)
+    if own:
+        fit_fixed_layout(ax, [ax.yaxis, ax.xaxis, ax.get_legend(), ax.title, *_titles(ax),
+                              *(t for t in ax.texts if t.get_gid() != "bar-total")],
+                         min_axes_width=4.5)
     return ax
+
+
+def _titles(ax: Axes) -> list:
+    """The left and right titles (matplotlib keeps them apart from ``ax.title``)."""
+    return [getattr(ax, "_left_title", None), getattr(ax, "_right_title", None)]
+
+
+def _stacked_segments(ax: Axes, y: np.ndarray, width: np.ndarray, left: np.ndarray,
+                      height: float, color: str, label: str, gid: str) -> None:
+    """One pillar's bar segments, as ``ax.barh`` draws them, without its per-bar limit update.
+
+    A labelled BarContainer of Rectangles, as ``barh`` makes; the caller sets both limits, and
+    the data-limit update of every bar is most of the time of ``barh`` for 194 bars.
+    """
+    from matplotlib.container import BarContainer
+    from matplotlib.patches import Rectangle
+
+    patches = []
+    for x0, y0, w in zip(left.tolist(), (y - height / 2).tolist(), width.tolist()):
+        rect = Rectangle((x0, y0), w, height, facecolor=color, zorder=2)
+        rect.set_gid(gid)
+        rect.set_label("_nolegend_")
+        ax.add_artist(rect)
+        patches.append(rect)
+    ax.add_container(BarContainer(patches, orientation="horizontal", label=label))

@@ -13,7 +13,7 @@ from ..errors import GCIError, InputError, Problem, ValidationError
 from ..published import published_ranks  # noqa: F401 - re-exported for gci.plots
 from ..sanitise import for_plot
 from ..values import BadValue, parse_number
-from ._common import label_fontsize, new_axes, row_height
+from ._common import fit_fixed_layout, label_fontsize, new_axes, row_height
 from .colors import CHANGE_COLORS
 
 if TYPE_CHECKING:
@@ -143,8 +143,11 @@ def rank_change(before: Any, after: Any, *, labels: tuple[str, str] = ("before",
         raise GCIError("no country is ranked in both editions (after the filters)")
     both = both.sort_values(["after", "before"])
     n = len(both)
-    if ax is None:
-        ax = new_axes(7.0, 1.8 + row_height(n) * n)
+    own = ax is None
+    if own:
+        # margins fitted once at the end (fit_fixed_layout); constrained layout gave up on long
+        # labels of tied countries ("axes sizes collapsed to zero")
+        ax = new_axes(7.0, 1.8 + row_height(n) * n, layout=None)
     fs = label_fontsize(n)
     for iso3, (r0, r1) in both.iterrows():
         change = "up" if r1 < r0 else "down" if r1 > r0 else "same"
@@ -168,4 +171,7 @@ def rank_change(before: Any, after: Any, *, labels: tuple[str, str] = ("before",
         ax.spines[side].set_visible(False)
     ax.set_title(f"Position among the {n_common} countries ranked in both" if positions
                  else "Global rank change", loc="left", pad=18)
+    if own:
+        fit_fixed_layout(ax, [ax.xaxis, getattr(ax, "_left_title", None), *ax.texts],
+                         axes_width=4.5)
     return ax
