@@ -222,6 +222,9 @@ def aggregate(structure: Structure, credit: np.ndarray, available: np.ndarray,
     credit = np.asarray(credit, dtype=float)
     available = np.asarray(available, dtype=bool)
     weights = np.asarray(weights, dtype=float)
+    if credit.ndim == 2 and available.ndim == 2 and weights.ndim == 1 and (
+            drop is None or np.ndim(drop) == 2):
+        return _aggregate_node_major(structure, credit, available, weights, aggregation, drop)
     batch = np.broadcast_shapes(credit.shape[:-2], weights.shape[:-1])
     nc = credit.shape[-2]
     shape = (*batch, nc, structure.n_nodes)
@@ -258,6 +261,73 @@ def aggregate(structure: Structure, credit: np.ndarray, available: np.ndarray,
             share[..., cols] = share[..., par] * local[..., cols]
     value = np.where(avail, value, np.nan)
     return value, avail, share
+
+
+def _aggregate_node_major(structure: Structure, credit: np.ndarray, available: np.ndarray,
+                          weights: np.ndarray, aggregation: str | Mapping[str, str],
+                          drop: np.ndarray | None
+                          ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`aggregate` of one table (no batch axes), node by node.
+
+    The arrays are held node-major (one contiguous row of countries per node), so each parent
+    reads its children's rows in one pass instead of gathering a countries x parents x children
+    block per level. The arithmetic mean is summed child by child, in the framework's order
+    (``np.sum`` over a block adds in an order that depends on the block's shape, so the two
+    paths agree to a few units in the last place, not bit for bit); other methods get their
+    block, built as the batched path builds it. The results are returned as countries x nodes
+    views (Fortran order) of the node-major arrays.
+    """
+    nc = credit.shape[0]
+    n_nodes = structure.n_nodes
+    value = np.zeros((n_nodes, nc))
+    avail = np.zeros((n_nodes, nc), dtype=bool)
+    qidx = structure.question_idx
+    value[qidx] = np.where(available, credit, 0.0).T
+    avail[qidx] = available.T
+    drop_nm = None if drop is None else np.asarray(drop, dtype=bool).T
+    den_of: dict[int, np.ndarray] = {}  # total available weight of each parent (safe: > 0)
+    for d, parents, child, mask in structure.groups:
+        method = _method_for(aggregation, d)
+        if method == "arithmetic":
+            for r, p in enumerate(parents):
+                kids = child[r][mask[r]]
+                num = np.zeros(nc)
+                den = np.zeros(nc)
+                for c in kids:
+                    w = weights[c]
+                    num += np.where(avail[c], value[c], 0.0) * w
+                    den += avail[c] * w
+                ok = den > 0
+                safe = np.where(ok, den, 1.0)
+                with np.errstate(invalid="ignore", divide="ignore"):
+                    value[p] = np.where(ok, num / safe, 0.0)
+                avail[p] = ok
+                den_of[int(p)] = safe
+        else:  # a block countries x parents x children, as the batched path builds it
+            v = np.ascontiguousarray(value[child].transpose(2, 0, 1))
+            a = np.ascontiguousarray(avail[child].transpose(2, 0, 1)) & mask
+            w = np.where(mask, weights[child], 0.0)[None]
+            num, den = AGGREGATORS[method](v, a, w)
+            ok = den > 0
+            safe = np.where(ok, den, 1.0)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                value[parents] = np.where(ok, num / safe, 0.0).T
+            avail[parents] = ok.T
+            for r, p in enumerate(parents):
+                den_of[int(p)] = safe[:, r]
+        if drop_nm is not None:
+            avail[parents] &= ~drop_nm[parents]
+    # shares top-down: a child's share is its parent's times its weight / the parent's total
+    share = np.zeros((n_nodes, nc))
+    share[0] = np.where(avail[0], 1.0, 0.0)
+    for _d, parents, child, mask in reversed(structure.groups):
+        for r, p in enumerate(parents):
+            for c in child[r][mask[r]]:
+                with np.errstate(invalid="ignore", divide="ignore"):
+                    local = np.where(avail[c], (avail[c] * weights[c]) / den_of[int(p)], 0.0)
+                share[c] = share[p] * local
+    value[~avail] = np.nan
+    return value.T, avail.T, share.T
 
 
 def zeroed_by_aggregation(structure: Structure, value: np.ndarray, avail: np.ndarray,

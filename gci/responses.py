@@ -1073,7 +1073,8 @@ class AnswerMatrix:
     raw : DataFrame
         Normalised raw answers (countries × questions; None where none).
     evidence : DataFrame
-        Evidence per answer (countries × questions).
+        Evidence per answer (countries × questions). A table without evidence (a wide table)
+        passes ``None``: the all-empty frame is then built only when first asked for.
     problems : list of Problem
     decimal : {".", ","}
         The decimal mark the raw answers were typed with (kept for re-scoring variants).
@@ -1099,6 +1100,25 @@ class AnswerMatrix:
         """Questions that do not apply, per country."""
         return pd.Series((self.state == NOT_APPLICABLE).sum(axis=1), index=self.countries,
                          name="not_applicable")
+
+
+def _get_evidence(self: AnswerMatrix) -> pd.DataFrame:
+    """The evidence table; an all-empty one is built the first time it is asked for."""
+    ev = self.__dict__.get("_evidence")
+    if ev is None:
+        nc, nq = len(self.countries), len(self.questions)
+        ev = pd.DataFrame(np.full((nq, nc), None, dtype=object).T, index=self.countries,
+                          columns=self.questions, copy=False)
+        self.__dict__["_evidence"] = ev
+    return ev
+
+
+def _set_evidence(self: AnswerMatrix, evidence: pd.DataFrame | None) -> None:
+    self.__dict__["_evidence"] = evidence
+
+
+AnswerMatrix.evidence = property(_get_evidence, _set_evidence,  # type: ignore[assignment]
+                                 doc="Evidence per answer (countries × questions).")
 
 
 def build_matrix(responses: Responses, fw: Framework, missing: str = "zero") -> AnswerMatrix:
@@ -1183,9 +1203,8 @@ def build_matrix(responses: Responses, fw: Framework, missing: str = "zero") -> 
                                 f"{' …' if len(qs) > 12 else ''}",
                                 first_file.get(countries[i]), None, countries[i], None,
                                 "warning"))
-    if evid is None:
-        evid = np.full((nq, nc), None, dtype=object).T
     return AnswerMatrix(countries, qcodes, credit, state, raw_df,
+                        None if evid is None else  # no evidence column: built when asked
                         pd.DataFrame(evid, index=countries, columns=qcodes, copy=False),
                         problems, decimal)
 
