@@ -282,26 +282,32 @@ def _aggregate_node_major(structure: Structure, credit: np.ndarray, available: n
     value = np.zeros((n_nodes, nc))
     avail = np.zeros((n_nodes, nc), dtype=bool)
     qidx = structure.question_idx
-    value[qidx] = np.where(available, credit, 0.0).T
-    avail[qidx] = available.T
+    if len(qidx) and (np.diff(qidx) == 1).all():  # questions last, in order (usual): views
+        rows = slice(int(qidx[0]), int(qidx[-1]) + 1)
+        value[rows] = credit.T
+        avail[rows] = available.T
+        np.copyto(value[rows], 0.0, where=~avail[rows])
+    else:
+        value[qidx] = np.where(available, credit, 0.0).T
+        avail[qidx] = available.T
     drop_nm = None if drop is None else np.asarray(drop, dtype=bool).T
     den_of: dict[int, np.ndarray] = {}  # total available weight of each parent (safe: > 0)
+    tmp = np.empty(nc)  # one scratch row: no fresh temporary per child (page faults)
     for d, parents, child, mask in structure.groups:
         method = _method_for(aggregation, d)
         if method == "arithmetic":
+            # value is 0 wherever a node is unavailable (kept so below), so the sum of
+            # value * weight over the children is the sum over the available ones
             for r, p in enumerate(parents):
-                kids = child[r][mask[r]]
                 num = np.zeros(nc)
                 den = np.zeros(nc)
-                for c in kids:
+                for c in child[r][mask[r]]:
                     w = weights[c]
-                    num += np.where(avail[c], value[c], 0.0) * w
-                    den += avail[c] * w
-                ok = den > 0
+                    num += np.multiply(value[c], w, out=tmp)
+                    den += np.multiply(avail[c], w, out=tmp)
+                ok = np.greater(den, 0, out=avail[p])
                 safe = np.where(ok, den, 1.0)
-                with np.errstate(invalid="ignore", divide="ignore"):
-                    value[p] = np.where(ok, num / safe, 0.0)
-                avail[p] = ok
+                np.divide(num, safe, out=value[p])  # 0 where no child is available
                 den_of[int(p)] = safe
         else:  # a block countries x parents x children, as the batched path builds it
             v = np.ascontiguousarray(value[child].transpose(2, 0, 1))
@@ -317,15 +323,17 @@ def _aggregate_node_major(structure: Structure, credit: np.ndarray, available: n
                 den_of[int(p)] = safe[:, r]
         if drop_nm is not None:
             avail[parents] &= ~drop_nm[parents]
+            for p in parents:  # a dropped aggregate counts as unavailable (value 0)
+                np.copyto(value[p], 0.0, where=~avail[p])
     # shares top-down: a child's share is its parent's times its weight / the parent's total
     share = np.zeros((n_nodes, nc))
-    share[0] = np.where(avail[0], 1.0, 0.0)
+    share[0] = avail[0]
     for _d, parents, child, mask in reversed(structure.groups):
         for r, p in enumerate(parents):
             for c in child[r][mask[r]]:
-                with np.errstate(invalid="ignore", divide="ignore"):
-                    local = np.where(avail[c], (avail[c] * weights[c]) / den_of[int(p)], 0.0)
-                share[c] = share[p] * local
+                np.divide(weights[c], den_of[int(p)], out=tmp)
+                np.multiply(share[p], tmp, out=share[c])
+                np.copyto(share[c], 0.0, where=~avail[c])
     value[~avail] = np.nan
     return value.T, avail.T, share.T
 
