@@ -510,6 +510,7 @@ def read_table(path: str | os.PathLike, *, sheet: str | None = None,
     data = read_bytes(p)
     if not data.strip():
         raise InputError("the file is empty; expected a header row and data rows", p)
+    clean = False  # a CSV file without control bytes: its cells need no check
     if p.suffix.lower() == ".xlsx":
         try:
             import openpyxl  # noqa: F401
@@ -561,12 +562,14 @@ def read_table(path: str | os.PathLike, *, sheet: str | None = None,
             raise InputError("the file is empty; expected a header row and data rows", p)
         df = df.fillna("")
         first = 2
+        clean = not data.startswith((b"\xff\xfe", b"\xfe\xff")) and _clean_utf8(data)
     if len(df) > fileio.MAX_TABLE_ROWS or len(df.columns) > fileio.MAX_TABLE_COLUMNS:
         raise InputError(f"the table has more than {fileio.MAX_TABLE_ROWS:,} rows or "
                          f"{fileio.MAX_TABLE_COLUMNS:,} columns (gci.fileio.MAX_TABLE_ROWS, "
                          "MAX_TABLE_COLUMNS); split it", p)
     df = _apply_header(df, [str(h).strip() for h in header], p)
-    _check_cells_text(df, p, first)
+    if not clean:
+        _check_cells_text(df, p, first)
     return df
 
 
@@ -621,6 +624,22 @@ def _apply_header(df: pd.DataFrame, header: list[str], p: Path) -> pd.DataFrame:
     out = df[keep] if len(df.columns) else pd.DataFrame(columns=keep)  # copy-on-write
     out.columns = [header[j] for j in keep]
     return out.reset_index(drop=True)
+
+
+# every byte a cell may hold as is, in ASCII: printable characters, tab and line breaks
+_PLAIN_BYTES = bytes(range(0x20, 0x7f)) + b"\t\n\r"
+_BAD_BYTES = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _clean_utf8(data: bytes) -> bool:
+    """True when UTF-8 ``data`` holds no character :data:`_BAD_CHARS` refuses.
+
+    Then no cell of the file can hold one, and the per-column check is skipped. In UTF-8 a
+    control character is one byte below 0x80 that no multi-byte character contains, and a
+    lone surrogate cannot be decoded at all; so the bytes left once the plain ASCII ones are
+    deleted (a fast C pass) are searched for control bytes.
+    """
+    return _BAD_BYTES.search(data.translate(None, _PLAIN_BYTES)) is None
 
 
 def _check_cells_text(df: pd.DataFrame, p: Path, first: int) -> None:
@@ -941,6 +960,7 @@ def _normalised(column: pd.Series) -> np.ndarray:
 def _resolve_column(countries: pd.Series, name: str, lines: np.ndarray, problems: list[Problem],
                     check_countries: bool) -> np.ndarray:
     codes, uniques = pd.factorize(countries.astype(str), sort=False)
+    uniques = np.asarray(uniques, dtype=object)  # plain str: no pandas call per value
     first_row = np.zeros(len(uniques), dtype=np.int64)
     first_row[codes[::-1]] = np.arange(len(codes))[::-1]  # first occurrence of each value
     if not check_countries:

@@ -292,3 +292,19 @@ def test_node_major_aggregation_by_hand() -> None:
     assert share[0, col["Q1"]] == 0.25 and share[0, col["Q2"]] == 0.0
     assert share[0, col["Q4"]] == 0.5
     assert not avail[1].any() and np.isnan(value[1]).all()  # nothing available: no score
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "utf-16"])
+def test_clean_csv_skips_cell_check_but_bad_cells_still_refused(tmp_path, encoding) -> None:
+    """A file without control bytes skips the per-column check; one with them is refused."""
+    from gci.responses import _clean_utf8, read_table
+
+    good = tmp_path / "good.csv"
+    good.write_text("iso3,Q1,Q2\nAAA,oui é,no\nBBB,yes,\n", encoding=encoding)
+    df = read_table(good)
+    assert list(df["Q1"]) == ["oui é", "yes"]
+    assert _clean_utf8("é ü \t\r\n ,\"".encode()) and not _clean_utf8(b"a\x1fb")
+    bad = tmp_path / "bad.csv"
+    bad.write_text("iso3,Q1,Q2\nAAA,yes,no\nBBB,é\x07,no\n", encoding=encoding)
+    with pytest.raises(gci.InputError, match=r"row 3, column 'Q1': a control character U\+0007"):
+        read_table(bad)
