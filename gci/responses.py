@@ -1161,10 +1161,12 @@ def build_matrix(responses: Responses, fw: Framework, missing: str = "zero") -> 
     countries, credit, answered, raw, evid, where, first_file = gather(
         responses, fw, problems, decimal)
     nc, nq = len(countries), len(qcodes)
-    state = np.where(answered, ANSWERED, MISSING).astype(np.int8)
+    # int8 from the start; in the layout of ``answered`` (column-major from a wide table)
+    state = np.where(answered, np.int8(ANSWERED), np.int8(MISSING))
     raw_df = pd.DataFrame(raw, index=countries, columns=qcodes, copy=False)
     # conditions, in dependency order
-    applies = np.ones((nc, nq), dtype=bool)
+    applies = np.ones((nq, nc), dtype=bool).T if answered.flags.f_contiguous and nc > 1 \
+        else np.ones((nc, nq), dtype=bool)
     for q in condition_order(fw):
         cond = fw.nodes[q].applies_if
         j, k = qindex[q], qindex[cond.question]
@@ -1343,9 +1345,14 @@ def _gather_wide(responses: Responses, fw: Framework, problems: list[Problem],
     row_of[pd.Index(countries).get_indexer(iso[valid])] = rows_valid
     has_row = row_of >= 0
     take = np.where(has_row, row_of, 0)
-    credit = np.full((nc, nq), np.nan)
-    answered = np.zeros((nc, nq), dtype=bool)
-    raw = np.full((nq, nc), None, dtype=object).T  # column-major: columns written whole
+    # column-major (each question's column contiguous, written whole): the node-major
+    # aggregation reads the transposes as contiguous rows
+    credit = np.empty((nq, nc)).T
+    answered = np.empty((nq, nc), dtype=bool).T
+    raw = np.empty((nq, nc), dtype=object).T
+    filled = np.zeros(nq, dtype=bool)
+    in_order = bool(len(iso) == nc and has_row.all()  # one row per unit, sorted by unit
+                    and (take == np.arange(nc)).all())
     bad_groups: list[tuple[int, int, list[Problem]]] = []
     for pos, (q, codes, uniq, blank) in enumerate(zip(w.questions, w.codes, w.uniques,
                                                       w.blank)):
@@ -1368,11 +1375,16 @@ def _gather_wide(responses: Responses, fw: Framework, problems: list[Problem],
             c_u, ok_u, why_u = typed_answers(node, pd.Series(uniq[given], dtype=object),
                                              decimal)
             u_credit[given], u_ok[given], u_why[given] = c_u, ok_u, why_u
-        k = codes[take]
-        ok = u_ok[k] & has_row
-        credit[:, j] = np.where(ok, u_credit[k], np.nan)
-        answered[:, j] = ok
-        raw[:, j] = np.where(ok, uniq[k], None)
+        k = codes if in_order else codes[take]
+        ok = np.take(u_ok, k, out=answered[:, j])
+        if not in_order:
+            ok &= has_row
+        np.take(np.where(u_ok, u_credit, np.nan), k, out=credit[:, j])
+        np.take(np.where(u_ok, uniq, None), k, out=raw[:, j])
+        if not in_order:
+            credit[~ok, j] = np.nan
+            raw[~ok, j] = None
+        filled[j] = True
         bad_u = ~blank & ~u_ok
         if bad_u.any():
             cells = np.nonzero(bad_u[codes] & valid)[0]
@@ -1394,6 +1406,11 @@ def _gather_wide(responses: Responses, fw: Framework, problems: list[Problem],
         problems[len(responses.problems):] = mine
     for _first, _pos, group in sorted(bad_groups, key=lambda g: g[:2]):
         problems.extend(group)  # questions in the order the long table first meets them
+
+    for j in np.nonzero(~filled)[0]:  # questions without a column: all missing
+        credit[:, j] = np.nan
+        answered[:, j] = False
+        raw[:, j] = None
 
     def where(ii: np.ndarray, jj: np.ndarray) -> list[tuple]:
         return [(name, int(lines[row_of[i]])) for i in ii]
