@@ -231,7 +231,10 @@ def _csv_columns(df: pd.DataFrame) -> list[tuple[np.ndarray, np.ndarray]] | None
             shown = [str(u) for u in neutralise_many(uniq.tolist())]
         else:
             shown = [str(u) for u in uniq.tolist()]
-        fields = np.asarray([_csv_field(t) for t in shown] + [""], dtype=object)
+        if _CSV_SPECIAL.search("".join(shown)) is None:  # all plain: each field as it is
+            fields = np.asarray([*shown, ""], dtype=object)
+        else:
+            fields = np.asarray([_csv_field(t) for t in shown] + [""], dtype=object)
         codes[codes < 0] = len(fields) - 1  # missing: the trailing "" field
         out.append((codes.astype(np.min_scalar_type(len(fields) - 1)), fields))
     return out
