@@ -537,18 +537,23 @@ def read_table(path: str | os.PathLike, *, sheet: str | None = None,
                              "CSV and does not guess the separator (in Excel: File > Save As > "
                              "'CSV UTF-8 (Comma delimited)'; in LibreOffice: field delimiter ',')",
                              p, 1)
+        utf16 = data.startswith((b"\xff\xfe", b"\xfe\xff"))
+        if not utf16:  # UTF-8 (checked above): the parser reads the bytes themselves; a
+            del text   # StringIO would hold four bytes per character (4 GB for a 1 GB file)
+        source = StringIO(text) if utf16 else BytesIO(data)
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("error", pd.errors.ParserWarning)
-                df = pd.read_csv(StringIO(text), dtype=str, keep_default_na=False, na_values=[],
+                df = pd.read_csv(source, dtype=str, keep_default_na=False, na_values=[],
+                                 encoding=None if utf16 else "utf-8-sig",
                                  skipinitialspace=True, index_col=False, header=None,
                                  skiprows=1, names=range(len(header)),
                                  nrows=fileio.MAX_TABLE_ROWS + 1)
         except pd.errors.ParserWarning:
-            raise _long_rows_error(text, p) from None
+            raise _long_rows_error(decode_text(data, p), p) from None
         except pd.errors.ParserError as exc:
             if re.search(r"Expected \d+ fields", str(exc)):
-                raise _long_rows_error(text, p) from None
+                raise _long_rows_error(decode_text(data, p), p) from None
             line = re.search(r"line (\d+)", str(exc))
             quote = re.search(r"EOF inside string starting at row (\d+)", str(exc))
             if quote:  # pandas counts rows from 0 here
@@ -562,7 +567,8 @@ def read_table(path: str | os.PathLike, *, sheet: str | None = None,
             raise InputError("the file is empty; expected a header row and data rows", p)
         df = df.fillna("")
         first = 2
-        clean = not data.startswith((b"\xff\xfe", b"\xfe\xff")) and _clean_utf8(data)
+        clean = not utf16 and _clean_utf8(data)
+        del source
     if len(df) > fileio.MAX_TABLE_ROWS or len(df.columns) > fileio.MAX_TABLE_COLUMNS:
         raise InputError(f"the table has more than {fileio.MAX_TABLE_ROWS:,} rows or "
                          f"{fileio.MAX_TABLE_COLUMNS:,} columns (gci.fileio.MAX_TABLE_ROWS, "
