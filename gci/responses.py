@@ -1220,10 +1220,14 @@ def build_matrix(responses: Responses, fw: Framework, missing: str = "zero") -> 
                                 first_file.get(countries[i]), None, countries[i], None,
                                 "warning"))
     need_ev = np.array([fw.nodes[q].evidence_required for q in qcodes], dtype=bool)
-    ev_blank = True if evid is None else pd.isna(evid) | (evid == "")  # None: no evidence
-    with np.errstate(invalid="ignore"):
-        credited = credit > 0  # NaN is not credited
-    lacking = (state == ANSWERED) & need_ev[None, :] & ev_blank & credited
+    lacking = np.zeros((nc, 0), dtype=bool)  # no question requires evidence: nothing lacks it
+    if need_ev.any():  # only the columns of the questions that require evidence
+        cols = np.nonzero(need_ev)[0]
+        ev_blank = True if evid is None else pd.isna(evid[:, cols]) | (evid[:, cols] == "")
+        with np.errstate(invalid="ignore"):
+            credited = credit[:, cols] > 0  # NaN is not credited
+        lacking = np.zeros((nc, nq), dtype=bool)
+        lacking[:, cols] = (state[:, cols] == ANSWERED) & ev_blank & credited
     for i in np.nonzero(lacking.any(axis=1))[0]:
         qs = [qcodes[j] for j in np.nonzero(lacking[i])[0]]
         problems.append(Problem("missing_evidence", f"{len(qs)} credited answer(s) lack the "
