@@ -282,45 +282,45 @@ def _aggregate_node_major(structure: Structure, credit: np.ndarray, available: n
     value = np.zeros((n_nodes, nc))
     avail = np.zeros((n_nodes, nc), dtype=bool)
     qidx = structure.question_idx
-    if len(qidx) and (np.diff(qidx) == 1).all():  # questions last, in order (usual): views
-        rows = slice(int(qidx[0]), int(qidx[-1]) + 1)
-        value[rows] = credit.T
-        avail[rows] = available.T
-        np.copyto(value[rows], 0.0, where=~avail[rows])
-    else:
-        value[qidx] = np.where(available, credit, 0.0).T
-        avail[qidx] = available.T
+    value[qidx] = credit.T  # rows of a column-major matrix: contiguous copies
+    avail[qidx] = available.T
+    for q in qidx:  # an unavailable question counts 0 in the sums below
+        np.copyto(value[q], 0.0, where=~avail[q])
     drop_nm = None if drop is None else np.asarray(drop, dtype=bool).T
-    den_of: dict[int, np.ndarray] = {}  # total available weight of each parent (safe: > 0)
-    tmp = np.empty(nc)  # one scratch row: no fresh temporary per child (page faults)
+    n_parents = sum(len(g[1]) for g in structure.groups)
+    dens = np.empty((n_parents, nc))  # total available weight of each parent (1 where none)
+    den_of: dict[int, np.ndarray] = {}
+    tmp = np.empty(nc)  # scratch rows: no fresh temporary per child (page faults)
+    num = np.empty(nc)
     for d, parents, child, mask in structure.groups:
         method = _method_for(aggregation, d)
         if method == "arithmetic":
             # value is 0 wherever a node is unavailable (kept so below), so the sum of
             # value * weight over the children is the sum over the available ones
             for r, p in enumerate(parents):
-                num = np.zeros(nc)
-                den = np.zeros(nc)
+                den = den_of[int(p)] = dens[len(den_of)]
+                num.fill(0.0)
+                den.fill(0.0)
                 for c in child[r][mask[r]]:
                     w = weights[c]
                     num += np.multiply(value[c], w, out=tmp)
                     den += np.multiply(avail[c], w, out=tmp)
                 ok = np.greater(den, 0, out=avail[p])
-                safe = np.where(ok, den, 1.0)
-                np.divide(num, safe, out=value[p])  # 0 where no child is available
-                den_of[int(p)] = safe
+                np.copyto(den, 1.0, where=~ok)
+                np.divide(num, den, out=value[p])  # 0 where no child is available
         else:  # a block countries x parents x children, as the batched path builds it
             v = np.ascontiguousarray(value[child].transpose(2, 0, 1))
             a = np.ascontiguousarray(avail[child].transpose(2, 0, 1)) & mask
             w = np.where(mask, weights[child], 0.0)[None]
-            num, den = AGGREGATORS[method](v, a, w)
-            ok = den > 0
-            safe = np.where(ok, den, 1.0)
+            b_num, b_den = AGGREGATORS[method](v, a, w)
+            ok = b_den > 0
+            safe = np.where(ok, b_den, 1.0)
             with np.errstate(invalid="ignore", divide="ignore"):
-                value[parents] = np.where(ok, num / safe, 0.0).T
+                value[parents] = np.where(ok, b_num / safe, 0.0).T
             avail[parents] = ok.T
             for r, p in enumerate(parents):
-                den_of[int(p)] = safe[:, r]
+                den = den_of[int(p)] = dens[len(den_of)]
+                den[:] = safe[:, r]
         if drop_nm is not None:
             avail[parents] &= ~drop_nm[parents]
             for p in parents:  # a dropped aggregate counts as unavailable (value 0)
@@ -334,7 +334,7 @@ def _aggregate_node_major(structure: Structure, credit: np.ndarray, available: n
                 np.divide(weights[c], den_of[int(p)], out=tmp)
                 np.multiply(share[p], tmp, out=share[c])
                 np.copyto(share[c], 0.0, where=~avail[c])
-    value[~avail] = np.nan
+    np.copyto(value, np.nan, where=~avail)
     return value.T, avail.T, share.T
 
 
