@@ -86,13 +86,16 @@ def _wide_table(n_units: int, fw: gci.Framework) -> pd.DataFrame:
 def one_part(part: str, n_units: int, n_questions: int, csv_path: Path) -> dict:
     """Measure one part of one size in this (fresh) process; returns the figures as a dict.
 
-    ``floor``: ``pandas.read_csv`` of the file and ``credits @ w``; ``csv``: gci from the file
+    ``write``: write the table's CSV file; ``floor``: ``pandas.read_csv`` of the file and ``credits @ w``; ``csv``: gci from the file
     to written results; ``memory``: gci from an in-memory table (built first; its own memory is
     reported as ``rss_input``). Each part in its own process, so that each peak RSS is its own.
     """
     fw = synthetic_framework(n_questions)
     w = equal_weights()
     out: dict = {}
+    if part == "write":
+        _wide_table(n_units, fw).to_csv(csv_path)
+        return out
     # 1,000,000 x 100 is a 455 MB file: raise the input-size limit deliberately (as a user
     # must) for this benchmark only
     gci.fileio.MAX_INPUT_BYTES = max(gci.fileio.MAX_INPUT_BYTES, csv_path.stat().st_size + 1)
@@ -133,15 +136,17 @@ def one_size(n_units: int, n_questions: int) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         (Path(tmp) / "in").mkdir()
         csv_path = Path(tmp) / "in" / "answers.csv"
-        _wide_table(n_units, synthetic_framework(n_questions)).to_csv(csv_path)
-        out["csv_mb"] = csv_path.stat().st_size / 1e6
-        for part in ("floor", "csv", "memory"):
+        # written by a child too: a process started from a large one inherits its peak RSS
+        for part in ("write", "floor", "csv", "memory"):
             proc = subprocess.run([sys.executable, __file__, "--part", part, "--one-size",
                                    str(n_units), "--questions", str(n_questions), "--csv",
                                    str(csv_path)], capture_output=True, text=True)
             if proc.returncode != 0:
                 raise RuntimeError(f"{part}: {proc.stderr.strip().splitlines()[-1:]}")
             f = json.loads(proc.stdout.strip().splitlines()[-1])
+            if part == "write":
+                out["csv_mb"] = csv_path.stat().st_size / 1e6
+                continue
             if "rss_peak" in f:
                 f[f"rss_{part}"] = f.pop("rss_peak")
             out.update(f)
@@ -154,7 +159,8 @@ def main() -> None:
     ap.add_argument("--max-units", type=int, default=100_000,
                     help="largest table of the ladder (1,000,000 needs several GiB)")
     ap.add_argument("--one-size", type=int, help=argparse.SUPPRESS)
-    ap.add_argument("--part", choices=("floor", "csv", "memory"), help=argparse.SUPPRESS)
+    ap.add_argument("--part", choices=("write", "floor", "csv", "memory"),
+                    help=argparse.SUPPRESS)
     ap.add_argument("--csv", type=Path, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.part:
