@@ -86,9 +86,10 @@ def _wide_table(n_units: int, fw: gci.Framework) -> pd.DataFrame:
 def one_part(part: str, n_units: int, n_questions: int, csv_path: Path) -> dict:
     """Measure one part of one size in this (fresh) process; returns the figures as a dict.
 
-    ``write``: write the table's CSV file; ``floor``: ``pandas.read_csv`` of the file and ``credits @ w``; ``csv``: gci from the file
-    to written results; ``memory``: gci from an in-memory table (built first; its own memory is
-    reported as ``rss_input``). Each part in its own process, so that each peak RSS is its own.
+    ``write``: write the table's CSV file; ``floor``: ``pandas.read_csv`` of the file and
+    ``credits @ w``; ``csv``: gci from the file to written results; ``memory``: gci from an
+    in-memory table (built first; its own memory is reported as ``rss_input``). Each part in
+    its own process, so that each peak RSS is its own.
     """
     fw = synthetic_framework(n_questions)
     w = equal_weights()
