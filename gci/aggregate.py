@@ -222,6 +222,9 @@ def aggregate(structure: Structure, credit: np.ndarray, available: np.ndarray,
     credit = np.asarray(credit, dtype=float)
     available = np.asarray(available, dtype=bool)
     weights = np.asarray(weights, dtype=float)
+    if credit.ndim == 2 and available.ndim == 2 and weights.ndim == 1 and (
+            drop is None or np.ndim(drop) == 2):
+        return _aggregate_node_major(structure, credit, available, weights, aggregation, drop)
     batch = np.broadcast_shapes(credit.shape[:-2], weights.shape[:-1])
     nc = credit.shape[-2]
     shape = (*batch, nc, structure.n_nodes)
@@ -258,6 +261,81 @@ def aggregate(structure: Structure, credit: np.ndarray, available: np.ndarray,
             share[..., cols] = share[..., par] * local[..., cols]
     value = np.where(avail, value, np.nan)
     return value, avail, share
+
+
+def _aggregate_node_major(structure: Structure, credit: np.ndarray, available: np.ndarray,
+                          weights: np.ndarray, aggregation: str | Mapping[str, str],
+                          drop: np.ndarray | None
+                          ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`aggregate` of one table (no batch axes), node by node.
+
+    The arrays are held node-major (one contiguous row of countries per node), so each parent
+    reads its children's rows in one pass instead of gathering a countries x parents x children
+    block per level. The arithmetic mean is summed child by child, in the framework's order
+    (``np.sum`` over a block adds in an order that depends on the block's shape, so the two
+    paths agree to a few units in the last place, not bit for bit); other methods get their
+    block, built as the batched path builds it. The results are returned as countries x nodes
+    views (Fortran order) of the node-major arrays.
+    """
+    nc = credit.shape[0]
+    n_nodes = structure.n_nodes
+    value = np.zeros((n_nodes, nc))
+    avail = np.zeros((n_nodes, nc), dtype=bool)
+    qidx = structure.question_idx
+    value[qidx] = credit.T  # rows of a column-major matrix: contiguous copies
+    avail[qidx] = available.T
+    for q in qidx:  # an unavailable question counts 0 in the sums below
+        np.copyto(value[q], 0.0, where=~avail[q])
+    drop_nm = None if drop is None else np.asarray(drop, dtype=bool).T
+    n_parents = sum(len(g[1]) for g in structure.groups)
+    dens = np.empty((n_parents, nc))  # total available weight of each parent (1 where none)
+    den_of: dict[int, np.ndarray] = {}
+    tmp = np.empty(nc)  # scratch rows: no fresh temporary per child (page faults)
+    num = np.empty(nc)
+    for d, parents, child, mask in structure.groups:
+        method = _method_for(aggregation, d)
+        if method == "arithmetic":
+            # value is 0 wherever a node is unavailable (kept so below), so the sum of
+            # value * weight over the children is the sum over the available ones
+            for r, p in enumerate(parents):
+                den = den_of[int(p)] = dens[len(den_of)]
+                num.fill(0.0)
+                den.fill(0.0)
+                for c in child[r][mask[r]]:
+                    w = weights[c]
+                    num += np.multiply(value[c], w, out=tmp)
+                    den += np.multiply(avail[c], w, out=tmp)
+                ok = np.greater(den, 0, out=avail[p])
+                np.copyto(den, 1.0, where=~ok)
+                np.divide(num, den, out=value[p])  # 0 where no child is available
+        else:  # a block countries x parents x children, as the batched path builds it
+            v = np.ascontiguousarray(value[child].transpose(2, 0, 1))
+            a = np.ascontiguousarray(avail[child].transpose(2, 0, 1)) & mask
+            w = np.where(mask, weights[child], 0.0)[None]
+            b_num, b_den = AGGREGATORS[method](v, a, w)
+            ok = b_den > 0
+            safe = np.where(ok, b_den, 1.0)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                value[parents] = np.where(ok, b_num / safe, 0.0).T
+            avail[parents] = ok.T
+            for r, p in enumerate(parents):
+                den = den_of[int(p)] = dens[len(den_of)]
+                den[:] = safe[:, r]
+        if drop_nm is not None:
+            avail[parents] &= ~drop_nm[parents]
+            for p in parents:  # a dropped aggregate counts as unavailable (value 0)
+                np.copyto(value[p], 0.0, where=~avail[p])
+    # shares top-down: a child's share is its parent's times its weight / the parent's total
+    share = np.zeros((n_nodes, nc))
+    share[0] = avail[0]
+    for _d, parents, child, mask in reversed(structure.groups):
+        for r, p in enumerate(parents):
+            for c in child[r][mask[r]]:
+                np.divide(weights[c], den_of[int(p)], out=tmp)
+                np.multiply(share[p], tmp, out=share[c])
+                np.copyto(share[c], 0.0, where=~avail[c])
+    np.copyto(value, np.nan, where=~avail)
+    return value.T, avail.T, share.T
 
 
 def zeroed_by_aggregation(structure: Structure, value: np.ndarray, avail: np.ndarray,

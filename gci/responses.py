@@ -507,6 +507,7 @@ def read_table(path: str | os.PathLike, *, sheet: str | None = None,
     data = read_bytes(p)
     if not data.strip():
         raise InputError("the file is empty; expected a header row and data rows", p)
+    clean = False  # a CSV file without control bytes: its cells need no check
     if p.suffix.lower() == ".xlsx":
         try:
             import openpyxl  # noqa: F401
@@ -533,18 +534,23 @@ def read_table(path: str | os.PathLike, *, sheet: str | None = None,
                              "CSV and does not guess the separator (in Excel: File > Save As > "
                              "'CSV UTF-8 (Comma delimited)'; in LibreOffice: field delimiter ',')",
                              p, 1)
+        utf16 = data.startswith((b"\xff\xfe", b"\xfe\xff"))
+        if not utf16:  # UTF-8 (checked above): the parser reads the bytes themselves; a
+            del text   # StringIO would hold four bytes per character (4 GB for a 1 GB file)
+        source = StringIO(text) if utf16 else BytesIO(data)
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("error", pd.errors.ParserWarning)
-                df = pd.read_csv(StringIO(text), dtype=str, keep_default_na=False, na_values=[],
+                df = pd.read_csv(source, dtype=str, keep_default_na=False, na_values=[],
+                                 encoding=None if utf16 else "utf-8-sig",
                                  skipinitialspace=True, index_col=False, header=None,
                                  skiprows=1, names=range(len(header)),
                                  nrows=fileio.MAX_TABLE_ROWS + 1)
         except pd.errors.ParserWarning:
-            raise _long_rows_error(text, p) from None
+            raise _long_rows_error(decode_text(data, p), p) from None
         except pd.errors.ParserError as exc:
             if re.search(r"Expected \d+ fields", str(exc)):
-                raise _long_rows_error(text, p) from None
+                raise _long_rows_error(decode_text(data, p), p) from None
             line = re.search(r"line (\d+)", str(exc))
             quote = re.search(r"EOF inside string starting at row (\d+)", str(exc))
             if quote:  # pandas counts rows from 0 here
@@ -558,12 +564,15 @@ def read_table(path: str | os.PathLike, *, sheet: str | None = None,
             raise InputError("the file is empty; expected a header row and data rows", p)
         df = df.fillna("")
         first = 2
+        clean = not utf16 and _clean_utf8(data)
+        del source
     if len(df) > fileio.MAX_TABLE_ROWS or len(df.columns) > fileio.MAX_TABLE_COLUMNS:
         raise InputError(f"the table has more than {fileio.MAX_TABLE_ROWS:,} rows or "
                          f"{fileio.MAX_TABLE_COLUMNS:,} columns (gci.fileio.MAX_TABLE_ROWS, "
                          "MAX_TABLE_COLUMNS); split it", p)
     df = _apply_header(df, [str(h).strip() for h in header], p)
-    _check_cells_text(df, p, first)
+    if not clean:
+        _check_cells_text(df, p, first)
     return df
 
 
@@ -618,6 +627,22 @@ def _apply_header(df: pd.DataFrame, header: list[str], p: Path) -> pd.DataFrame:
     out = df[keep] if len(df.columns) else pd.DataFrame(columns=keep)  # copy-on-write
     out.columns = [header[j] for j in keep]
     return out.reset_index(drop=True)
+
+
+# every byte a cell may hold as is, in ASCII: printable characters, tab and line breaks
+_PLAIN_BYTES = bytes(range(0x20, 0x7f)) + b"\t\n\r"
+_BAD_BYTES = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _clean_utf8(data: bytes) -> bool:
+    """True when UTF-8 ``data`` holds no character :data:`_BAD_CHARS` refuses.
+
+    Then no cell of the file can hold one, and the per-column check is skipped. In UTF-8 a
+    control character is one byte below 0x80 that no multi-byte character contains, and a
+    lone surrogate cannot be decoded at all; so the bytes left once the plain ASCII ones are
+    deleted (a fast C pass) are searched for control bytes.
+    """
+    return _BAD_BYTES.search(data.translate(None, _PLAIN_BYTES)) is None
 
 
 def _check_cells_text(df: pd.DataFrame, p: Path, first: int) -> None:
@@ -1014,6 +1039,7 @@ def _normalised(column: pd.Series) -> np.ndarray:
 def _resolve_column(countries: pd.Series, name: str, lines: np.ndarray, problems: list[Problem],
                     check_countries: bool) -> np.ndarray:
     codes, uniques = pd.factorize(countries.astype(str), sort=False)
+    uniques = np.asarray(uniques, dtype=object)  # plain str: no pandas call per value
     first_row = np.zeros(len(uniques), dtype=np.int64)
     first_row[codes[::-1]] = np.arange(len(codes))[::-1]  # first occurrence of each value
     if not check_countries:
@@ -1146,7 +1172,8 @@ class AnswerMatrix:
     raw : DataFrame
         Normalised raw answers (countries × questions; None where none).
     evidence : DataFrame
-        Evidence per answer (countries × questions).
+        Evidence per answer (countries × questions). A table without evidence (a wide table)
+        passes ``None``: the all-empty frame is then built only when first asked for.
     problems : list of Problem
     decimal : {".", ","}
         The decimal mark the raw answers were typed with (kept for re-scoring variants).
@@ -1174,6 +1201,25 @@ class AnswerMatrix:
                          name="not_applicable")
 
 
+def _get_evidence(self: AnswerMatrix) -> pd.DataFrame:
+    """The evidence table; an all-empty one is built the first time it is asked for."""
+    ev = self.__dict__.get("_evidence")
+    if ev is None:
+        nc, nq = len(self.countries), len(self.questions)
+        ev = pd.DataFrame(np.full((nq, nc), None, dtype=object).T, index=self.countries,
+                          columns=self.questions, copy=False)
+        self.__dict__["_evidence"] = ev
+    return ev
+
+
+def _set_evidence(self: AnswerMatrix, evidence: pd.DataFrame | None) -> None:
+    self.__dict__["_evidence"] = evidence
+
+
+AnswerMatrix.evidence = property(_get_evidence, _set_evidence,  # type: ignore[assignment]
+                                 doc="Evidence per answer (countries × questions).")
+
+
 def build_matrix(responses: Responses, fw: Framework, missing: str = "zero") -> AnswerMatrix:
     """Validate ``responses`` against ``fw`` and build the answer matrix.
 
@@ -1194,10 +1240,12 @@ def build_matrix(responses: Responses, fw: Framework, missing: str = "zero") -> 
     countries, credit, answered, raw, evid, where, first_file = gather(
         responses, fw, problems, decimal)
     nc, nq = len(countries), len(qcodes)
-    state = np.where(answered, ANSWERED, MISSING).astype(np.int8)
+    # int8 from the start; in the layout of ``answered`` (column-major from a wide table)
+    state = np.where(answered, np.int8(ANSWERED), np.int8(MISSING))
     raw_df = pd.DataFrame(raw, index=countries, columns=qcodes, copy=False)
     # conditions, in dependency order
-    applies = np.ones((nc, nq), dtype=bool)
+    applies = np.ones((nq, nc), dtype=bool).T if answered.flags.f_contiguous and nc > 1 \
+        else np.ones((nc, nq), dtype=bool)
     for q in condition_order(fw):
         cond = fw.nodes[q].applies_if
         j, k = qindex[q], qindex[cond.question]
@@ -1245,10 +1293,14 @@ def build_matrix(responses: Responses, fw: Framework, missing: str = "zero") -> 
                                 first_file.get(countries[i]), None, countries[i], None,
                                 "warning"))
     need_ev = np.array([fw.nodes[q].evidence_required for q in qcodes], dtype=bool)
-    ev_blank = True if evid is None else pd.isna(evid) | (evid == "")  # None: no evidence
-    with np.errstate(invalid="ignore"):
-        credited = credit > 0  # NaN is not credited
-    lacking = (state == ANSWERED) & need_ev[None, :] & ev_blank & credited
+    lacking = np.zeros((nc, 0), dtype=bool)  # no question requires evidence: nothing lacks it
+    if need_ev.any():  # only the columns of the questions that require evidence
+        cols = np.nonzero(need_ev)[0]
+        ev_blank = True if evid is None else pd.isna(evid[:, cols]) | (evid[:, cols] == "")
+        with np.errstate(invalid="ignore"):
+            credited = credit[:, cols] > 0  # NaN is not credited
+        lacking = np.zeros((nc, nq), dtype=bool)
+        lacking[:, cols] = (state[:, cols] == ANSWERED) & ev_blank & credited
     for i in np.nonzero(lacking.any(axis=1))[0]:
         qs = [qcodes[j] for j in np.nonzero(lacking[i])[0]]
         problems.append(Problem("missing_evidence", f"{len(qs)} credited answer(s) lack the "
@@ -1256,9 +1308,8 @@ def build_matrix(responses: Responses, fw: Framework, missing: str = "zero") -> 
                                 f"{' …' if len(qs) > 12 else ''}",
                                 first_file.get(countries[i]), None, countries[i], None,
                                 "warning"))
-    if evid is None:
-        evid = np.full((nq, nc), None, dtype=object).T
     return AnswerMatrix(countries, qcodes, credit, state, raw_df,
+                        None if evid is None else  # no evidence column: built when asked
                         pd.DataFrame(evid, index=countries, columns=qcodes, copy=False),
                         problems, decimal)
 
@@ -1377,9 +1428,14 @@ def _gather_wide(responses: Responses, fw: Framework, problems: list[Problem],
     row_of[pd.Index(countries).get_indexer(iso[valid])] = rows_valid
     has_row = row_of >= 0
     take = np.where(has_row, row_of, 0)
-    credit = np.full((nc, nq), np.nan)
-    answered = np.zeros((nc, nq), dtype=bool)
-    raw = np.full((nq, nc), None, dtype=object).T  # column-major: columns written whole
+    # column-major (each question's column contiguous, written whole): the node-major
+    # aggregation reads the transposes as contiguous rows
+    credit = np.empty((nq, nc)).T
+    answered = np.empty((nq, nc), dtype=bool).T
+    raw = np.empty((nq, nc), dtype=object).T
+    filled = np.zeros(nq, dtype=bool)
+    in_order = bool(len(iso) == nc and has_row.all()  # one row per unit, sorted by unit
+                    and (take == np.arange(nc)).all())
     bad_groups: list[tuple[int, int, list[Problem]]] = []
     for pos, (q, codes, uniq, blank) in enumerate(zip(w.questions, w.codes, w.uniques,
                                                       w.blank)):
@@ -1402,11 +1458,16 @@ def _gather_wide(responses: Responses, fw: Framework, problems: list[Problem],
             c_u, ok_u, why_u = typed_answers(node, pd.Series(uniq[given], dtype=object),
                                              decimal)
             u_credit[given], u_ok[given], u_why[given] = c_u, ok_u, why_u
-        k = codes[take]
-        ok = u_ok[k] & has_row
-        credit[:, j] = np.where(ok, u_credit[k], np.nan)
-        answered[:, j] = ok
-        raw[:, j] = np.where(ok, uniq[k], None)
+        k = codes if in_order else codes[take]
+        ok = np.take(u_ok, k, out=answered[:, j])
+        if not in_order:
+            ok &= has_row
+        np.take(np.where(u_ok, u_credit, np.nan), k, out=credit[:, j])
+        np.take(np.where(u_ok, uniq, None), k, out=raw[:, j])
+        if not in_order:
+            credit[~ok, j] = np.nan
+            raw[~ok, j] = None
+        filled[j] = True
         bad_u = ~blank & ~u_ok
         if bad_u.any():
             cells = np.nonzero(bad_u[codes] & valid)[0]
@@ -1428,6 +1489,11 @@ def _gather_wide(responses: Responses, fw: Framework, problems: list[Problem],
         problems[len(responses.problems):] = mine
     for _first, _pos, group in sorted(bad_groups, key=lambda g: g[:2]):
         problems.extend(group)  # questions in the order the long table first meets them
+
+    for j in np.nonzero(~filled)[0]:  # questions without a column: all missing
+        credit[:, j] = np.nan
+        answered[:, j] = False
+        raw[:, j] = None
 
     def where(ii: np.ndarray, jj: np.ndarray) -> list[tuple]:
         return [(name, int(lines[row_of[i]])) for i in ii]

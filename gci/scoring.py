@@ -407,10 +407,14 @@ def question_inputs(matrix: AnswerMatrix, missing: str,
         return credit, available
     if missing == "zero":
         available = matrix.state != 2  # answered or missing; not-applicable drops out
-        credit = np.where(matrix.state == MISSING, 0.0, matrix.credit)
-        return np.nan_to_num(credit, copy=False), available  # a new array: no second copy
-    available = matrix.state == ANSWERED
-    return np.nan_to_num(matrix.credit), available
+    else:
+        available = matrix.state == ANSWERED
+    # the credit of answered questions, 0 elsewhere (as nan_to_num of the credit would give:
+    # missing and not-applicable credit is NaN), in one pass and one new array
+    credit = np.where(matrix.state == ANSWERED, matrix.credit, 0.0)
+    if not np.isfinite(credit).all():  # rare (a normalised numeric question): as before
+        credit = np.nan_to_num(credit, copy=False)
+    return credit, available
 
 
 def node_weights(ws: WeightScheme, structure: Structure) -> np.ndarray:

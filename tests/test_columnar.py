@@ -103,6 +103,10 @@ def test_fast_path_equals_reference(seed: int) -> None:
     rng = np.random.default_rng(seed)
     fw = random_framework(rng, int(rng.integers(3, 14)))
     df = random_wide(rng, fw, int(rng.integers(1, 60)))
+    if seed % 3 == 0 and len(df) > 3:  # every row a unit, rows sorted: columns taken whole
+        df.loc[2, "iso3"] = "U0002"
+    elif seed % 3 == 1:  # rows in any order: each country's row looked up
+        df = df.sample(frac=1, random_state=seed).reset_index(drop=True)
     fast = Responses.from_wide(df, check_countries=False)
     assert isinstance(fast.wide, WideAnswers)
     ref = Responses(reference_long(df), ["<table>"], list(fast.problems), fast.members)
@@ -230,3 +234,81 @@ def test_csv_text_byte_for_byte_as_pandas(monkeypatch) -> None:
     buf = io.StringIO()
     safe_frame(empty).to_csv(buf, index=False, lineterminator="\n")
     assert frame_to_csv_text(empty) == buf.getvalue()
+
+
+def _random_tree(rng: np.random.Generator) -> gci.Framework:
+    """2 pillars, 2-5 indicators, 3-60 questions spread at random (up to ~30 per indicator)."""
+    n_ind = int(rng.integers(2, 6))
+    recs = [NodeRecord("P1", None, {"name": "a"}), NodeRecord("P2", None, {"name": "b"})]
+    recs += [NodeRecord(f"I{i}", f"P{1 + i % 2}", {"name": f"i{i}"}) for i in range(n_ind)]
+    owners = np.r_[np.arange(n_ind), rng.integers(0, n_ind, 60)]  # each has a child
+    recs += [NodeRecord(f"Q{q:03d}", f"I{int(o)}", {"name": "q", "type": "binary"})
+             for q, o in enumerate(owners[:int(rng.integers(max(3, n_ind), 61))])]
+    return framework_from_records(recs, {}, {"framework": "tree"})
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_node_major_aggregation_equals_block_path(seed: int) -> None:
+    """One table is aggregated node by node; a batch of one goes through the block path.
+
+    Same values, availability and shares to 1e-12 for every method mix, with and without
+    dropped aggregates (coverage), on random trees whose parents have 1 to ~20 children.
+    """
+    from gci.aggregate import Structure, aggregate
+
+    rng = np.random.default_rng(seed)
+    fw = _random_tree(rng)
+    st = Structure.of(fw)
+    nc, nq = 300, len(fw.question_codes)
+    credit = rng.random((nc, nq))
+    credit[rng.random((nc, nq)) < 0.3] = 0.0
+    avail = rng.random((nc, nq)) < 0.8
+    avail[:5] = False  # countries with nothing available
+    w = rng.random(st.n_nodes) * 3
+    drop = rng.random((nc, st.n_nodes)) < 0.1
+    for agg in ("arithmetic", "geometric_shifted", {"pillar": "geometric"}, "power_2"):
+        for dr in (None, drop):
+            fast = aggregate(st, credit, avail, w, agg, drop=dr)
+            block = aggregate(st, credit[None], avail[None], w, agg,
+                              drop=None if dr is None else dr[None])
+            np.testing.assert_array_equal(fast[1], block[1][0])
+            for x, y in ((fast[0], block[0][0]), (fast[2], block[2][0])):
+                np.testing.assert_allclose(x, y, rtol=0, atol=1e-12, equal_nan=True)
+            assert np.isfinite(fast[0][:, 0][fast[1][:, 0]]).all()
+
+
+def test_node_major_aggregation_by_hand() -> None:
+    """P1 = I1 (Q1, Q2, Q3), P2 = I2 (Q4); equal weights; Q2 unavailable for the first unit."""
+    from gci.aggregate import Structure, aggregate
+
+    recs = [NodeRecord("P1", None, {"name": "a"}), NodeRecord("P2", None, {"name": "b"}),
+            NodeRecord("I1", "P1", {"name": "i"}), NodeRecord("I2", "P2", {"name": "j"})]
+    recs += [NodeRecord(f"Q{q}", "I1" if q < 4 else "I2", {"name": "q", "type": "binary"})
+             for q in range(1, 5)]
+    st = Structure.of(framework_from_records(recs, {}, {"framework": "hand"}))
+    value, avail, share = aggregate(st, np.array([[1.0, 0.0, 0.5, 0.2], [0, 0, 0, 0]]),
+                                    np.array([[True, False, True, True], [False] * 4]),
+                                    np.ones(st.n_nodes))
+    col = {c: i for i, c in enumerate(st.codes)}
+    # I1 = (1 + 0.5) / 2, P2 = I2 = 0.2, overall = (0.75 + 0.2) / 2
+    assert value[0, col["I1"]] == 0.75 and value[0, col["P2"]] == 0.2
+    assert value[0, 0] == pytest.approx(0.475, abs=1e-15)
+    assert share[0, col["Q1"]] == 0.25 and share[0, col["Q2"]] == 0.0
+    assert share[0, col["Q4"]] == 0.5
+    assert not avail[1].any() and np.isnan(value[1]).all()  # nothing available: no score
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "utf-16"])
+def test_clean_csv_skips_cell_check_but_bad_cells_still_refused(tmp_path, encoding) -> None:
+    """A file without control bytes skips the per-column check; one with them is refused."""
+    from gci.responses import _clean_utf8, read_table
+
+    good = tmp_path / "good.csv"
+    good.write_text("iso3,Q1,Q2\nAAA,oui é,no\nBBB,yes,\n", encoding=encoding)
+    df = read_table(good)
+    assert list(df["Q1"]) == ["oui é", "yes"]
+    assert _clean_utf8("é ü \t\r\n ,\"".encode()) and not _clean_utf8(b"a\x1fb")
+    bad = tmp_path / "bad.csv"
+    bad.write_text("iso3,Q1,Q2\nAAA,yes,no\nBBB,é\x07,no\n", encoding=encoding)
+    with pytest.raises(gci.InputError, match=r"row 3, column 'Q1': a control character U\+0007"):
+        read_table(bad)
