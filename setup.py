@@ -3,7 +3,7 @@
 The top-level ``indicators.yaml``, ``weights.yaml`` and ``responses/*.yaml`` of the checkout are
 the one source of the default edition. ``build_py`` copies them, byte for byte, into
 ``gci/_default/`` of the built package (never into the source tree), so that ``pip install .``
-(or a wheel) can run ``gci score`` from any folder; ``gci.scoring.shipped_root`` finds them
+(or a wheel) can run ``gci score`` from any folder; ``gci.engine.scoring.shipped_root`` finds them
 there when gci is not run from a checkout. ``tests/test_install.py`` builds the wheel and checks
 its copies against the checkout's files.
 """

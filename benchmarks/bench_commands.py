@@ -12,7 +12,8 @@ measured in the same rounds:
 * every other command is reported as its time beyond ``gci score``'s (target: <= 1.0 s);
 * ``uncertainty`` (10,000 draws) and ``sensitivity`` (1,024 samples) end to end (target <= 2 s).
 
-Commands run with gci's cache of parsed response files (:mod:`gci.cache`) in a temporary folder,
+Commands run with gci's cache of parsed response files (:mod:`gci.inputs.cache`) in a temporary
+folder,
 warm (filled by the warm-up run) as on every run but the first; ``gci score`` is also timed with
 an empty cache each time ("cold", a first run) and with ``GCI_NO_CACHE=1``. Python bytecode of
 gci is compiled once into a temporary folder (``PYTHONPYCACHEPREFIX``), as a pip install does;

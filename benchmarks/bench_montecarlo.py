@@ -5,11 +5,11 @@ Run from the project folder:  python benchmarks/bench_montecarlo.py [--draws 100
 Three ways of scoring the same draws (weights +-20% at every level, the three schemes of
 weights.yaml, missing zero/exclude, arithmetic/geometric pillar aggregation):
 
-1. vectorised, fast engine   (gci.uncertainty, default): all draws as arrays, chunked;
-2. vectorised, aggregate engine (gci.aggregate.aggregate with batch axes), for reference;
+1. vectorised, fast engine   (gci.analysis.uncertainty, default): all draws as arrays, chunked;
+2. vectorised, aggregate engine (gci.engine.aggregate.aggregate with batch axes), for reference;
 3. one at a time: a sample of draws each re-scored with gci.score (in-memory inputs,
    a WeightScheme built from the draw), extrapolated to all draws; and, for a lower bound,
-   the numeric core alone (gci.aggregate.aggregate + ranking) per draw.
+   the numeric core alone (gci.engine.aggregate.aggregate + ranking) per draw.
 
 Targets (issue 4): vectorised >= 50x faster than re-scoring one at a time; 10,000 draws < 5 s
 on a 2-core machine. Peak memory is measured with tracemalloc on a separate run.
@@ -26,10 +26,10 @@ import tracemalloc
 import numpy as np
 
 import gci
-from gci.aggregate import aggregate
-from gci.ranking import rank_scores
-from gci.uncertainty import Choices, UncertaintyModel, run_uncertainty
-from gci.weights import WeightScheme
+from gci.analysis.uncertainty import Choices, UncertaintyModel, run_uncertainty
+from gci.engine.aggregate import aggregate
+from gci.engine.ranking import rank_scores
+from gci.inputs.weights import WeightScheme
 
 
 def main() -> None:

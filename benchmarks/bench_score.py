@@ -34,8 +34,8 @@ import numpy as np
 import pandas as pd
 
 import gci
-from gci.framework import NodeRecord, Scale, framework_from_records
-from gci.weights import equal_weights
+from gci.inputs.framework import NodeRecord, Scale, framework_from_records
+from gci.inputs.weights import equal_weights
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -15,9 +15,15 @@ score
 rank_table
     Rank already computed overall scores (``gci rank``).
 
-``import gci`` is light: the names below and the documented subpackages (``gci.plots``,
-``gci.whatif``, ``gci.normalise``, ...) are imported on first use (PEP 562), so pandas, scipy
-and matplotlib load only when something needs them.
+Layout
+------
+The modules live in subpackages named after the stages data goes through: ``gci.inputs``,
+``gci.engine``, ``gci.analysis``, ``gci.present`` and ``gci.cli`` (see ARCHITECTURE.md). The
+short names the documentation uses (``gci.plots``, ``gci.whatif``, ``gci.normalise``, ...) are the
+same modules (:mod:`gci._short_names`).
+
+``import gci`` is light: the names below, the stages and the short names are imported on first
+use (PEP 562), so pandas, scipy and matplotlib load only when something needs them.
 """
 
 from __future__ import annotations
@@ -25,6 +31,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from ._short_names import SHORT_NAMES, install_short_names
 from ._version import __version__
 from .errors import (
     FrameworkError,
@@ -39,13 +46,14 @@ from .errors import (
 
 #: Public name -> module that defines it; imported on first access.
 _LAZY = {
-    "Framework": "framework", "load_framework": "framework",
-    "rank_table": "score_table",
-    "Responses": "responses", "load_responses": "responses",
-    "ScoreResult": "result",
-    "default_paths": "scoring", "score": "scoring",
-    "GCI2024": "tiers", "TierScheme": "tiers",
-    "Weights": "weights", "WeightScheme": "weights", "load_weights": "weights",
+    "Framework": "inputs.framework", "load_framework": "inputs.framework",
+    "rank_table": "engine.score_table",
+    "Responses": "inputs.responses", "load_responses": "inputs.responses",
+    "ScoreResult": "engine.result",
+    "default_paths": "inputs.project", "score": "engine.scoring",
+    "GCI2024": "inputs.tiers", "TierScheme": "inputs.tiers",
+    "Weights": "inputs.weights", "WeightScheme": "inputs.weights",
+    "load_weights": "inputs.weights",
 }
 
 __all__ = [
@@ -56,30 +64,31 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:  # for type checkers and IDEs; at run time these load lazily
-    from .framework import Framework, load_framework
-    from .responses import Responses, load_responses
-    from .result import ScoreResult
-    from .score_table import rank_table
-    from .scoring import default_paths, score
-    from .tiers import GCI2024, TierScheme
-    from .weights import Weights, WeightScheme, load_weights
+    from .engine.result import ScoreResult
+    from .engine.score_table import rank_table
+    from .engine.scoring import score
+    from .inputs.framework import Framework, load_framework
+    from .inputs.project import default_paths
+    from .inputs.responses import Responses, load_responses
+    from .inputs.tiers import GCI2024, TierScheme
+    from .inputs.weights import Weights, WeightScheme, load_weights
 
 
 def __getattr__(name: str) -> Any:
-    """Import a public name, or a submodule such as ``gci.plots``, on first use (PEP 562)."""
+    """Import a public name, a stage or a short name such as ``gci.plots`` on first use."""
     module = _LAZY.get(name)
     if module is not None:
         value = getattr(importlib.import_module(f".{module}", __name__), name)
         globals()[name] = value
         return value
-    if not name.startswith("_"):
-        try:
-            return importlib.import_module(f".{name}", __name__)
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{__name__}.{name}":
-                raise
+    if name in SHORT_NAMES or name in _STAGES:
+        return importlib.import_module(f"{__name__}.{name}")
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_LAZY))
+    return sorted(set(globals()) | set(_LAZY) | set(SHORT_NAMES) | set(_STAGES))
+
+
+_STAGES = ("inputs", "engine", "analysis", "present", "cli")
+install_short_names()

@@ -2,8 +2,9 @@
 
 Plain constants with no heavy import, so that the command line (``gci --help``, option
 checking) loads neither numpy nor pandas. The modules that implement each choice import their
-names from here: :mod:`gci.ranking` (tie rules), :mod:`gci.responses` (missing answers),
-:mod:`gci.tiers` (tier schemes; a test checks that every name here has a scheme there).
+names from here: :mod:`gci.engine.ranking` (tie rules), :mod:`gci.inputs.responses` (missing
+answers),
+:mod:`gci.inputs.tiers` (tier schemes; a test checks that every name here has a scheme there).
 The command line checks its options against these names before it reads any data file
 (:func:`match_choice` lists the choices and suggests the closest).
 """
@@ -18,16 +19,16 @@ TIE_METHODS = ("dense", "min", "max", "average", "first")
 DEFAULT_TIES = "dense"
 #: Missing-answer policies.
 MISSING_POLICIES = ("zero", "exclude", "group_mean", "group_median")
-#: Names of the shipped tier schemes (:data:`gci.tiers.TIER_SCHEMES`).
+#: Names of the shipped tier schemes (:data:`gci.inputs.tiers.TIER_SCHEMES`).
 TIER_SCHEME_NAMES = ("gci2024",)
-#: Built-in aggregation methods (:data:`gci.aggregate.AGGREGATORS`; a test checks the names).
+#: Built-in aggregation methods (:data:`gci.engine.aggregate.AGGREGATORS`; a test checks the names).
 AGGREGATION_METHODS = ("arithmetic", "geometric", "harmonic", "geometric_shifted")
 
 
 def itu_regions() -> tuple[str, ...]:
     """The six ITU regions, read from the shipped ``gci/data/itu_regions.csv`` without pandas.
 
-    (:func:`gci.countries.itu_regions` is the full table; this is the list of names only, for
+    (:func:`gci.inputs.countries.itu_regions` is the full table; this is the list of names only, for
     checking ``--region`` before any data is read.)
     """
     import csv

@@ -5,7 +5,8 @@
   never true; no dates), a plain empty/``~``/``null`` is ``None``, explicit tags other than
   ``!!str``/``!!map``/``!!seq`` and merge keys are refused; duplicate keys are refused (PyYAML
   keeps the last silently), aliases are limited (no "billion laughs"), and the line of every key
-  and item is remembered so that messages can point at it. Values are typed by :mod:`gci.values`.
+  and item is remembered so that messages can point at it. Values are typed by
+  :mod:`gci.inputs.values`.
 * JSON is read with numbers kept as their text (:func:`parse_json`), so that JSON, YAML, CSV and
   XLSX values go through the same typing.
 * Text is decoded as UTF-8 (a UTF-8 or UTF-16 byte-order mark is honoured); anything else is a
@@ -97,7 +98,7 @@ class _TextResolver(yaml.resolver.BaseResolver):
 
     YAML 1.1 (PyYAML's default) would read ``1:20`` as 80, ``010`` as 8, ``on`` as true and
     ``2024-01-05`` as a date; gci reads them all as the text written and types values itself
-    (:mod:`gci.values`), the same way for YAML, JSON, CSV and XLSX.
+    (:mod:`gci.inputs.values`), the same way for YAML, JSON, CSV and XLSX.
     """
 
     def resolve(self, kind: Any, value: Any, implicit: Any) -> str:  # noqa: D102
@@ -397,7 +398,7 @@ def read_json(path: str | os.PathLike) -> Any:
 def parse_json(text: str, name: str = "<string>") -> Any:
     """Parse JSON text keeping every number as the text written (``3.50`` stays ``"3.50"``).
 
-    Numbers are then typed by :mod:`gci.values` exactly like YAML, CSV and XLSX values;
+    Numbers are then typed by :mod:`gci.inputs.values` exactly like YAML, CSV and XLSX values;
     ``true``/``false`` stay booleans and ``null`` is ``None``.
 
     Raises

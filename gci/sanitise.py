@@ -1,8 +1,8 @@
 r"""One sanitising path for user text on its way out: plots, workbook cells, HTML and JSON.
 
 User text (country, pillar, question and region names; evidence) is checked where it comes
-in: :func:`gci.responses.read_table` and the YAML/JSON responses reader refuse control
-characters and lone surrogates with the file and line (:func:`gci.responses.bad_text`), so a
+in: :func:`gci.inputs.responses.read_table` and the YAML/JSON responses reader refuse control
+characters and lone surrogates with the file and line (:func:`gci.inputs.responses.bad_text`), so a
 file never smuggles them in. Text can still arrive by other ways (a framework or a
 ``Responses`` built in Python, a file name on the command line), so every writer passes user
 text through this module as defence in depth:

@@ -6,7 +6,7 @@ The answers are synthetic, calibrated to ITU's published GCI 2024 pillar scores 
 default): each country's five pillar scores under indicators.yaml and the default scheme of
 weights.yaml are within 0.5 points of its published GCI 2024 pillar scores
 (gci/data/gci2024_published_pillars.csv), and its tier is its published 2024 tier. See
-gci/demo.py. Afterwards run `gci score` to refresh results/.
+gci/analysis/demo.py. Afterwards run `gci score` to refresh results/.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 import gci
-from gci.demo import DEFAULT_SEED, generate_demo
+from gci.analysis.demo import DEFAULT_SEED, generate_demo
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -16,7 +16,7 @@ TINY = ROOT / "tests" / "data" / "tiny"
 
 @pytest.fixture(scope="session", autouse=True)
 def _session_cache_dir(tmp_path_factory: pytest.TempPathFactory) -> None:
-    """The parsed-responses cache (gci.cache) of the whole run lives in a session folder:
+    """The parsed-responses cache (gci.inputs.cache) of the whole run lives in a session folder:
     the suite never writes to the user's ~/.cache (subprocesses inherit the variable)."""
     os.environ["GCI_CACHE_DIR"] = str(tmp_path_factory.mktemp("gci-cache"))
     os.environ.pop("GCI_NO_CACHE", None)

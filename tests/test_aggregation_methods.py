@@ -8,15 +8,15 @@ import numpy as np
 import pytest
 
 import gci
-from gci.aggregate import (
+from gci.engine.aggregate import (
     AGGREGATORS,
     Structure,
     aggregate,
     generalised_mean,
     register_generalised_mean,
 )
-from gci.scoring import node_weights, question_inputs
-from gci.weights import equal_weights
+from gci.engine.scoring import node_weights, question_inputs
+from gci.inputs.weights import equal_weights
 
 
 def mean_of(method, v, w, a=None):

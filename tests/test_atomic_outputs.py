@@ -22,9 +22,10 @@ import pytest
 from click.testing import CliRunner
 
 import gci
-from gci import fileio, output
-from gci.cli import main
+from gci import fileio
+from gci.cli.app import main
 from gci.errors import GCIError
+from gci.present import output, tables
 
 TINY = Path(__file__).resolve().parent / "data" / "tiny"
 HOSTILE = ["=HYPERLINK(\"http://x.example\",\"click\")", "+1+cmd|' /C calc'!A0", "-2+3",
@@ -83,7 +84,7 @@ def test_interrupted_csv_results_leave_the_whole_old_set(tiny, tmp_path, monkeyp
     result = gci.score(tiny["responses"], tiny["framework"], tiny["weights"])
     result.write(out)
     before = {p.name: p.read_bytes() for p in out.iterdir()}
-    real = output.csv_chunks
+    real = tables.csv_chunks
     calls = []
 
     def dies_on_second_table(df):  # interrupted while the 2nd of 4 tables is being written
@@ -92,7 +93,7 @@ def test_interrupted_csv_results_leave_the_whole_old_set(tiny, tmp_path, monkeyp
             raise KeyboardInterrupt
         return real(df)
 
-    monkeypatch.setattr(output, "csv_chunks", dies_on_second_table)
+    monkeypatch.setattr(tables, "csv_chunks", dies_on_second_table)
     with pytest.raises(KeyboardInterrupt):
         gci.score(tiny["responses"], tiny["framework"], tiny["weights"],
                   scheme="a_heavy").write(out)
@@ -316,8 +317,8 @@ def test_neutralise_leaves_other_text_and_numbers():
 
 # ---------------------------------------------------------------- HTML
 def test_html_profile_escapes_user_text(tiny, tmp_path):
-    report_html = pytest.importorskip("gci.report_html",
-                                      reason="gci/report_html.py (HTML report) not present")
+    from gci.present import report_html
+
     script = "<script>alert('x')</script>"
     text = tiny["framework"].read_text().replace("name: Law exists", f'name: "{script}"')
     text = text.replace("name: Pillar A", 'name: "<img src=x onerror=alert(1)>"')

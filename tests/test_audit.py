@@ -8,7 +8,7 @@ import pytest
 from scipy import stats
 
 from gci import score
-from gci.audit import audit, cronbach_alpha, min_rank, pca_shares
+from gci.analysis.audit import audit, cronbach_alpha, min_rank, pca_shares
 
 
 @pytest.fixture(scope="module")
@@ -201,7 +201,7 @@ def test_tables_and_thresholds_named(shipped_audit):
 def test_cli_audit_writes_page_and_tables(tmp_path):
     from click.testing import CliRunner
 
-    from gci.cli import main
+    from gci.cli.app import main
 
     page, folder, book = tmp_path / "a.html", tmp_path / "t", tmp_path / "t.xlsx"
     res = CliRunner().invoke(main, ["audit", "--html", str(page), "-o", str(folder),
@@ -223,7 +223,7 @@ def test_audit_page_in_headless_browser(tmp_path, shipped_audit):
     import shutil
     import subprocess
 
-    from gci.audit_report import write_audit
+    from gci.present.audit_report import write_audit
 
     chromium = shutil.which("chromium")
     if chromium is None:

@@ -22,12 +22,12 @@ from click.testing import CliRunner
 
 import gci
 from gci import errors, fileio
-from gci.cli import main
-from gci.framework import NodeRecord, Scale, framework_from_records, load_framework
-from gci.score_table import rank_table
-from gci.validate import validate_all
-from gci.values import BadValue, parse_number
-from gci.weights import load_weights
+from gci.cli.app import main
+from gci.engine.score_table import rank_table
+from gci.inputs.framework import NodeRecord, Scale, framework_from_records, load_framework
+from gci.inputs.validate import validate_all
+from gci.inputs.values import BadValue, parse_number
+from gci.inputs.weights import load_weights
 
 HERE = Path(__file__).resolve().parent
 CORPUS = HERE / "bad_inputs"
@@ -48,7 +48,7 @@ def feed(case: dict):
     path = CORPUS / case["file"]
     fed = case["as"]
     if fed == "framework" and path.suffix == ".csv":  # a framework table (parent column)
-        ft = pytest.importorskip("gci.framework_table")
+        ft = pytest.importorskip("gci.inputs.framework_table")
         return ft.load_framework_any(path)
     if fed == "framework":
         return load_framework(path)
@@ -144,9 +144,9 @@ def test_good_files_are_accepted_with_hand_worked_scores(case, tmp_path):
 
 
 def test_utf16_bom_reads_the_same_table_as_utf8():
-    utf8 = gci.responses.read_table(TINY_R / "answers.csv")
-    utf16 = gci.responses.read_table(CORPUS / "responses" / "good_utf16_bom.csv")
-    bom8 = gci.responses.read_table(CORPUS / "responses" / "good_utf8_bom.csv")
+    utf8 = gci.inputs.responses.read_table(TINY_R / "answers.csv")
+    utf16 = gci.inputs.responses.read_table(CORPUS / "responses" / "good_utf16_bom.csv")
+    bom8 = gci.inputs.responses.read_table(CORPUS / "responses" / "good_utf8_bom.csv")
     pd.testing.assert_frame_equal(utf16, utf8)
     pd.testing.assert_frame_equal(bom8, utf8)
     assert list(bom8.columns)[0] == "iso3"  # the BOM is not glued to the first column name
@@ -246,7 +246,7 @@ def test_table_rows_over_the_limit_are_refused(tmp_path, monkeypatch):
         gci.score(table, TINY_FW, TINY_W)
     assert info.value.file.endswith("long.csv")
     table.write_text("iso3,question,answer\n" + "FRA,Q1,yes\n" * 50)  # at the limit: read
-    assert len(gci.responses.read_table(table)) == 50
+    assert len(gci.inputs.responses.read_table(table)) == 50
 
 
 def test_table_columns_over_the_limit_are_refused(tmp_path, monkeypatch):
@@ -283,7 +283,7 @@ def test_xlsx_zip_bomb_is_refused_before_openpyxl(tmp_path, monkeypatch):
     seen = []
     monkeypatch.setattr(pd, "read_excel", lambda *a, **k: seen.append(1))
     with pytest.raises(errors.InputError, match="possible zip bomb") as info:
-        gci.responses.read_table(bomb)
+        gci.inputs.responses.read_table(bomb)
     assert info.value.file.endswith("bomb.xlsx") and not seen
 
 
@@ -292,13 +292,13 @@ def test_xlsx_with_too_many_parts_is_refused(tmp_path, monkeypatch):
     many = tmp_path / "many.xlsx"
     many.write_bytes(_workbook({f"xl/extra/{i}.xml": b"<x/>" for i in range(20)}))
     with pytest.raises(errors.InputError, match="over the limit of 12"):
-        gci.responses.read_table(many)
+        gci.inputs.responses.read_table(many)
 
 
 def test_xlsx_within_limits_is_read(tmp_path):
     ok = tmp_path / "ok.xlsx"
     ok.write_bytes(_workbook({}))
-    table = gci.responses.read_table(ok)
+    table = gci.inputs.responses.read_table(ok)
     assert table.to_dict("records") == [{"iso3": "FRA", "question": "Q1", "answer": "yes"}]
 
 
@@ -311,11 +311,11 @@ def test_alias_bomb_is_refused_quickly_though_under_the_alias_cap():
 
 def test_a_few_aliases_are_still_allowed():
     data = fileio.parse_yaml("base: &b {scale: 100}\nschemes:\n  s: *b\n  t: *b\n", "w.yaml")
-    assert data["schemes"]["t"]["scale"] == "100"  # text; typed by gci.values
+    assert data["schemes"]["t"]["scale"] == "100"  # text; typed by gci.inputs.values
 
 
 def test_exponent_numbers_read_as_numbers():
-    # YAML gives text; gci.values reads 1e3 and 2E-2 as numbers, e3 is no number
+    # YAML gives text; gci.inputs.values reads 1e3 and 2E-2 as numbers, e3 is no number
     data = fileio.parse_yaml("a: 1e3\nb: 2E-2\nc: '1e3'\nd: e3\n", "x.yaml")
     assert data == {"a": "1e3", "b": "2E-2", "c": "1e3", "d": "e3"}
     assert parse_number(data["a"]) == 1000.0
@@ -341,7 +341,7 @@ def test_internal_error_exits_1_without_traceback(tmp_path, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("boom in the engine")
 
-    monkeypatch.setattr(gci.scoring, "score", broken)
+    monkeypatch.setattr(gci.engine.scoring, "score", broken)
     monkeypatch.delenv("GCI_DEBUG", raising=False)
     args = ["score", "--framework", str(TINY_FW), "--weights", str(TINY_W), "--responses",
             str(TINY_R), "-o", str(tmp_path / "o"), "-q"]

@@ -1,4 +1,4 @@
-"""The content-hash cache of parsed response files (gci.cache): invisible, never stale."""
+"""The content-hash cache of parsed response files (gci.inputs.cache): invisible, never stale."""
 
 from __future__ import annotations
 
@@ -9,11 +9,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from gci import cache, fileio, responses
-from gci.cli import main
+from gci import fileio
+from gci.cli.app import main
 from gci.errors import InputError, ResponsesError
-from gci.framework import load_framework
-from gci.responses import load_responses
+from gci.inputs import cache, responses
+from gci.inputs.framework import load_framework
+from gci.inputs.responses import load_responses
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from gci.cli import main
+from gci.cli.app import main
 
 
 def sha(p: Path) -> str:
@@ -116,12 +116,12 @@ def test_bad_input_exit_2_internal_error_exit_1(tmp_path, tiny_paths, monkeypatc
                                     "--weights", str(tiny_paths["weights"]), "--responses",
                                     str(tiny_paths["responses"])])
     assert res.exit_code == 2 and "file not found" in res.output
-    import gci.scoring
+    import gci.engine.scoring
 
     def boom(*a, **k):
         raise RuntimeError("kaput")
 
-    monkeypatch.setattr(gci.scoring, "score", boom)
+    monkeypatch.setattr(gci.engine.scoring, "score", boom)
     res = CliRunner().invoke(main, ["score", "--framework", str(tiny_paths["framework"]),
                                     "--weights", str(tiny_paths["weights"]), "--responses",
                                     str(tiny_paths["responses"]), "-o", str(tmp_path / "o")])
@@ -182,7 +182,9 @@ def test_gci_help_imports_no_pandas_and_choices_match_their_modules():
     import subprocess
     import sys
 
-    from gci import choices, ranking, responses, tiers
+    from gci import choices
+    from gci.engine import ranking
+    from gci.inputs import responses, tiers
 
     code = ("import sys, runpy; sys.argv = ['gci', '--help']\n"
             "try:\n    runpy.run_module('gci', run_name='__main__')\n"

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from gci.cli import main
+from gci.cli.app import main
 
 
 @pytest.fixture

@@ -1,7 +1,7 @@
 """One command line (issue 13): one name per concept, and checks that need no data run first.
 
 * Every command about one country takes the same COUNTRY argument (ISO3 code or name, resolved
-  by gci.countries with did-you-mean); every ``-o/--output`` states the same rule.
+  by gci.inputs.countries with did-you-mean); every ``-o/--output`` states the same rule.
 * Names known without data (regions, weight schemes, tie rules, tier schemes, missing-answer
   policies, aggregation methods, published editions, ``--set`` syntax, countries) are checked
   before any response file is read: each case below runs with the readers of responses
@@ -28,7 +28,8 @@ from gci.choices import (
     itu_regions,
     match_choice,
 )
-from gci.cli import OUTPUT_RULE, main
+from gci.cli.app import main
+from gci.cli.options import OUTPUT_RULE
 
 ROOT = Path(__file__).resolve().parents[1]
 TINY = Path(__file__).resolve().parent / "data" / "tiny"
@@ -43,10 +44,8 @@ def no_reading(monkeypatch, tmp_path):
     def boom(*_a, **_k):
         raise AssertionError("responses were read before the option check")
 
-    import gci.responses
-    import gci.scoring
-    import gci.uncertainty
-    import gci.whatif  # noqa: F401 - imported so that their bound readers are replaced too
+    import gci.analysis.uncertainty
+    import gci.analysis.whatif  # noqa: F401 - imported so that their bound readers are replaced too
 
     for name, module in list(sys.modules.items()):
         if name.startswith("gci") and module is not None:
@@ -110,7 +109,7 @@ def test_rank_within_is_checked_before_the_table_is_read(tmp_path):
 
 
 def test_misspelt_region_needs_neither_pandas_nor_numpy():
-    code = ("import sys; from click.testing import CliRunner; from gci.cli import main; "
+    code = ("import sys; from click.testing import CliRunner; from gci.cli.app import main; "
             "r = CliRunner().invoke(main, ['plot', 'pillars', '--region', 'Eurpe', '-o', "
             "'x.png']); print(r.exit_code, 'pandas' in sys.modules, 'numpy' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
@@ -207,8 +206,8 @@ def test_gaps_of_a_ranked_run_starts_with_the_ranks(monkeypatch):
 def test_choice_helpers():
     import pandas as pd
 
-    from gci.aggregate import AGGREGATORS
-    from gci.countries import itu_regions as region_table
+    from gci.engine.aggregate import AGGREGATORS
+    from gci.inputs.countries import itu_regions as region_table
 
     assert itu_regions() == tuple(sorted(pd.unique(region_table()["itu_region"])))
     assert ", ".join(itu_regions()) == REGIONS

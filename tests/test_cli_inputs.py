@@ -1,6 +1,6 @@
 """How the CLI finds its inputs, and what `validate --report` writes.
 
-* defaults are resolved file by file (gci.scoring.fill_defaults): each of indicators.yaml,
+* defaults are resolved file by file (gci.engine.scoring.fill_defaults): each of indicators.yaml,
   weights.yaml and responses/ from the current folder when there, else the shipped default; a
   framework and weights from two folders only when both are named;
 * a repeated --responses combines its arguments (a path given twice is refused);
@@ -16,8 +16,8 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from gci.cli import main
-from gci.scoring import fill_defaults, shipped_root
+from gci.cli.app import main
+from gci.engine.scoring import fill_defaults, shipped_root
 
 ROOT = Path(__file__).resolve().parent.parent
 TINY = ROOT / "tests" / "data" / "tiny"

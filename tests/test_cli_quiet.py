@@ -12,7 +12,7 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from gci.cli import main
+from gci.cli.app import main
 
 TINY = Path(__file__).resolve().parent / "data" / "tiny"
 FILES = ["--framework", str(TINY / "indicators.yaml"), "--weights", str(TINY / "weights.yaml")]

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from gci.cli import main
+from gci.cli.app import main
 
 TINY = Path(__file__).resolve().parent / "data" / "tiny"
 INPUTS = ["--framework", str(TINY / "indicators.yaml"), "--weights", str(TINY / "weights.yaml"),

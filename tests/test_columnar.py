@@ -1,4 +1,4 @@
-"""Wide tables held column-wise (gci.responses.WideAnswers) against a straightforward reference.
+"""Wide tables held column-wise (gci.inputs.responses.WideAnswers) against a plain reference.
 
 The reference builds the long table cell by cell in Python (row by row, column by column,
 blank cells skipped, answers normalised) and validates it through the long-table path of
@@ -15,9 +15,9 @@ import pandas as pd
 import pytest
 
 import gci
-from gci.framework import NodeRecord, Scale, framework_from_records, normalise_answer
-from gci.responses import COLUMNS, Responses, WideAnswers, build_matrix
-from gci.weights import equal_weights
+from gci.inputs.framework import NodeRecord, Scale, framework_from_records, normalise_answer
+from gci.inputs.responses import COLUMNS, Responses, WideAnswers, build_matrix
+from gci.inputs.weights import equal_weights
 
 POOL = {
     "binary": ["yes", "no", " Yes", "NO ", "maybe", "", None, "  ", "y"],
@@ -203,7 +203,7 @@ def test_csv_text_byte_for_byte_as_pandas(monkeypatch) -> None:
     """frame_to_csv_text (per distinct value) writes what safe_frame(df).to_csv writes."""
     import io
 
-    from gci.output import frame_to_csv_text, safe_frame
+    from gci.present.tables import frame_to_csv_text, safe_frame
 
     rng = np.random.default_rng(3)
     texts = np.array(["plain", "a,b", 'say "hi"', "two\nlines", "cr\rhere", "=1+1", "-3",
@@ -227,7 +227,7 @@ def test_csv_text_byte_for_byte_as_pandas(monkeypatch) -> None:
     safe_frame(df).to_csv(buf, index=False, lineterminator="\n")
     got = frame_to_csv_text(df)
     assert got == buf.getvalue()
-    monkeypatch.setattr("gci.output.CSV_CHUNK_ROWS", 7)  # rows written in pieces: same text
+    monkeypatch.setattr("gci.present.tables.CSV_CHUNK_ROWS", 7)  # rows written in pieces: same text
     assert frame_to_csv_text(df) == got
     assert "'=1+1" in got and "bell\\x07" in got  # neutralised, not dropped
     empty = df.iloc[:0]
@@ -254,7 +254,7 @@ def test_node_major_aggregation_equals_block_path(seed: int) -> None:
     Same values, availability and shares to 1e-12 for every method mix, with and without
     dropped aggregates (coverage), on random trees whose parents have 1 to ~20 children.
     """
-    from gci.aggregate import Structure, aggregate
+    from gci.engine.aggregate import Structure, aggregate
 
     rng = np.random.default_rng(seed)
     fw = _random_tree(rng)
@@ -279,7 +279,7 @@ def test_node_major_aggregation_equals_block_path(seed: int) -> None:
 
 def test_node_major_aggregation_by_hand() -> None:
     """P1 = I1 (Q1, Q2, Q3), P2 = I2 (Q4); equal weights; Q2 unavailable for the first unit."""
-    from gci.aggregate import Structure, aggregate
+    from gci.engine.aggregate import Structure, aggregate
 
     recs = [NodeRecord("P1", None, {"name": "a"}), NodeRecord("P2", None, {"name": "b"}),
             NodeRecord("I1", "P1", {"name": "i"}), NodeRecord("I2", "P2", {"name": "j"})]
@@ -301,7 +301,7 @@ def test_node_major_aggregation_by_hand() -> None:
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "utf-16"])
 def test_clean_csv_skips_cell_check_but_bad_cells_still_refused(tmp_path, encoding) -> None:
     """A file without control bytes skips the per-column check; one with them is refused."""
-    from gci.responses import _clean_utf8, read_table
+    from gci.inputs.tables import _clean_utf8, read_table
 
     good = tmp_path / "good.csv"
     good.write_text("iso3,Q1,Q2\nAAA,oui é,no\nBBB,yes,\n", encoding=encoding)

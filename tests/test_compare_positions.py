@@ -1,6 +1,6 @@
 """`gci compare`: movers by position among the countries in both editions, not dense ranks.
 
-Expected values are worked out independently of gci.editions: positions with
+Expected values are worked out independently of gci.analysis.editions: positions with
 ``scipy.stats.rankdata(method="min")`` on the raw published table
 (``gci/data/gci_published_scores.csv``), Spearman as the Pearson correlation of average ranks,
 and small editions by hand.
@@ -16,9 +16,9 @@ import pytest
 from click.testing import CliRunner
 from scipy import stats
 
-from gci.cli import main
-from gci.cli_analysis import _corr
-from gci.editions import common_positions, compare_editions, published_results
+from gci.analysis.editions import common_positions, compare_editions, published_results
+from gci.cli.analysis import _corr
+from gci.cli.app import main
 
 
 def raw_scores(edition: int) -> pd.Series:

@@ -31,8 +31,8 @@ import pytest
 from click.testing import CliRunner
 
 import gci
-from gci.cli import main
-from gci.framework_table import node_differences, read_framework_table
+from gci.cli.app import main
+from gci.inputs.framework_table import node_differences, read_framework_table
 
 EQUAL = {"ALB": (1 + 1 + 0.35) / 3 * 100, "BIH": (1 + 0 + 0.55) / 3 * 100,
          "MNE": (1 + 1 / 3 + 0.6) / 3 * 100, "MKD": (1 + 2 / 3 + 0.2) / 3 * 100,

@@ -12,7 +12,8 @@ import pandas as pd
 import pytest
 
 import gci
-from gci.countries import (
+from gci.errors import GroupingError
+from gci.inputs.countries import (
     AMBIGUOUS_NAMES,
     _fold,
     country_names,
@@ -20,7 +21,6 @@ from gci.countries import (
     load_grouping,
     resolve_country,
 )
-from gci.errors import GroupingError
 
 SPELLINGS = [
     ("Bahamas, The", "BHS"), ("The Bahamas", "BHS"), ("Bahamas (the)", "BHS"),
@@ -90,7 +90,7 @@ def test_ambiguous_names_list_the_candidates(text, codes):
     code, err = resolve_country(text)
     assert code is None
     assert err == (f"country {text!r} is ambiguous: it could be "
-                   + ", ".join(f"{c} ({gci.countries.country_name(c)})" for c in codes)
+                   + ", ".join(f"{c} ({gci.inputs.countries.country_name(c)})" for c in codes)
                    + "; use the ISO3 code")
 
 

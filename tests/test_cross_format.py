@@ -20,11 +20,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from gci import errors
-from gci.cli import main
-from gci.framework import load_framework
-from gci.framework_table import read_framework_table
-from gci.responses import build_matrix, load_responses
-from gci.score_table import read_scores
+from gci.cli.app import main
+from gci.engine.score_table import read_scores
+from gci.inputs.framework import load_framework
+from gci.inputs.framework_table import read_framework_table
+from gci.inputs.responses import build_matrix, load_responses
 
 FRAMEWORK = """\
 framework: t
@@ -143,8 +143,8 @@ def test_every_format_gives_the_same_outcome(tmp_path_factory, fw, answers):
     for fmt, res in results.items():
         assert res == first, (fmt, answers, res, first)
     credit, refused = first
-    # and the outcome is the one gci.values gives for each text
-    from gci import values
+    # and the outcome is the one gci.inputs.values gives for each text
+    from gci.inputs import values
 
     for (c, q), a in answers.items():
         try:
@@ -255,7 +255,7 @@ def test_cli_whatif_refuses_a_decimal_comma():
 
 
 def test_cli_whatif_numbers_exact():
-    from gci.whatif import what_if
+    from gci.analysis.whatif import what_if
 
     res = what_if("KEN", {"Q17": "12.5"})
     j = res.after.matrix.questions.index("Q17")

@@ -17,7 +17,7 @@ import pytest
 from click.testing import CliRunner
 from conftest import ROOT, TINY
 
-from gci.cli import main
+from gci.cli.app import main
 
 
 def _snapshot(folder: Path) -> dict[str, bytes]:
@@ -214,7 +214,7 @@ def test_init_refuses_a_file(tmp_path):
 
 
 def test_init_never_overwrites_a_file_that_appears_meanwhile(tmp_path, monkeypatch):
-    import gci.project as project
+    import gci.inputs.project as project
 
     target = tmp_path / "race"
     real_rename = project.os.rename

@@ -2,7 +2,7 @@
 shipped results not stale.
 
 Calibration is checked on `gci.score` of the shipped files against the published table read
-here with the csv module (a second reader, independent of gci.demo's).
+here with the csv module (a second reader, independent of gci.analysis.demo's).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import pytest
 import yaml
 
 import gci
-from gci.demo import DEFAULT_SEED, generate_demo
+from gci.analysis.demo import DEFAULT_SEED, generate_demo
 
 PILLARS = ["legal", "technical", "organizational", "capacity_development", "cooperation"]
 
@@ -74,7 +74,7 @@ def test_every_demo_file_is_labelled_synthetic(root):
 
 
 def test_demo_covers_every_gci_economy(root):
-    from gci.countries import itu_regions
+    from gci.inputs.countries import itu_regions
 
     regions = itu_regions()
     stems = {f.stem for f in (root / "responses").glob("*.yaml")}

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from gci.editions import (
+from gci.analysis.editions import (
     agreement,
     compare_editions,
     compare_published,

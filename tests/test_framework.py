@@ -6,7 +6,7 @@ import pytest
 
 import gci
 from gci.errors import FrameworkError, InputError
-from gci.framework import NodeRecord, framework_from_records
+from gci.inputs.framework import NodeRecord, framework_from_records
 from tests.conftest import write
 
 HEAD = """framework: t

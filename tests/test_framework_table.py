@@ -6,17 +6,17 @@ import pytest
 from click.testing import CliRunner
 
 import gci
-from gci.cli import main
+from gci.cli.app import main
 from gci.errors import FrameworkError
-from gci.framework import load_framework
-from gci.framework_table import (
+from gci.inputs.framework import load_framework
+from gci.inputs.framework_table import (
     framework_to_table,
     node_differences,
     read_framework_table,
     write_framework_table,
     write_framework_yaml,
 )
-from gci.weights import load_weights
+from gci.inputs.weights import load_weights
 from tests.conftest import write
 
 HEADER = ("code,parent,level,name,weight,direction,type,goalpost_low,goalpost_high,normalise,"

@@ -19,7 +19,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from gci.gaps import full_credit_answer, gaps
+from gci.analysis.gaps import full_credit_answer, gaps
 
 
 def _gaps(tiny_paths, iso3, **kw):
@@ -77,7 +77,7 @@ def test_exclude_policy(tiny_paths):
 def test_gain_equals_what_if(default_result):
     """Second method: the batch gain equals a full what-if re-score of that one answer."""
     from gci import Responses, score
-    from gci.whatif import what_if
+    from gci.analysis.whatif import what_if
 
     fw, wts = default_result.framework, default_result.scheme
     resp = Responses.from_wide(default_result.matrix.raw)   # the shipped answers, in memory
@@ -92,7 +92,7 @@ def test_gain_equals_what_if(default_result):
 
 def test_full_credit_answers():
     from gci import load_framework
-    from gci.framework import Node
+    from gci.inputs.framework import Node
 
     node = Node("Q", "q", "I", 3, "question", type="scale", levels={"none": 0, "all": 1,
                                                                      "some": 0.5})

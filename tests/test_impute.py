@@ -7,10 +7,10 @@ import pandas as pd
 import pytest
 
 import gci
-from gci.aggregate import Structure
+from gci.engine.aggregate import Structure
+from gci.engine.impute import coverage, impute, thresholds
 from gci.errors import GCIError
-from gci.impute import coverage, impute, thresholds
-from gci.responses import ANSWERED, MISSING, NOT_APPLICABLE
+from gci.inputs.responses import ANSWERED, MISSING, NOT_APPLICABLE
 
 A, M, N = ANSWERED, MISSING, NOT_APPLICABLE
 COUNTRIES = ["A1", "A2", "A3", "A4", "B1", "B2", "C1", "D1"]

@@ -120,8 +120,9 @@ def venv(built) -> Path:
 
 
 def test_installed_gci_scores_from_any_folder(venv, tmp_path):
-    where = _run([venv / BIN / "python", "-c", "import gci, gci.scoring; print(gci.__file__); "
-                  "print(gci.scoring.shipped_root())"], tmp_path)
+    where = _run([venv / BIN / "python", "-c", "import gci, gci.inputs.project; "
+                  "print(gci.__file__); "
+                  "print(gci.inputs.project.shipped_root())"], tmp_path)
     assert where.returncode == 0, where.stderr
     module, root = where.stdout.split()
     assert Path(module).is_relative_to(venv)  # the installed copy, not the checkout

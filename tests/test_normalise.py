@@ -10,9 +10,9 @@ import pytest
 from scipy import stats
 
 import gci
+from gci.engine.normalise import NORMALISERS, normalise, normalise_frame, register_normaliser
 from gci.errors import FrameworkError, GCIError
-from gci.normalise import NORMALISERS, normalise, normalise_frame, register_normaliser
-from gci.weights import equal_weights
+from gci.inputs.weights import equal_weights
 from tests.conftest import write
 
 NAN = np.nan

@@ -28,7 +28,7 @@ from click.testing import CliRunner
 
 import gci
 from gci import transaction
-from gci.cli import main
+from gci.cli.app import main
 from gci.errors import OutputError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -323,7 +323,7 @@ def test_library_write_raises_output_error(tiny, tmp_path):
 
 # ---------------------------------------------------------------- the demo responses
 def test_demo_files_are_one_transaction_and_keep_other_files(tmp_path):
-    from gci.demo import generate_demo
+    from gci.analysis.demo import generate_demo
 
     fw = gci.load_framework(ROOT / "indicators.yaml")
     ws = gci.load_weights(ROOT / "weights.yaml", fw).scheme()

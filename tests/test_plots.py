@@ -20,9 +20,9 @@ import pytest  # noqa: E402
 from matplotlib.colors import to_rgba  # noqa: E402
 
 import gci  # noqa: E402
-from gci.countries import itu_regions  # noqa: E402
 from gci.errors import GCIError  # noqa: E402
-from gci.plots import (  # noqa: E402
+from gci.inputs.countries import itu_regions  # noqa: E402
+from gci.present.plots import (  # noqa: E402
     figure_to_svg,
     indicator_heatmap,
     pillar_bars,
@@ -33,8 +33,8 @@ from gci.plots import (  # noqa: E402
     score_distribution,
     tier_counts,
 )
-from gci.plots.colors import CHANGE_COLORS, PILLAR_PALETTE, pillar_colors, tier_colors  # noqa: E402
-from gci.plots.slope import read_ranks  # noqa: E402
+from gci.present.plots.colors import CHANGE_COLORS, PILLAR_PALETTE, pillar_colors, tier_colors  # noqa: E402
+from gci.present.plots.slope import read_ranks  # noqa: E402
 
 GCI2024_BANDS = [("Tier 1 - Role-modelling", 95, 100), ("Tier 2 - Advancing", 85, 95),
                  ("Tier 3 - Establishing", 55, 85), ("Tier 4 - Evolving", 20, 55),
@@ -136,7 +136,7 @@ def _inside(box, frame, tol=0.5):
 @pytest.mark.parametrize("dpi", [72, 150, 300])
 def test_pillar_bars_fixed_layout_keeps_everything_on_the_page(default_result, dpi):
     """No layout engine and no tight bbox: the margins fitted once must hold every label."""
-    from gci.plots._common import has_fixed_layout
+    from gci.present.plots._common import has_fixed_layout
 
     ax = pillar_bars(default_result)
     fig = ax.figure
@@ -166,7 +166,7 @@ def test_pillar_bars_fixed_layout_keeps_everything_on_the_page(default_result, d
 def test_fixed_layout_saves_in_one_pass_until_something_is_added(tiny, tmp_path):
     from matplotlib.image import imread
 
-    from gci.plots import _bbox
+    from gci.present.plots import _bbox
 
     ax = pillar_bars(tiny)
     fig = ax.figure
@@ -256,7 +256,7 @@ def test_heatmap_array_is_indicator_credit(tiny):
 def test_heatmap_layout_bands_title_colorbar(default_result, top):
     """194 rows or 5: pillar bands stay a thin strip above the cells, under the pillar names,
     under the title; everything (colorbar and its label too) is on the page."""
-    from gci.plots._common import has_fixed_layout
+    from gci.present.plots._common import has_fixed_layout
 
     ax = indicator_heatmap(default_result, top=top)
     fig = ax.figure
@@ -393,7 +393,7 @@ def test_rank_change_194_labels_on_the_page(default_result, dpi):
     collapsed to zero"); the fitted margins hold every label at any dpi."""
     import warnings
 
-    from gci.plots._common import has_fixed_layout
+    from gci.present.plots._common import has_fixed_layout
 
     with warnings.catch_warnings():
         warnings.simplefilter("error")
@@ -442,7 +442,7 @@ def test_save_png_svg_and_bad_suffix(tiny, tmp_path):
 def test_slope_previous_table_numbers_go_through_the_strict_reader(tmp_path, cell):
     # gci plot slope --previous: the same number rules as every other reader (issue 9)
     from gci.errors import ValidationError
-    from gci.plots.slope import read_ranks
+    from gci.present.plots.slope import read_ranks
 
     f = tmp_path / "old.csv"
     f.write_text(f'iso3,score\nFRA,"{cell}"\nDEU,60\n', encoding="utf-8")

@@ -22,11 +22,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import gci
-from gci.aggregate import AGGREGATORS
-from gci.framework import load_framework
-from gci.responses import ANSWERED, Responses, build_matrix, load_responses
-from gci.score_table import rank_table
-from gci.weights import WeightScheme, load_weights
+from gci.engine.aggregate import AGGREGATORS
+from gci.engine.score_table import rank_table
+from gci.inputs.framework import load_framework
+from gci.inputs.responses import ANSWERED, Responses, build_matrix, load_responses
+from gci.inputs.weights import WeightScheme, load_weights
 
 ROOT = Path(__file__).resolve().parent.parent
 TINY = ROOT / "tests" / "data" / "tiny"
@@ -276,7 +276,7 @@ def test_results_csv_round_trip_is_exact(tmp_path_factory, rows, weights, missin
 @pytest.mark.parametrize("source", [TINY / "indicators.yaml",
                                     ROOT / "indicators.yaml"])
 def test_framework_yaml_table_yaml_round_trip_is_exact(source, tmp_path):
-    ft = pytest.importorskip("gci.framework_table")
+    ft = pytest.importorskip("gci.inputs.framework_table")
     fw = load_framework(source)
     ft.write_framework_table(fw, tmp_path / "fw.csv")
     from_table, _ = ft.read_framework_table(tmp_path / "fw.csv")
@@ -293,7 +293,7 @@ def test_framework_yaml_table_yaml_round_trip_is_exact(source, tmp_path):
 @PROPS
 @given(WEIGHTS)
 def test_weights_survive_the_framework_table_exactly(tmp_path_factory, weights):
-    ft = pytest.importorskip("gci.framework_table")
+    ft = pytest.importorskip("gci.inputs.framework_table")
     path = tmp_path_factory.mktemp("fwt") / "fw.csv"
     scheme = WeightScheme("h", weights)
     ft.write_framework_table(FW, path, scheme)
@@ -302,7 +302,7 @@ def test_weights_survive_the_framework_table_exactly(tmp_path_factory, weights):
 
 
 def test_tiny_weights_file_round_trips_through_the_table(tmp_path):
-    ft = pytest.importorskip("gci.framework_table")
+    ft = pytest.importorskip("gci.inputs.framework_table")
     scheme = load_weights(TINY / "weights.yaml", FW).scheme("a_heavy")
     ft.write_framework_table(FW, tmp_path / "fw.xlsx", scheme)
     fw2, scheme2 = ft.read_framework_table(tmp_path / "fw.xlsx")

@@ -16,12 +16,12 @@ matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt  # noqa: E402
 
-from gci.cli import main  # noqa: E402
+from gci.cli.app import main  # noqa: E402
 from gci.errors import GCIError  # noqa: E402
-from gci.output import parse_decimals, round_table  # noqa: E402
-from gci.plots.colors import PILLAR_PALETTE, tier_colors  # noqa: E402
-from gci.plots.heatmap import colour_floor, indicator_heatmap  # noqa: E402
-from gci.plots.pillars import pillar_bars  # noqa: E402
+from gci.present.plots.colors import PILLAR_PALETTE, tier_colors  # noqa: E402
+from gci.present.plots.heatmap import colour_floor, indicator_heatmap  # noqa: E402
+from gci.present.plots.pillars import pillar_bars  # noqa: E402
+from gci.present.precision import parse_decimals, round_table
 
 openpyxl = pytest.importorskip("openpyxl")
 
@@ -101,7 +101,7 @@ def test_parse_decimals_refuses(value):
 
 # --- the workbook -------------------------------------------------------------------------------
 def _report(result, path):
-    from gci.workbook import write_report_workbook
+    from gci.present.workbook import write_report_workbook
 
     write_report_workbook(result, path)
     return openpyxl.load_workbook(path)
@@ -235,7 +235,7 @@ def test_colour_floor(values, floor):
 
 
 def test_generic_tables_keep_their_digits_in_view(tmp_path):
-    from gci.output import write_workbook
+    from gci.present.tables import write_workbook
 
     df = pd.DataFrame({"code": ["a", "b"], "weight": [1 / 3, 2 / 3], "n": [1, 2]})
     write_workbook({"t": df}, tmp_path / "t.xlsx")

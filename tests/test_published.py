@@ -9,10 +9,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from gci import published
 from gci.errors import GCIError
+from gci.inputs import published
 
-DATA = Path(published.__file__).parent / "data"
+DATA = Path(published.__file__).parent.parent / "data"  # gci/data
 
 
 def _raw_2024() -> dict[str, dict[str, float]]:

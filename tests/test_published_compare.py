@@ -6,10 +6,10 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from gci import published
-from gci.cli import main
-from gci.editions import compare_published, score_editions, tier_agreement
-from gci.tiers import GCI2024
+from gci.analysis.editions import compare_published, score_editions, tier_agreement
+from gci.cli.app import main
+from gci.inputs import published
+from gci.inputs.tiers import GCI2024
 
 
 def _computed() -> pd.DataFrame:
@@ -116,7 +116,7 @@ def test_slope_plot_with_2024_says_tiers_not_ranks(tmp_path):
 
 def test_rank_change_plot_refuses_a_table_of_tiers():
     from gci.errors import GCIError
-    from gci.plots import rank_change
+    from gci.present.plots import rank_change
 
     with pytest.raises(GCIError, match="tiers, not ranks"):
         rank_change(published.published_results(2024), published.published_results(2020))

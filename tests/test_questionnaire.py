@@ -22,9 +22,9 @@ import pytest
 from click.testing import CliRunner
 
 import gci
-from gci.cli import main
+from gci.cli.app import main
 from gci.errors import GCIError
-from gci.questionnaire import questionnaire_data, questionnaire_html
+from gci.present.questionnaire import questionnaire_data, questionnaire_html
 
 TINY = Path(__file__).resolve().parent / "data" / "tiny"
 TINY_ARGS = ["--framework", str(TINY / "indicators.yaml"), "--weights",
@@ -84,8 +84,8 @@ def test_embedded_text_is_escaped(tmp_path):
 
 
 def test_engine_data_are_the_python_weights(default_result):
-    from gci.aggregate import Structure
-    from gci.scoring import node_weights
+    from gci.engine.aggregate import Structure
+    from gci.engine.scoring import node_weights
 
     fw, ws = default_result.framework, default_result.scheme
     data = questionnaire_data(fw, ws, edition=default_result)

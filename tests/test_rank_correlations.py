@@ -1,4 +1,4 @@
-"""gci.editions.rank_correlations: scipy.stats' rho, tau-b and p-values without scipy.stats."""
+"""gci.analysis.editions.rank_correlations: scipy.stats' rho, tau-b and p-values without it."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from gci.editions import _betainc, _kendall_p_exact, agreement, rank_correlations
+from gci.analysis.editions import _betainc, _kendall_p_exact, agreement, rank_correlations
 
 
 def _samples():
@@ -80,7 +80,7 @@ def test_agreement_keeps_its_keys():
 
 
 def test_editions_import_does_not_load_scipy_stats():
-    code = "import sys, gci.editions; print('scipy.stats' in sys.modules)"
+    code = "import sys, gci.analysis.editions; print('scipy.stats' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout.strip()
     assert out == "False"

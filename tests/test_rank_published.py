@@ -13,13 +13,13 @@ import pytest
 from click.testing import CliRunner
 
 import gci
-from gci import published
-from gci.cli import main
-from gci.countries import country_name, region_of
+from gci.cli.app import main
+from gci.engine.score_table import parse_score, rank_table
 from gci.errors import ResponsesError
-from gci.score_table import parse_score, rank_table
+from gci.inputs import published
+from gci.inputs.countries import country_name, region_of
 
-DATA = Path(published.__file__).parent / "data"
+DATA = Path(published.__file__).parent.parent / "data"  # gci/data
 
 # spellings of ITU's GCI 2018 report that differ from gci's names table (and resolve today)
 ITU_2018_NAMES = {"TUR": "Turkey", "USA": "United States", "CZE": "Czech Republic",
@@ -206,17 +206,17 @@ def test_rank_table_is_exported():
 
 def test_import_gci_is_light_and_names_stay_functions():
     # `import gci` loads no pandas/scipy/matplotlib (PEP 562), and gci.rank_table is the
-    # function even after its module was imported (the module is gci.score_table)
+    # function even after its module was imported (the module is gci.engine.score_table)
     import subprocess
     import sys
 
     code = ("import sys, gci; heavy = [m for m in ('pandas', 'scipy', 'matplotlib') "
-            "if m in sys.modules]; import gci.score_table; "
-            "print(heavy, callable(gci.rank_table), gci.plots.published_ranks.__name__, "
-            "gci.whatif.what_if.__name__, gci.normalise.__name__)")
+            "if m in sys.modules]; import gci.engine.score_table; "
+            "print(heavy, callable(gci.rank_table), gci.present.plots.published_ranks.__name__, "
+            "gci.analysis.whatif.what_if.__name__, gci.engine.normalise.__name__)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout.split()
-    assert out == ["[]", "True", "published_ranks", "what_if", "gci.normalise"]
+    assert out == ["[]", "True", "published_ranks", "what_if", "gci.engine.normalise"]
 
 
 def test_world_bank_and_itu_abbreviated_spellings(tmp_path):
@@ -286,7 +286,7 @@ def test_within_reports_scores_that_differ_from_the_published_ones():
                                       ("2,0", "has a comma"), ("2.5", "not a whole number"),
                                       ("0", "not a whole number"), ("inf", "not a finite number")])
 def test_published_rank_cells_are_read_strictly(cell, why):
-    from gci.score_table import _parse_rank
+    from gci.engine.score_table import _parse_rank
 
     with pytest.raises(ValueError, match=why):
         _parse_rank(cell)

@@ -7,8 +7,8 @@ import pytest
 from click.testing import CliRunner
 
 import gci
-from gci.cli import main
-from gci.ranking import rank_scores, rank_within
+from gci.cli.app import main
+from gci.engine.ranking import rank_scores, rank_within
 
 REF = gci.__file__.replace("__init__.py", "data/gci_published_scores.csv")
 
@@ -113,7 +113,7 @@ def test_custom_grouping(tmp_path):
     grp = tmp_path / "groups.csv"
     grp.write_text("iso3,group\nFRA,EU\nDEU,EU\nKEN,Other\n", encoding="utf-8")
     s = pd.Series({"FRA": 50.0, "DEU": 60.0, "KEN": 70.0})
-    from gci.countries import load_grouping
+    from gci.inputs.countries import load_grouping
 
     res = gci.rank_table(s, groups=load_grouping(grp)).set_index("iso3")
     assert res.loc[["DEU", "FRA", "KEN"], "regional_rank"].tolist() == [1, 2, 1]

@@ -18,7 +18,7 @@ import pytest
 
 import gci
 from gci.errors import GCIError
-from gci.report_html import country_profile, where_the_points_are, write_country_profile
+from gci.present.report_html import country_profile, where_the_points_are, write_country_profile
 
 TINY = Path(__file__).resolve().parent / "data" / "tiny"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -197,7 +197,7 @@ def test_write_profile_refuses_inputs(tiny, tmp_path):
 
 # --- GCI 2024-style profile: strengths, tier peers, published, banner, warnings ----------------
 def test_strength_and_growth_rule_by_hand(tiny):
-    from gci.report_html import GROWTH, STRENGTH, pillar_areas
+    from gci.present.report_html import GROWTH, STRENGTH, pillar_areas
 
     # DEU: A 75 %, B 100 %, mean 87.5 -> A growth, B strength
     deu = pillar_areas(tiny, "DEU")
@@ -225,7 +225,7 @@ def test_profile_leads_with_the_tier(tiny, default_result):
 def test_tier_peers_by_hand():
     import pandas as pd
 
-    from gci.report_html import tier_peers
+    from gci.present.report_html import tier_peers
 
     # FRA 50 and KEN 25 are both Tier 4 (20-55); put them in one group with DEU (Tier 2)
     groups = pd.Series({"DEU": "G", "FRA": "G", "KEN": "G"}, name="group")
@@ -240,7 +240,7 @@ def test_tier_peers_by_hand():
 def test_tier_peers_of_kenya_are_published_tier_1_africa(default_result, root):
     import csv
 
-    from gci.report_html import tier_peers
+    from gci.present.report_html import tier_peers
 
     # independently: the published 2024 table and ITU's regions (the demo's tiers are the
     # published ones, tested in test_demo.py)
@@ -266,7 +266,7 @@ def test_published_beside_computed(default_result):
 
 
 def test_synthetic_banner_follows_the_files(tmp_path):
-    from gci.report_html import synthetic_countries
+    from gci.present.report_html import synthetic_countries
 
     (tmp_path / "r").mkdir()
     body = "answers:\n  Q1: yes\n  Q2: in_place\n  Q3: 10\n  Q4: yes\n  Q5: yes\n  Q6: yes\n"
@@ -304,7 +304,7 @@ def test_profile_in_headless_chromium(tmp_path, default_result):
     assert done.returncode == 0, done.stderr[-2000:]
     page = Page(done.stdout)  # the DOM as the browser built it
     row = r.scores.loc["KEN"]
-    regions = gci.countries.itu_regions().set_index("iso3")["itu_region"]
+    regions = gci.inputs.countries.itu_regions().set_index("iso3")["itu_region"]
     africa = r.overall[regions.reindex(r.overall.index) == "Africa"]
     assert page.text("country-name").startswith("Kenya")
     assert page.text("overall-score") == f"{row['overall']:.2f}"
@@ -351,7 +351,7 @@ def test_a_tier_edition_profile_shows_no_ranks_unless_asked(tiny, default_result
     assert Page(country_profile(untiered, "DEU")).text("global-rank") == "1"
     from click.testing import CliRunner
 
-    from gci.cli import main
+    from gci.cli.app import main
 
     for flag, has_rank in (([], False), (["--ranks"], True)):
         out = tmp_path / f"ken{len(flag)}.html"

@@ -9,7 +9,7 @@ import pytest
 
 import gci
 from gci.errors import InputError, ResponsesError
-from gci.responses import build_matrix
+from gci.inputs.responses import build_matrix
 from tests.conftest import write
 
 FRA_YAML = """country: France
@@ -64,13 +64,13 @@ def test_folder_reads_every_file_sorted(tmp_path, fw, tiny_paths):
                                         ("turkey", "TUR"), ("united states", "USA"),
                                         ("fra", "FRA"), ("Republic of Korea", "KOR")])
 def test_country_names_resolve(text, iso3):
-    from gci.countries import resolve_country
+    from gci.inputs.countries import resolve_country
 
     assert resolve_country(text) == (iso3, None)
 
 
 def test_ambiguous_and_unknown_country_names():
-    from gci.countries import resolve_country
+    from gci.inputs.countries import resolve_country
 
     code, err = resolve_country("Korea")
     assert code is None and "ambiguous" in err and "KOR" in err and "PRK" in err

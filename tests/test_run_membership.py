@@ -13,9 +13,9 @@ import pytest
 from click.testing import CliRunner
 
 import gci
-from gci.cli import main
+from gci.cli.app import main
+from gci.engine.score_table import rank_table
 from gci.errors import InputError, ResponsesError, ValidationError
-from gci.score_table import rank_table
 
 TINY = Path(__file__).resolve().parent / "data" / "tiny"
 TINY_FW, TINY_W = TINY / "indicators.yaml", TINY / "weights.yaml"

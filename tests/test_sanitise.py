@@ -80,7 +80,7 @@ def _shown(text_obj) -> str:
 
 
 def test_pillar_bars_show_literal_names(hostile, tmp_path):
-    from gci.plots import pillar_bars, save_figure
+    from gci.present.plots import pillar_bars, save_figure
 
     ax = pillar_bars(hostile)
     shown = [_shown(t) for t in ax.get_yticklabels()]
@@ -92,7 +92,7 @@ def test_pillar_bars_show_literal_names(hostile, tmp_path):
 
 
 def test_heatmap_radar_distribution_render(hostile, tmp_path):
-    from gci.plots import indicator_heatmap, radar, save_figure, score_distribution
+    from gci.present.plots import indicator_heatmap, radar, save_figure, score_distribution
 
     ax = indicator_heatmap(hostile)
     assert "sur\ufffdB" in [_shown(t) for t in ax.get_xticklabels()]
@@ -109,7 +109,7 @@ def test_heatmap_radar_distribution_render(hostile, tmp_path):
 def test_workbook_holds_the_visible_form(hostile, tmp_path):
     import openpyxl
 
-    from gci.workbook import write_report_workbook
+    from gci.present.workbook import write_report_workbook
 
     path = write_report_workbook(hostile, tmp_path / "report.xlsx")
     wb = openpyxl.load_workbook(path)
@@ -121,7 +121,7 @@ def test_workbook_holds_the_visible_form(hostile, tmp_path):
 
 
 def test_csv_and_json_tables_write(hostile, tmp_path):
-    from gci.output import write_table
+    from gci.present.tables import write_table
 
     df = pd.DataFrame({"name": ["sur\ud800", "=1+1", "a\x07"]})
     write_table(df, tmp_path / "t.csv")
@@ -134,7 +134,7 @@ def test_csv_and_json_tables_write(hostile, tmp_path):
 
 @pytest.mark.skipif(CHROMIUM is None, reason="chromium is not on PATH")
 def test_html_report_with_hostile_text_renders_in_chromium(hostile, tmp_path):
-    from gci.report_html import write_country_profile
+    from gci.present.report_html import write_country_profile
 
     path = write_country_profile(hostile, "$y$", tmp_path / "y.html")
     text = path.read_text(encoding="utf-8")

@@ -7,9 +7,9 @@ import pandas as pd
 import pytest
 
 import gci
-from gci.aggregate import Structure, aggregate
-from gci.responses import Responses
-from gci.scoring import question_inputs
+from gci.engine.aggregate import Structure, aggregate
+from gci.engine.scoring import question_inputs
+from gci.inputs.responses import Responses
 
 
 def run(tiny_paths, **kw):

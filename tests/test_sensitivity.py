@@ -5,16 +5,16 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from gci.sensitivity import (
+from gci.analysis.sensitivity import (
     ishigami,
     ishigami_indices,
     rank_sensitivity,
     sobol_indices,
 )
-from gci.uncertainty import Choices, UncertaintyModel
+from gci.analysis.uncertainty import Choices, UncertaintyModel
 
 # designs with plain geometric/harmonic aggregation are deliberate here (engine checks)
-pytestmark = pytest.mark.filterwarnings("ignore::gci.uncertainty.ZeroAggregationWarning")
+pytestmark = pytest.mark.filterwarnings("ignore::gci.analysis.uncertainty.ZeroAggregationWarning")
 
 
 def test_ishigami_analytic_values():
@@ -135,7 +135,7 @@ def test_scrambled_sobol_is_scipys_sequence(dim, n, seed):
 
     from scipy.stats import qmc
 
-    from gci.sensitivity import scrambled_sobol
+    from gci.analysis.sensitivity import scrambled_sobol
 
     ours = scrambled_sobol(n, dim, np.random.default_rng(seed))
     with warnings.catch_warnings():
@@ -147,7 +147,7 @@ def test_scrambled_sobol_is_scipys_sequence(dim, n, seed):
 def test_scrambled_sobol_generator_is_consumed_like_scipys():
     from scipy.stats import qmc
 
-    from gci.sensitivity import scrambled_sobol
+    from gci.analysis.sensitivity import scrambled_sobol
 
     g1, g2 = np.random.default_rng(11), np.random.default_rng(11)
     a1, a2 = scrambled_sobol(16, 3, g1), scrambled_sobol(16, 3, g1)
@@ -160,7 +160,7 @@ def test_scrambled_sobol_generator_is_consumed_like_scipys():
 def test_scrambled_sobol_balance():
     # a (0, m, s)-net property: 2^m points put exactly one point in each 1/2^m interval of every
     # coordinate (any scrambling keeps it)
-    from gci.sensitivity import scrambled_sobol
+    from gci.analysis.sensitivity import scrambled_sobol
 
     x = scrambled_sobol(256, 5, np.random.default_rng(4))
     assert ((x >= 0) & (x < 1)).all()
@@ -169,7 +169,7 @@ def test_scrambled_sobol_balance():
 
 
 def test_scrambled_sobol_falls_back_to_scipy(monkeypatch):
-    import gci.sensitivity as sens
+    import gci.analysis.sensitivity as sens
 
     ref = sens.scrambled_sobol(32, 4, np.random.default_rng(5))
     monkeypatch.setattr(sens, "_scipy_direction_table", lambda: None)
@@ -192,7 +192,7 @@ def test_sensitivity_does_not_import_scipy_stats():
     import sys
 
     code = ("import sys, numpy as np\n"
-            "from gci.sensitivity import sobol_indices\n"
+            "from gci.analysis.sensitivity import sobol_indices\n"
             "sobol_indices(lambda u: u.sum(axis=1), 3, 64)\n"
             "print('scipy.stats' in sys.modules)\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,

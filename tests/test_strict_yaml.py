@@ -11,9 +11,9 @@ import pytest
 from click.testing import CliRunner
 
 from gci import errors, fileio
-from gci.cli import main
-from gci.framework import load_framework
-from gci.weights import load_weights
+from gci.cli.app import main
+from gci.inputs.framework import load_framework
+from gci.inputs.weights import load_weights
 
 
 @pytest.mark.parametrize("text, expected", [

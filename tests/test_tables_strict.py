@@ -17,8 +17,9 @@ from click.testing import CliRunner
 
 import gci
 from gci import errors
-from gci.cli import main
-from gci.responses import TEMPLATE_INFO_COLUMNS, read_table
+from gci.cli.app import main
+from gci.inputs.responses import TEMPLATE_INFO_COLUMNS
+from gci.inputs.tables import read_table
 
 HERE = Path(__file__).resolve().parent
 TINY = HERE / "data" / "tiny"
@@ -65,7 +66,7 @@ def test_corpus_size():
 def test_library_refuses_with_exact_error(case, tmp_path):
     path = build(case, tmp_path)
     cls = getattr(errors, case["error"])
-    with pytest.raises(errors.GCIError) as exc, gci.responses.sheet_context(case.get("sheet")):
+    with pytest.raises(errors.GCIError) as exc, gci.inputs.tables.sheet_context(case.get("sheet")):
         gci.score(path, TINY_FW, TINY_W)
     err = exc.value
     assert type(err) is cls, str(err)
@@ -96,7 +97,7 @@ def test_cli_exits_2_naming_the_file(case, tmp_path):
 @pytest.mark.parametrize("case", [c for c in CASES if not c["error"]], ids=lambda c: c["id"])
 def test_accepted_files_score_exactly(case, tmp_path):
     path = build(case, tmp_path)
-    with gci.responses.sheet_context(case.get("sheet")):
+    with gci.inputs.responses.sheet_context(case.get("sheet")):
         r = gci.score(path, TINY_FW, TINY_W)
     assert r.overall.to_dict() == pytest.approx(case["overall"])
     if "warning" in case:
@@ -134,7 +135,7 @@ def test_read_table_sheet_rule_for_other_tables(tmp_path):
     wb.save(p)
     with pytest.raises(errors.InputError, match="sheets 'notes' and 'data' each hold a table"):
         read_table(p)
-    df = read_table(p, is_table=gci.responses.has_columns("iso3"))
+    df = read_table(p, is_table=gci.inputs.responses.has_columns("iso3"))
     assert df.to_dict("records") == [{"iso3": "FRA", "score": "1.5"}]
     assert read_table(p, sheet="notes").columns.tolist() == ["key", "value"]
 

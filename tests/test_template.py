@@ -15,10 +15,15 @@ import pytest
 from click.testing import CliRunner
 
 import gci
-from gci.cli import main
-from gci.template import TEMPLATE_COLUMNS, TEMPLATE_INFO_COLUMNS, template_table, write_template
-from gci.validate import validate_all
-from gci.whatif import replacement_changes
+from gci.analysis.whatif import replacement_changes
+from gci.cli.app import main
+from gci.inputs.validate import validate_all
+from gci.present.template import (
+    TEMPLATE_COLUMNS,
+    TEMPLATE_INFO_COLUMNS,
+    template_table,
+    write_template,
+)
 
 TINY = Path(__file__).resolve().parent / "data" / "tiny"
 FW_ARGS = ["--framework", str(TINY / "indicators.yaml"), "--weights", str(TINY / "weights.yaml"),

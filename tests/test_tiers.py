@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from gci.tiers import GCI2024, TierScheme, get_tier_scheme
+from gci.inputs.tiers import GCI2024, TierScheme, get_tier_scheme
 
 T1, T2, T3, T4, T5 = GCI2024.labels
 
@@ -22,7 +22,7 @@ def test_bounds_are_inclusive_at_every_threshold(bound, at, below):
                                               (20, T4, T5)])
 def test_scores_are_rounded_to_two_decimals_before_tiering(bound, at, below):
     # 94.999999999 prints as 95.00 and is Tier 1; 94.996 rounds up to 95.00; 94.994 rounds
-    # down to 94.99 (documented in gci.tiers: GCI2024.decimals == 2)
+    # down to 94.99 (documented in gci.inputs.tiers: GCI2024.decimals == 2)
     got = GCI2024.assign(pd.Series([bound - 1e-9, bound - 0.004, bound - 0.006, bound + 1e-9]))
     assert list(got) == [at, at, below, at]
 

@@ -7,13 +7,13 @@ import pandas as pd
 import pytest
 
 from gci import Responses, score
+from gci.analysis.uncertainty import Choices, UncertaintyModel, dense_rank, run_uncertainty
+from gci.engine.ranking import rank_scores
 from gci.errors import GCIError
-from gci.ranking import rank_scores
-from gci.uncertainty import Choices, UncertaintyModel, dense_rank, run_uncertainty
-from gci.weights import WeightScheme
+from gci.inputs.weights import WeightScheme
 
 # designs with plain geometric/harmonic aggregation are deliberate here (engine checks)
-pytestmark = pytest.mark.filterwarnings("ignore::gci.uncertainty.ZeroAggregationWarning")
+pytestmark = pytest.mark.filterwarnings("ignore::gci.analysis.uncertainty.ZeroAggregationWarning")
 
 
 @pytest.fixture(scope="module")
@@ -171,7 +171,7 @@ def test_bad_settings_named(tiny_paths):
 def test_plot_draws_intervals_and_medians(tiny_paths):
     import matplotlib.pyplot as plt
 
-    from gci.plots_uncertainty import plot_rank_intervals
+    from gci.present.plots.uncertainty import plot_rank_intervals
 
     model = _tiny_model(tiny_paths, spread=0.9, missing=("zero", "exclude"))
     res = run_uncertainty(model, 200, seed=4)
@@ -228,7 +228,7 @@ def test_geometric_shifted_hand_and_engines(tiny_paths):
 def test_zeroing_warning_counts_countries(default_inputs):
     import warnings as w
 
-    from gci.uncertainty import ZeroAggregationWarning
+    from gci.analysis.uncertainty import ZeroAggregationWarning
 
     resp, fw, base = default_inputs
     pillars = [p.code for p in fw.pillars]
@@ -298,7 +298,7 @@ def test_geometric_shifted_is_rescaled_geometric_mean():
     # scipy's weighted geometric mean as the second method. Zeros do not zero the mean.
     from scipy.stats import gmean
 
-    from gci.aggregate import AGGREGATORS
+    from gci.engine.aggregate import AGGREGATORS
 
     rng = np.random.default_rng(3)
     v = rng.random((50, 4))

@@ -1,4 +1,4 @@
-"""gci.values: the one strict reader of values, driven by tests/corpus/values/cases.yaml.
+"""gci.inputs.values: the one strict reader of values, driven by tests/corpus/values/cases.yaml.
 
 Expected numbers are the decimal literals of the corpus read by Python's own float() (a second
 method); expected credits are worked out by hand from the test framework (Q3: goalposts [0, 10],
@@ -12,10 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from gci import errors, values
+from gci import errors
 from gci.fileio import read_yaml
-from gci.framework import load_framework
-from gci.responses import build_matrix, load_responses
+from gci.inputs import values
+from gci.inputs.framework import load_framework
+from gci.inputs.responses import build_matrix, load_responses
 
 CORPUS = read_yaml(Path(__file__).parent / "corpus" / "values" / "cases.yaml")
 LEVELS = ["none", "partial", "in_place"]
@@ -315,7 +316,7 @@ def test_evidence_list_in_the_profile_in_headless_chromium(tmp_path):
     from html.parser import HTMLParser
 
     import gci
-    from gci.report_html import write_country_profile
+    from gci.present.report_html import write_country_profile
 
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
     if chromium is None:

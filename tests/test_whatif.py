@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import pytest
 
+from gci.analysis.whatif import WhatIfError, parse_assignments, what_if
 from gci.errors import GCIError
-from gci.whatif import WhatIfError, parse_assignments, what_if
 
 
 def _run(tiny_paths, iso3, answers, **kw):

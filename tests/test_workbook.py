@@ -10,7 +10,8 @@ import pytest
 
 import gci
 from gci.errors import GCIError
-from gci.workbook import SHEETS, manifest_rows, report_tables, write_report_workbook
+from gci.present.sheets import manifest_rows
+from gci.present.workbook import SHEETS, report_tables, write_report_workbook
 
 pytest.importorskip("openpyxl")
 

@@ -124,7 +124,7 @@ FILES: dict[str, str | bytes] = {
     "framework/range_reversed.yaml": fw(pillar("{code: Q3, name: q, type: numeric, "
                                                "goalposts: [0, 10], range: [10, 0]}")),
     "framework/no_pillars.yaml": FW_HEAD + "  []\n",
-    # framework tables (gci.framework_table): the hierarchy comes from a parent column
+    # framework tables (gci.inputs.framework_table): the hierarchy comes from a parent column
     "framework/table_orphan.csv": "code,parent,name,type\nA,,Pillar A,\nA1,A,Indicator A1,\n"
                                   "Q1,A1,q1,binary\nQ2,A9,q2,binary\n",
     "framework/table_cycle.csv": "code,parent,name,type\nA,,Pillar A,\nQ1,A,q1,binary\n"

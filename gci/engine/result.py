@@ -1,0 +1,287 @@
+"""The result of a scoring run: tables, ranks, tiers, and writing them out.
+
+A :class:`ScoreResult` holds the arrays computed by :func:`gci.score` and exposes them as pandas
+tables (``.scores``, ``.pillars``, ``.indicators``, ``.ranks``, ``.effective_weights``,
+``.validation``). Points are contributions to the overall score: a pillar's points are out of its
+share of the scale (20 of 100 with five equal pillars), and the pillars' points add up to the
+overall score under arithmetic aggregation.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..errors import GCIError, problems_frame
+from ..inputs.countries import country_name, resolve_country
+from ..inputs.framework import Framework
+from ..inputs.responses import AnswerMatrix
+from ..inputs.tiers import TierScheme
+from ..inputs.weights import WeightScheme
+from ..sanitise import for_html
+from .aggregate import Structure
+from .ranking import rank_scores, rank_within
+
+OUTPUT_FORMATS = ("csv", "xlsx", "json")
+
+
+@dataclass
+class ScoreResult:
+    """Scores of one run. Build with :func:`gci.score`.
+
+    Attributes
+    ----------
+    framework : Framework
+    scheme : WeightScheme
+    matrix : AnswerMatrix
+        The validated answers.
+    value, available, share : ndarray (countries, nodes)
+        Node credit in [0, 1], availability, and effective share of the overall score (see
+        :func:`gci.engine.aggregate.aggregate`).
+    options : dict
+        Options of the run (scheme, missing policy, aggregation, tie rule, …).
+    log : list of dict
+        The steps of the run, for the manifest.
+    """
+
+    framework: Framework
+    scheme: WeightScheme
+    matrix: AnswerMatrix
+    structure: Structure
+    value: np.ndarray
+    available: np.ndarray
+    share: np.ndarray
+    options: dict
+    groups: pd.Series
+    tier_scheme: TierScheme | None
+    inputs: dict = field(default_factory=dict)
+    log: list = field(default_factory=list)
+    version: str = ""
+
+    # --- basic accessors --------------------------------------------------------------------
+    @property
+    def countries(self) -> list[str]:
+        """Countries scored (ISO3), sorted."""
+        return self.matrix.countries
+
+    @property
+    def scale(self) -> float:
+        """Maximum overall score."""
+        return self.scheme.scale
+
+    def _col(self, code: str) -> int:
+        return self.structure.codes.index(code)
+
+    def points(self, codes: list[str] | None = None) -> pd.DataFrame:
+        """Points (contribution to the overall score) of nodes, countries × codes."""
+        codes = codes or self.structure.codes
+        idx = [self._col(c) for c in codes]
+        pts = np.where(self.available[:, idx], self.share[:, idx] * self.value[:, idx], np.nan)
+        return pd.DataFrame(pts * self.scale, index=pd.Index(self.countries, name="iso3"),
+                            columns=codes)
+
+    def credit(self, codes: list[str] | None = None) -> pd.DataFrame:
+        """Credit in [0, 1] of nodes (share of their maximum reached), countries × codes."""
+        codes = codes or self.structure.codes
+        idx = [self._col(c) for c in codes]
+        return pd.DataFrame(self.value[:, idx], index=pd.Index(self.countries, name="iso3"),
+                            columns=codes)
+
+    @cached_property
+    def overall(self) -> pd.Series:
+        """Overall score per country (0 … scale)."""
+        return pd.Series(self.value[:, 0] * self.scale, index=pd.Index(self.countries,
+                                                                       name="iso3"),
+                         name="overall")
+
+    @property
+    def pillars(self) -> pd.DataFrame:
+        """Pillar points per country (each out of its share of the scale)."""
+        return self.points([p.code for p in self.framework.pillars])
+
+    @cached_property
+    def ranks(self) -> pd.DataFrame:
+        """Global rank, group (ITU region), regional rank and tier per country."""
+        ties, dec = self.options["ties"], self.options["rank_decimals"]
+        overall = self.overall
+        region = self.groups.reindex(overall.index)
+        out = pd.DataFrame(index=overall.index)
+        out["global_rank"] = rank_scores(overall, ties, dec)
+        out[self.options["groups"]] = region
+        out["regional_rank"] = rank_within(overall, region, ties, dec)
+        if self.tier_scheme is not None:
+            shown = overall.round(dec) if dec is not None else overall
+            out["tier"] = self.tier_scheme.assign(shown)
+        return out
+
+    @cached_property
+    def scores(self) -> pd.DataFrame:
+        """The main table: name, overall, pillar points, tier, ranks, missing answers."""
+        out = pd.DataFrame(index=pd.Index(self.countries, name="iso3"))
+        out["name"] = [country_name(c) for c in self.countries]
+        out["overall"] = self.overall
+        out = out.join(self.pillars)
+        ranks = self.ranks
+        if "tier" in ranks:  # tiers first (GCI 2024 publishes tiers, not ranks)
+            ranks = ranks[["tier", *[c for c in ranks.columns if c != "tier"]]]
+        out = out.join(ranks)
+        out["missing_answers"] = self.matrix.missing_counts
+        out["not_applicable"] = self.matrix.not_applicable_counts
+        return out.sort_values(["overall", "name"], ascending=[False, True], na_position="last")
+
+    @property
+    def indicators(self) -> pd.DataFrame:
+        """Indicator (and sub-indicator) scores, long: iso3, pillar, indicator, credit, points."""
+        codes = [c for c, n in self.framework.nodes.items()
+                 if not n.is_question and n.depth >= 2]
+        cred = self.credit(codes).stack(future_stack=True).rename("credit")
+        pts = self.points(codes).stack(future_stack=True).rename("points")
+        out = pd.concat([cred, pts], axis=1).reset_index()
+        out.columns = ["iso3", "indicator", "credit", "points"]
+        nodes = self.framework.nodes
+        # each indicator looked up once, then taken by code (the table has a row per unit)
+        ind = pd.Categorical(out["indicator"], categories=codes)
+        k = ind.codes
+
+        def per_code(f: Any) -> np.ndarray:
+            return np.asarray([f(c) for c in codes], dtype=object)[k]
+
+        out.insert(1, "pillar", per_code(self.framework.pillar_of))
+        out.insert(3, "name", per_code(lambda c: nodes[c].name))
+        out.insert(4, "level", per_code(lambda c: nodes[c].kind))
+        eff = self.effective_weights["max_points"]
+        out["max_points"] = out["indicator"].map(eff)
+        return out
+
+    @property
+    def questions(self) -> pd.DataFrame:
+        """Question credit and points, long: iso3, question, answer, state, credit, points."""
+        q = self.framework.question_codes
+        cred = self.credit(q)
+        pts = self.points(q)
+        state_names = np.array(["answered", "missing", "not_applicable"])
+        out = pd.DataFrame({
+            "iso3": np.repeat(self.countries, len(q)),
+            "question": np.tile(q, len(self.countries)),
+            "answer": self.matrix.raw.to_numpy().reshape(-1),
+            "state": state_names[self.matrix.state.reshape(-1)],
+            "credit": cred.to_numpy().reshape(-1),
+            "points": pts.to_numpy().reshape(-1),
+        })
+        return out
+
+    @property
+    def effective_weights(self) -> pd.DataFrame:
+        """Each node's nominal share of the overall score and its maximum points."""
+        return self.scheme.effective(self.framework)
+
+    @property
+    def validation(self) -> pd.DataFrame:
+        """Every problem found (warnings only, since errors stop scoring)."""
+        return problems_frame(self.matrix.problems)
+
+    def country(self, iso3: str) -> pd.Series:
+        """One country's row of :attr:`scores`."""
+        return self.scores.loc[iso3]
+
+    def country_code(self, country: str) -> str:
+        """The code of a scored country given by its code or an unambiguous name.
+
+        Raises
+        ------
+        GCIError
+            Unknown or ambiguous name (the message lists candidates), or a known country with
+            no responses in this run (the message lists the scored ones).
+        """
+        text = str(country).strip()
+        if text in self.countries:
+            return text
+        iso3, err = resolve_country(text, set(self.countries))
+        if iso3 is not None:
+            return iso3
+        if resolve_country(text)[0] is not None:
+            shown = ", ".join(self.countries[:8]) + (" …" if len(self.countries) > 8 else "")
+            raise GCIError(f"country {country!r} has no responses; scored countries: {shown}")
+        raise GCIError(err)
+
+    @property
+    def plot(self) -> Any:
+        """Plots of this result: ``result.plot.pillars()``, ``.radar(iso3)``, … (gci.plots)."""
+        from ..present.plots import PlotAccessor
+
+        return PlotAccessor(self)
+
+    # --- output -----------------------------------------------------------------------------
+    def weights_table(self) -> pd.DataFrame:
+        """:attr:`effective_weights` as a flat table with each node's name after its code."""
+        ew = self.effective_weights.reset_index()
+        ew.insert(1, "name", ew["code"].map(lambda c: self.framework.nodes[c].name))
+        return ew
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """The tables written by :meth:`write`, by name."""
+        return {
+            "scores": self.scores.reset_index(),
+            "indicators": self.indicators,
+            "effective_weights": self.weights_table(),
+            "validation": self.validation,
+        }
+
+    def to_csv(self, path: str | os.PathLike | None = None) -> str | None:
+        """The :attr:`scores` table as CSV (to ``path`` atomically, or returned as text)."""
+        from ..present.tables import frame_to_csv_text, write_table
+
+        if path is None:
+            return frame_to_csv_text(self.scores.reset_index())
+        write_table(self.scores.reset_index(), Path(path))
+        return None
+
+    def write(self, folder: str | os.PathLike = "results", fmt: str = "csv", *,
+              protect: list[str | os.PathLike] | None = None, command: str | None = None,
+              break_lock: bool = False, decimals: int | str | None = 2) -> dict[str, Path]:
+        """Write every table and ``manifest.json`` to ``folder`` as one transaction.
+
+        Numbers are written at ``decimals`` (default 2, as published; ``"full"`` for every
+        digit); the tables of this result keep full precision. See
+        :func:`gci.present.output.write_results`.
+        """
+        from ..present.output import write_results
+
+        return write_results(self, folder, fmt, protect=protect, command=command,
+                             break_lock=break_lock, decimals=decimals)
+
+    def manifest(self, outputs: dict[str, str] | None = None, command: str | None = None) -> dict:
+        """What went in and how: version, options, input hashes, steps, counts."""
+        from ..present.output import build_manifest
+
+        return build_manifest(self, outputs or {}, command)
+
+    # --- display ----------------------------------------------------------------------------
+    def __repr__(self) -> str:
+        return (f"<ScoreResult: {len(self.countries)} countries, framework "
+                f"{self.framework.code!r}, scheme {self.scheme.name!r}, "
+                f"missing={self.options['missing']!r}>")
+
+    def _repr_html_(self) -> str:
+        top = self.scores.head(10).reset_index()
+        head = (f"<p><b>gci</b> {for_html(self.version)} — {len(self.countries)} countries, "
+                f"framework <code>{for_html(self.framework.code)}</code>, scheme "
+                f"<code>{for_html(self.scheme.name)}</code>, missing answers: "
+                f"{for_html(self.options['missing'])}. Top 10:</p>")
+        return head + top.to_html(index=False, float_format=lambda x: f"{x:.2f}",
+                                  escape=True, na_rep="")
+
+    def summary(self) -> dict[str, Any]:
+        """Counts for messages: countries, mean score, warnings, tiers."""
+        out = {"countries": len(self.countries), "mean_overall": float(self.overall.mean()),
+               "warnings": len(self.matrix.problems),
+               "missing_answers": int(self.matrix.missing_counts.sum())}
+        if "tier" in self.ranks:
+            out["tiers"] = self.ranks["tier"].value_counts().sort_index().to_dict()
+        return out

@@ -1,0 +1,128 @@
+"""Plots of a :class:`~gci.engine.result.ScoreResult` (matplotlib).
+
+Every function takes the result first and ``ax=None`` last, draws on ``ax`` (or on a new figure
+sized for the number of countries) and returns the Axes. The same functions are reachable from a
+result as ``result.plot.pillars()``, ``result.plot.radar("FRA")`` and so on, and from the command
+line as ``gci plot KIND``.
+
+========================  ===============================================================
+``pillar_bars``           stacked pillar points per country, sorted, tier bands behind
+``radar``                 one country's pillars against its region's and the world's mean
+``indicator_heatmap``     countries × indicators, grouped by pillar
+``score_distribution``    overall scores by region (box or strip plot)
+``tier_counts``           countries of each tier per region
+``rank_change``           slope chart of ranks between two editions or runs
+========================  ===============================================================
+
+Pillars keep one colour everywhere (:func:`gci.present.plots.colors.pillar_colors`).
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ...errors import GCIError
+from ...fileio import atomic_write
+from ._common import has_fixed_layout
+from .colors import pillar_colors, tier_colors
+from .distribution import score_distribution, tier_counts
+from .heatmap import indicator_heatmap
+from .pillars import pillar_bars
+from .radar import radar
+from .slope import published_ranks, rank_change
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+    from ...engine.result import ScoreResult
+
+#: Formats :func:`save_figure` writes, by file suffix.
+FIGURE_FORMATS = ("png", "svg", "pdf")
+
+__all__ = ["FIGURE_FORMATS", "PlotAccessor", "figure_to_svg", "indicator_heatmap",
+           "pillar_bars", "pillar_colors", "published_ranks", "radar", "rank_change",
+           "save_figure", "score_distribution", "tier_colors", "tier_counts"]
+
+
+class PlotAccessor:
+    """``result.plot``: the plot functions of :mod:`gci.present.plots` bound to one result."""
+
+    def __init__(self, result: ScoreResult):
+        self._result = result
+
+    def pillars(self, **kwargs: Any) -> Axes:
+        """Pillar breakdown (see :func:`gci.present.plots.pillar_bars`)."""
+        return pillar_bars(self._result, **kwargs)
+
+    def radar(self, country: str, **kwargs: Any) -> Axes:
+        """Country radar (see :func:`gci.present.plots.radar`)."""
+        return radar(self._result, country, **kwargs)
+
+    def heatmap(self, **kwargs: Any) -> Axes:
+        """Indicator heatmap (see :func:`gci.present.plots.indicator_heatmap`)."""
+        return indicator_heatmap(self._result, **kwargs)
+
+    def distribution(self, **kwargs: Any) -> Axes:
+        """Score distribution by region (see :func:`gci.present.plots.score_distribution`)."""
+        return score_distribution(self._result, **kwargs)
+
+    def tiers(self, **kwargs: Any) -> Axes:
+        """Tier counts per region (see :func:`gci.present.plots.tier_counts`)."""
+        return tier_counts(self._result, **kwargs)
+
+    def rank_change(self, before: Any, **kwargs: Any) -> Axes:
+        """Ranks of ``before`` (an edition or run) against this result's (slope chart)."""
+        return rank_change(before, self._result, **kwargs)
+
+    def __repr__(self) -> str:
+        return "<PlotAccessor: pillars, radar, heatmap, distribution, tiers, rank_change>"
+
+
+def save_figure(figure: Figure | Axes, path: str | os.PathLike, *, dpi: int = 150) -> Path:
+    """Save a figure (or an Axes' figure) as PNG, SVG or PDF by the file suffix, atomically.
+
+    Raises
+    ------
+    GCIError
+        For another suffix.
+    """
+    path = Path(path)
+    fmt = path.suffix.lower().lstrip(".")
+    if fmt not in FIGURE_FORMATS:
+        raise GCIError(f"cannot save a plot as {path}: expected a file name ending in "
+                       f"{', '.join('.' + f for f in FIGURE_FORMATS)}")
+    fig = getattr(figure, "figure", figure)
+    with atomic_write(path, "wb") as fh:
+        fig.savefig(fh, format=fmt, dpi=dpi, bbox_inches=_bbox(fig), metadata=_metadata(fmt))
+    return path
+
+
+def _bbox(fig: Figure) -> str | None:
+    """``"tight"``, or None for a figure whose margins already fit its contents.
+
+    Such a figure was laid out by :func:`gci.present.plots._common.fit_fixed_layout`; the tight pass
+    would lay out every text once more.
+    """
+    return None if has_fixed_layout(fig) else "tight"
+
+
+def figure_to_svg(figure: Figure | Axes) -> str:
+    """The figure as an SVG element (text drawn as paths; no XML prolog), for embedding in HTML."""
+    fig = getattr(figure, "figure", figure)
+    buf = io.StringIO()
+    fig.savefig(buf, format="svg", bbox_inches=_bbox(fig), metadata=_metadata("svg"))
+    text = buf.getvalue()
+    return text[text.index("<svg"):]
+
+
+def _metadata(fmt: str) -> dict | None:
+    """Metadata without a date, so the same plot gives the same file."""
+    if fmt == "svg":
+        return {"Date": None}
+    if fmt == "pdf":
+        return {"CreationDate": None}
+    return None
