@@ -217,3 +217,24 @@ def test_choice_helpers():
     assert match_choice(" arab states", itu_regions(), "region") == "Arab States"
     with pytest.raises(ValueError, match="unknown region 'Mars'; expected one of: Africa"):
         match_choice("Mars", itu_regions(), "region")
+
+
+def test_rank_round_is_rounding_before_ranking_and_decimals_its_former_name(tmp_path):
+    """`gci rank --round N` (not --decimals: elsewhere that is the written precision)."""
+    table = tmp_path / "scores.csv"
+    table.write_text("iso3,score\nKEN,90.04\nGHA,90.01\nNGA,80\n", encoding="utf-8")
+
+    def ranks(*args: str) -> dict[str, str]:
+        res = CliRunner().invoke(main, ["rank", str(table), *args])
+        assert res.exit_code == 0, res.output
+        rows = [line.split(",") for line in res.stdout.splitlines()[1:]]
+        return {r[0]: r[2] for r in rows}
+
+    assert ranks() == {"KEN": "1", "GHA": "2", "NGA": "3"}
+    # 90.04 and 90.01 are both 90.0 at one decimal: tied (dense ranks by default)
+    assert ranks("--round", "1") == {"KEN": "1", "GHA": "1", "NGA": "2"}
+    res = CliRunner().invoke(main, ["rank", str(table), "--decimals", "1"])
+    assert res.exit_code == 0 and "is now `--round N`" in res.stderr
+    assert "--decimals" not in CliRunner().invoke(main, ["rank", "--help"]).output
+    clash = CliRunner().invoke(main, ["rank", str(table), "--decimals", "1", "--round", "2"])
+    assert clash.exit_code == 2 and "former name of --round" in clash.output

@@ -234,7 +234,10 @@ def validate(framework: Path | None, weights: Path | None, responses: tuple[Path
               help="Output table, .csv, .xlsx or .json (default: print CSV to the "
                    "terminal). " + OUTPUT_RULE)
 @ties_opt
-@click.option("--decimals", type=int, help="Round scores to this many decimals before ranking.")
+@click.option("--round", "round_to", type=click.IntRange(0, 15), metavar="N",
+              help="Rank (and tier) the scores rounded to N decimals, as a published table "
+                   "ranks them: equal when rounded means tied. The scores are shown as given.")
+@click.option("--decimals", "old_round", type=click.IntRange(0, 15), hidden=True)
 @click.option("--tiers", type=Choice(list(TIER_SCHEME_NAMES)),
               help="Add a tier column (the scheme must fit the scores' scale).")
 @click.option("--scale", type=Number(positive=True),
@@ -249,9 +252,10 @@ def validate(framework: Path | None, weights: Path | None, responses: tuple[Path
               "published edition YEAR (for a region's table or a top-10).")
 @quiet_opt
 @decimal_opt
-def rank(scores: Path, output: Path | None, ties: str, decimals: int | None, tiers: str | None,
-         scale: float | None, groups: Path | None, year: int | None, column: str | None,
-         drop_missing: bool, within: str | None, quiet: bool) -> None:
+def rank(scores: Path, output: Path | None, ties: str, round_to: int | None,
+         old_round: int | None, tiers: str | None, scale: float | None, groups: Path | None,
+         year: int | None, column: str | None, drop_missing: bool, within: str | None,
+         quiet: bool) -> None:
     """Rank overall scores from a table as published (CSV/XLSX).
 
     Reads country codes or names (ISO3, Code, Country, Member State, Economy) and a score
@@ -262,6 +266,12 @@ def rank(scores: Path, output: Path | None, ties: str, decimals: int | None, tie
     from ..inputs.countries import load_grouping
     from ..present.tables import frame_to_csv_text, refuse_input_target, write_table
 
+    if old_round is not None:  # the former name: --decimals elsewhere is the written precision
+        if round_to is not None and round_to != old_round:
+            raise click.UsageError("--decimals is the former name of --round: give one")
+        round_to = old_round
+        click.echo("gci: `gci rank --decimals N` is now `--round N` (it rounds before ranking; "
+                   "--decimals in other commands sets how many decimals are written)", err=True)
     if within is not None:
         from ..inputs.published import published_editions
 
@@ -269,7 +279,7 @@ def rank(scores: Path, output: Path | None, ties: str, decimals: int | None, tie
                     "published edition")
     if output is not None:
         refuse_input_target(output, [scores, groups])
-    table = rank_table(scores, ties=ties, decimals=decimals, tiers=tiers, scale=scale,
+    table = rank_table(scores, ties=ties, decimals=round_to, tiers=tiers, scale=scale,
                        groups=load_grouping(groups) if groups else None, year=year,
                        column=column, drop_missing=drop_missing, within=within)
     for problem in table.attrs.get("problems", []):
