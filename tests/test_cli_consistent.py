@@ -238,3 +238,17 @@ def test_rank_round_is_rounding_before_ranking_and_decimals_its_former_name(tmp_
     assert "--decimals" not in CliRunner().invoke(main, ["rank", "--help"]).output
     clash = CliRunner().invoke(main, ["rank", str(table), "--decimals", "1", "--round", "2"])
     assert clash.exit_code == 2 and "former name of --round" in clash.output
+
+
+def test_gaps_table_speaks_in_tiers_for_a_tier_edition_and_in_ranks_otherwise(monkeypatch):
+    """GCI 2024 publishes tiers, not ranks: the roadmap shows the tier each answer would give."""
+    monkeypatch.chdir(ROOT)
+    tiers = CliRunner().invoke(main, ["gaps", "KEN", "--flat", "-q"])
+    header = tiers.output.splitlines()[0].split()
+    assert header[-1] == "new_tier" and "new_global_rank" not in header
+    # Kenya is in Tier 1 (98.38): every full-credit answer keeps it there
+    rows = tiers.output.splitlines()[2:]
+    assert rows and all(line.rstrip().endswith("Tier 1 - Role-modelling") for line in rows)
+    ranks = CliRunner().invoke(main, ["gaps", "KEN", "--flat", "-q", "--tiers", "none"])
+    header = ranks.output.splitlines()[0].split()
+    assert header[-2:] == ["new_global_rank", "ranks_gained"] and "new_tier" not in header

@@ -155,8 +155,8 @@ def gaps(country: str, top: int | None, flat: bool, framework: Path | None,
     COUNTRY is an ISO3 code or a name. The roadmap starts with the country's current overall
     score and its tier (a tiered edition such as GCI 2024; --tiers none: its global and
     regional rank). Each gain is an exact re-score with that one answer at full credit
-    (conditions and weight redistribution included), with the global and regional ranks it
-    would gain.
+    (conditions and weight redistribution included), with the tier it would give (or, with
+    --tiers none, the global ranks it would gain; -o writes both and the regional ranks).
     """
     from ..analysis.gaps import roadmap, standing_text
 
@@ -170,8 +170,12 @@ def gaps(country: str, top: int | None, flat: bool, framework: Path | None,
     if not quiet:
         click.echo(standing_text(base, iso3))
     # the roadmap is the result: printed even with --quiet (which drops the summaries)
+    # an edition in tiers (GCI 2024) shows the tier each answer would give, not ranks; the
+    # -o table has every column
+    standing = (["new_tier"] if base.tier_scheme is not None
+                else ["new_global_rank", "ranks_gained"])
     cols = ["question", "name", "answer", "state", "full_answer", "points_gain",
-            "new_overall", "new_global_rank", "ranks_gained"]
+            "new_overall", *standing]
     if table.empty:
         click.echo(f"{iso3} has full credit on every question that applies.")
     elif flat or quiet:
