@@ -493,7 +493,7 @@ def test_cli_png_has_the_pixels_of_the_library_plot(tiny, tmp_path):
 
 
 def test_heatmap_cells_have_the_colour_of_their_credit(tiny, tmp_path):
-    """Colours looked up per cell, then enlarged: each cell's pixels are its credit's colour."""
+    """Each cell's pixels (at its centre) are its credit's colour on the stated scale."""
     from matplotlib import colormaps
     from matplotlib.image import imread
 

@@ -61,10 +61,8 @@ def indicator_heatmap(result: ScoreResult, *, region: str | None = None, top: in
     values = table.to_numpy(float)
     data = np.ma.masked_invalid(values)
     vmin = colour_floor(values)
-    # colours looked up per cell, then enlarged (same pixels as nearest interpolation of the
-    # data; the "data" stage would look up every pixel of a page-sized image)
     image = ax.imshow(data, aspect="auto", cmap=cmap, vmin=vmin, vmax=1.0,
-                      interpolation="nearest", interpolation_stage="rgba")
+                      interpolation="nearest")
     image.set_gid("indicator-heatmap")
     names = [for_plot(n) for n in result.scores.loc[order, "name"]]
     ax.set_yticks(np.arange(n), labels=names, fontsize=label_fontsize(n))
