@@ -110,16 +110,18 @@ def test_interrupted_xlsx_midway_leaves_the_old_workbook(tiny, tmp_path, monkeyp
     result = gci.score(tiny["responses"], tiny["framework"], tiny["weights"])
     result.write(out, "xlsx")
     old = (out / "results.xlsx").read_bytes()
-    real = pd.DataFrame.to_excel
+    from gci.present import sheets as workbook_sheets
+
+    real = workbook_sheets._write_table
     sheets = []
 
-    def dies_midway(self, writer, *args, **kwargs):  # two sheets written, then a crash
-        sheets.append(kwargs.get("sheet_name"))
+    def dies_midway(book, name, *args, **kwargs):  # two sheets written, then a crash
+        sheets.append(name)
         if len(sheets) == 3:
             raise OSError("disk full")
-        return real(self, writer, *args, **kwargs)
+        return real(book, name, *args, **kwargs)
 
-    monkeypatch.setattr(pd.DataFrame, "to_excel", dies_midway)
+    monkeypatch.setattr(workbook_sheets, "_write_table", dies_midway)
     with pytest.raises(GCIError, match="results: cannot write it: disk full"):  # exit 2
         result.write(out, "xlsx")
     assert (out / "results.xlsx").read_bytes() == old

@@ -55,9 +55,23 @@ def tiny():
     return gci.score(TINY / "responses", TINY / "indicators.yaml", TINY / "weights.yaml")
 
 
+class _Bars:
+    """A pillar's segments as drawn: one collection of rectangles, read from their vertices."""
+
+    def __init__(self, coll):
+        v = np.array([p.vertices[:4] for p in coll.get_paths()])
+        self.x0, self.x1 = v[..., 0].min(axis=1), v[..., 0].max(axis=1)
+        self.y0, self.y1 = v[..., 1].min(axis=1), v[..., 1].max(axis=1)
+        self.facecolor = tuple(coll.get_facecolor()[0])
+        self.label = coll.get_label()
+
+    def widths(self):
+        return (self.x1 - self.x0).tolist()
+
+
 def _bars(ax, gid):
-    (container,) = [c for c in ax.containers if c.patches[0].get_gid() == gid]
-    return container
+    (coll,) = [c for c in ax.collections if c.get_gid() == gid]
+    return _Bars(coll)
 
 
 def _labels(ax, axis="y"):
@@ -70,17 +84,21 @@ def test_pillar_bars_draw_hand_values(tiny):
     ax = pillar_bars(tiny)
     assert _labels(ax) == ["Germany", "France", "Kenya"]  # by overall: 87.5, 50, 25
     a, b = _bars(ax, "pillar-A"), _bars(ax, "pillar-B")
-    assert [p.get_width() for p in a] == [37.5, 25.0, 25.0]
-    assert [p.get_width() for p in b] == [50.0, 25.0, 0.0]
+    assert a.widths() == [37.5, 25.0, 25.0]
+    assert b.widths() == [50.0, 25.0, 0.0]
     # B is stacked after A, so each bar ends at the overall score
-    assert [p.get_x() for p in b] == [37.5, 25.0, 25.0]
-    assert [p.get_x() + p.get_width() for p in b] == [87.5, 50.0, 25.0]
+    assert b.x0.tolist() == [37.5, 25.0, 25.0]
+    assert b.x1.tolist() == [87.5, 50.0, 25.0]
+    assert a.x0.tolist() == [0.0, 0.0, 0.0]
     # best country at the top: its bar is at y=0 and the axis is inverted
-    assert a[0].get_y() + a[0].get_height() / 2 == 0
+    assert (a.y0 + a.y1).tolist() == [0.0, 2.0, 4.0]
     assert ax.yaxis_inverted()
-    assert a[0].get_facecolor() == to_rgba(PILLAR_PALETTE[0])
-    assert b[0].get_facecolor() == to_rgba(PILLAR_PALETTE[1])
+    assert a.facecolor == to_rgba(PILLAR_PALETTE[0])
+    assert b.facecolor == to_rgba(PILLAR_PALETTE[1])
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["Pillar A", "Pillar B"]
+    # the legend's keys are the collections' colours
+    keys = [tuple(h.get_facecolor()) for h in ax.get_legend().legend_handles]
+    assert keys == [to_rgba(PILLAR_PALETTE[0]), to_rgba(PILLAR_PALETTE[1])]
 
 
 def test_pillar_bars_tier_bands(tiny):
@@ -106,9 +124,10 @@ def test_pillar_bars_default_match_result(default_result):
     ends = np.zeros(10)
     for pillar in fw.pillars:
         bars = _bars(ax, f"pillar-{pillar.code}")
-        widths = np.array([p.get_width() for p in bars])
+        widths = np.array(bars.widths())
         np.testing.assert_allclose(widths, r.pillars.loc[expected.index, pillar.code])
-        assert bars[0].get_facecolor() == to_rgba(pillar_colors(fw)[pillar.code])
+        np.testing.assert_allclose(bars.x0, ends, atol=1e-9)  # stacked on the ones before
+        assert bars.facecolor == to_rgba(pillar_colors(fw)[pillar.code])
         ends = ends + widths
     # arithmetic aggregation: the segments add up to the overall score
     np.testing.assert_allclose(ends, expected["overall"], atol=1e-9)
@@ -451,3 +470,45 @@ def test_slope_previous_table_numbers_go_through_the_strict_reader(tmp_path, cel
     (p,) = info.value.errors
     assert (p.kind, p.line, p.country) == ("bad_value", 2, "FRA")
     assert repr(cell) in p.message
+
+
+def test_cli_png_has_the_pixels_of_the_library_plot(tiny, tmp_path):
+    """`gci plot` draws at its --dpi and saves with fast PNG compression: pixels unchanged."""
+    from click.testing import CliRunner
+    from matplotlib import rc_context
+    from matplotlib.image import imread
+
+    from gci.cli import main
+
+    res = CliRunner().invoke(main, ["plot", "pillars", "-o", str(tmp_path / "cli.png"),
+                                    "--dpi", "100", "--responses", str(TINY / "responses"),
+                                    "--framework", str(TINY / "indicators.yaml"),
+                                    "--weights", str(TINY / "weights.yaml")])
+    assert res.exit_code == 0, res.output
+    with rc_context({"figure.dpi": 100}):
+        ax = pillar_bars(tiny)
+    ax.figure.savefig(tmp_path / "lib.png", dpi=100)  # matplotlib's default PNG compression
+    cli, lib = imread(tmp_path / "cli.png"), imread(tmp_path / "lib.png")
+    assert cli.shape == lib.shape and (cli == lib).all()
+
+
+def test_heatmap_cells_have_the_colour_of_their_credit(tiny, tmp_path):
+    """Each cell's pixels (at its centre) are its credit's colour on the stated scale."""
+    from matplotlib import colormaps
+    from matplotlib.image import imread
+
+    ax = indicator_heatmap(tiny, annotate_max=0)
+    fig = ax.figure
+    png = save_figure(ax, tmp_path / "h.png", dpi=100)
+    img = imread(png)
+    (image,) = ax.images
+    vmin, vmax = image.get_clim()
+    values = image.get_array()
+    assert img.shape[0] == round(fig.get_size_inches()[1] * 100)
+    cmap = colormaps["YlGnBu"]
+    fig.set_dpi(100)
+    for (i, j), v in np.ndenumerate(values.filled(np.nan)):
+        x, y = ax.transData.transform((j, i))
+        got = img[img.shape[0] - 1 - int(y), int(x), :3]
+        expected = np.array(cmap((v - vmin) / (vmax - vmin))[:3])
+        np.testing.assert_allclose(got, expected, atol=1 / 255 + 1e-6)

@@ -98,3 +98,57 @@ def test_refuses_inputs_and_bad_suffix(tiny, tmp_path):
     assert existing.read_bytes() == b"keep"
     with pytest.raises(GCIError, match=r"must end in \.xlsx"):
         write_report_workbook(tiny, tmp_path / "report.csv")
+
+
+def test_cells_hold_what_pandas_to_excel_wrote(tmp_path):
+    """The streamed writer stores values as pandas' ``to_excel`` did: empty, inf as text."""
+    import openpyxl
+
+    from gci.present.tables import write_workbook
+
+    df = pd.DataFrame({"iso3": ["AAA", "BBB", "CCC"],
+                       "score": [1.25, np.nan, np.inf],
+                       "rank": pd.array([1, None, 3], dtype="Int64"),
+                       "count": np.array([4, 5, 6], dtype=np.int64),
+                       "flag": [True, False, True],
+                       "value": ["x", None, 2.5]})
+    path = tmp_path / "t.xlsx"
+    write_workbook({"t": df}, path, decimals=2)
+    ws = openpyxl.load_workbook(path)["t"]
+    rows = [[c.value for c in row] for row in ws.iter_rows()]
+    assert rows == [["iso3", "score", "rank", "count", "flag", "value"],
+                    ["AAA", 1.25, 1, 4, True, "x"],
+                    ["BBB", None, None, 5, False, None],
+                    ["CCC", "inf", 3, 6, True, 2.5]]
+    assert [ws.cell(2, j).number_format for j in range(1, 7)] == [
+        "General", "0.00", "0", "0", "General", "General"]
+    head = ws["A1"]
+    assert head.font.b and head.fill.fgColor.rgb == "00DDE4EE"
+    assert ws.freeze_panes == "B2" and ws.auto_filter.ref == "A1:F4"
+    assert pd.read_excel(path, sheet_name="t")["count"].tolist() == [4, 5, 6]
+
+
+def test_error_midway_leaves_no_temporary_sheet_files(tmp_path, monkeypatch):
+    """Streamed sheets go to temporary files until saved: an error removes them at once."""
+    import tempfile
+
+    from gci.present import sheets
+    from gci.present.tables import write_workbook
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
+    (tmp_path / "tmp").mkdir()
+    real, calls = sheets._write_table, []
+
+    def dies(book, name, *args, **kwargs):
+        calls.append(name)
+        if len(calls) == 2:
+            raise OSError("disk full")
+        return real(book, name, *args, **kwargs)
+
+    monkeypatch.setattr(sheets, "_write_table", dies)
+    df = pd.DataFrame({"a": [1.0, 2.0]})
+    with pytest.raises(OSError, match="disk full"):
+        write_workbook({"one": df, "two": df}, tmp_path / "w.xlsx")
+    assert calls == ["one", "two"]
+    assert list((tmp_path / "tmp").iterdir()) == []
+    assert not (tmp_path / "w.xlsx").exists()

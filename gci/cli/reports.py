@@ -32,6 +32,8 @@ from .options import (
 COMMANDS: list[click.Command] = []
 
 if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
     from ..engine.result import ScoreResult
 
 PLOT_KINDS = ("pillars", "radar", "heatmap", "distribution", "tiers", "slope")
@@ -105,7 +107,8 @@ def plot(kind: str, output: Path, region: str | None, top: int | None,
     import matplotlib.pyplot as plt
 
     from ..present import plots
-    from ..present.report_html import refuse_input_target
+    from ..present.output import input_paths
+    from ..present.tables import refuse_input_target
 
     if kind == "radar" and len(countries) != 1:
         raise click.UsageError("radar needs exactly one --country (ISO3 or name)")
@@ -125,7 +128,26 @@ def plot(kind: str, output: Path, region: str | None, top: int | None,
         published_ranks(edition)  # fails before scoring: unknown edition, or GCI 2024 (tiers)
     result, protect = _score(framework, weights, scheme, responses, missing, ties, tiers,
                              groups, quiet)
-    refuse_input_target(result, output, protect + ([previous] if previous else []))
+    refuse_input_target(output, [*input_paths(result), *protect,
+                                 *([previous] if previous else [])])
+    # drawn at the dpi it is saved at: every text is measured for the layout at that dpi
+    # once, and the measurements are reused when the figure is drawn into the file
+    with matplotlib.rc_context({"figure.dpi": dpi}):
+        ax = _draw(kind, result, region, top, countries, previous, edition, style)
+        try:
+            path = plots.save_figure(ax, output, dpi=dpi)
+        finally:
+            plt.close(ax.figure)
+    if not quiet:
+        click.echo(f"  wrote {path}")
+
+
+def _draw(kind: str, result: ScoreResult, region: str | None, top: int | None,
+          countries: tuple[str, ...], previous: Path | None, edition: str | None,
+          style: str) -> Axes:
+    """The Axes of ``gci plot KIND`` (options checked by :func:`plot`)."""
+    from ..present import plots
+
     chosen = list(countries) or None
     if kind == "pillars":
         ax = plots.pillar_bars(result, region=region, top=top, countries=chosen)
@@ -149,12 +171,7 @@ def plot(kind: str, output: Path, region: str | None, top: int | None,
             chosen = select_countries(result, region=region, countries=chosen)
         ax = plots.rank_change(before, after, labels=(label, "this run"), top=top,
                                countries=chosen)
-    try:
-        path = plots.save_figure(ax, output, dpi=dpi)
-    finally:
-        plt.close(ax.figure)
-    if not quiet:
-        click.echo(f"  wrote {path}")
+    return ax
 
 
 @click.command("report")

@@ -2,7 +2,8 @@
 
 Frozen headers, column widths, number formats,
 tier colours, a README sheet (what each sheet holds, the run's manifest) and a native
-Excel chart of the pillar breakdown (openpyxl, imported only when a workbook is written).
+Excel chart of the pillar breakdown (openpyxl, imported only when a workbook is written). The
+workbook is streamed (openpyxl's write-only mode), each sheet styled as its rows are written.
 """
 
 from __future__ import annotations
@@ -61,82 +62,163 @@ def _dark(color: str) -> bool:
     return 0.2126 * r + 0.7152 * g + 0.0722 * b < 0.5
 
 
-def style_sheets(book: Any, tables: dict[str, pd.DataFrame], *, decimals: int | None = None,
+def write_sheets(tables: dict[str, pd.DataFrame], target: Any, *, decimals: int | None = None,
                  style: dict[str, Any] | None = None) -> None:
-    """Make the sheets of ``book`` (openpyxl) read like an analyst's workbook.
+    """Write ``tables`` as the sheets of one workbook read like an analyst's, to ``target``.
 
-    Every sheet: bold filled header row, frozen below the header (and beside ``iso3``/``name``
-    when the table starts with them), auto filter, column widths fitted to the contents (capped
-    at 60), number formats by column (:func:`_number_format`; ints ``0``).
+    The workbook is streamed (openpyxl's write-only mode: rows are written as they come, no
+    cell object is kept), and every sheet is styled as it is written: bold filled header row,
+    frozen below the header (and beside ``iso3``/``name`` when the table starts with them),
+    auto filter, column widths fitted to the contents (capped at 60), number formats by column
+    (:func:`_number_format`; ints ``0``). Cells hold the values as pandas' ``to_excel`` writes
+    them: a missing value is an empty cell, an infinite one the text ``inf``/``-inf``.
 
     With ``style`` (see :func:`gci.present.output.workbook_style`): ``tiers`` (label → colour)
-    colours
-    every ``tier`` column by conditional formatting; ``pillars`` (code → colour) adds a
+    colours every ``tier`` column by conditional formatting; ``pillars`` (code → colour) adds a
     ``chart`` sheet with a stacked bar chart of the first table holding every pillar column;
     ``manifest`` fills a ``README`` sheet placed first.
 
     Parameters
     ----------
-    book : openpyxl.Workbook
-        The workbook being written (sheet names are the keys of ``tables``).
     tables : dict of DataFrame
-        The tables as written (already rounded and neutralised), by sheet name.
+        The tables as written (already rounded and neutralised), by sheet name (at most 31
+        characters).
+    target : file object or path
+        Where the ``.xlsx`` goes (an open binary file, as :func:`gci.fileio.atomic_write`
+        gives).
     decimals : int or None
         Decimals the numbers were stored at (``None``: exact; shown at 2).
     style : dict, optional
     """
+    from openpyxl import Workbook
+
+    style = style or {}
+    book = Workbook(write_only=True)
+    try:
+        for name, df in tables.items():
+            _write_table(book, name, df, decimals, style)
+        pillars: dict[str, str] = style.get("pillars") or {}
+        if pillars:
+            source = next((name for name, df in tables.items() if "name" in df.columns
+                           and all(p in df.columns for p in pillars)), None)
+            if source is not None:
+                _pillar_chart(book, source, tables[source], pillars, style.get("scale"),
+                              style.get("pillar_names") or {})
+        if "manifest" in style:
+            _readme_sheet(book, tables, style["manifest"], decimals)
+        book.save(target)
+    except BaseException:
+        _discard(book)
+        raise
+
+
+def _discard(book: Any) -> None:
+    """Close the sheets of a write-only ``book`` that will not be saved; remove their temp files.
+
+    Each streamed sheet is written to a temporary file until the book is saved; without this an
+    error midway would leave those files until the interpreter exits.
+    """
+    for ws in book.worksheets:
+        try:
+            if not ws.closed:
+                ws.close()
+        except Exception:  # noqa: S110 - best effort on the way out of an error
+            pass
+        writer = getattr(ws, "_writer", None)
+        if writer is not None:
+            try:
+                writer.cleanup()
+            except Exception:  # noqa: S110
+                pass
+
+
+def _write_table(book: Any, name: str, df: pd.DataFrame, decimals: int | None,
+                 style: dict[str, Any]) -> None:
+    """One table as a styled sheet of the write-only ``book`` (see :func:`write_sheets`)."""
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.formatting.rule import FormulaRule
     from openpyxl.styles import Font, PatternFill
     from openpyxl.utils import get_column_letter
 
-    style = style or {}
+    ws = book.create_sheet(name)
+    n = len(df)
+    cols = [str(c) for c in df.columns]
     bold = Font(bold=True)
     head_fill = PatternFill("solid", start_color=_HEADER_FILL, end_color=_HEADER_FILL)
-    tiers: dict[str, str] = style.get("tiers") or {}
-    for name, df in tables.items():
-        ws = book[name]
-        n = len(df)
-        for j, col in enumerate(df.columns, start=1):
-            letter = get_column_letter(j)
-            cell = ws.cell(row=1, column=j)
-            cell.font, cell.fill = bold, head_fill
-            series = df[col]
-            text = series.dropna().astype(str)
-            longest = max([len(str(col)), *(text.str.len().tolist() or [0])])
-            ws.column_dimensions[letter].width = min(60, max(8, longest + 2))
-            if pd.api.types.is_float_dtype(series):
-                if decimals is None and not style:
-                    continue  # a table of no stated precision (framework, audit): as stored
+    # what must be known before the first row: widths, panes, filter, conditional formats
+    formats: list[str | None] = []
+    columns: list[list] = []
+    for j, col in enumerate(df.columns, start=1):
+        series = df[col]
+        text = series.dropna().astype(str)
+        longest = max([len(str(col)), *(text.str.len().tolist() or [0])])
+        ws.column_dimensions[get_column_letter(j)].width = min(60, max(8, longest + 2))
+        fmt = None
+        if pd.api.types.is_float_dtype(series):
+            if decimals is not None or style:  # else a table of no stated precision: as stored
                 fmt = _number_format(str(col), decimals)
-            elif pd.api.types.is_integer_dtype(series):
-                fmt = _INT_FORMAT
-            else:
-                continue
-            for row in ws.iter_rows(min_row=2, max_row=n + 1, min_col=j, max_col=j):
-                row[0].number_format = fmt
-        cols = [str(c) for c in df.columns]
-        freeze_col = 1 + sum(1 for c in cols[:2] if c in ("iso3", "name"))
-        ws.freeze_panes = ws.cell(row=2, column=freeze_col).coordinate
-        if n and len(cols):
-            ws.auto_filter.ref = f"A1:{get_column_letter(len(cols))}{n + 1}"
-        if tiers and "tier" in cols and n:
-            letter = get_column_letter(cols.index("tier") + 1)
-            area = f"{letter}2:{letter}{n + 1}"
-            for label, color in tiers.items():
-                quoted = str(label).replace('"', '""')
-                fill = PatternFill("solid", start_color=_hex(color), end_color=_hex(color))
-                font = Font(color="FFFFFF" if _dark(color) else "000000")
-                ws.conditional_formatting.add(
-                    area, FormulaRule(formula=[f'${letter}2="{quoted}"'], fill=fill, font=font))
-    pillars: dict[str, str] = style.get("pillars") or {}
-    if pillars:
-        source = next((name for name, df in tables.items()
-                       if "name" in df.columns and all(p in df.columns for p in pillars)), None)
-        if source is not None:
-            _pillar_chart(book, source, tables[source], pillars, style.get("scale"),
-                          style.get("pillar_names") or {})
-    if "manifest" in style:
-        _readme_sheet(book, tables, style["manifest"], decimals)
+        elif pd.api.types.is_integer_dtype(series):
+            fmt = _INT_FORMAT
+        formats.append(fmt)
+        columns.append(_cell_values(series))
+    freeze_col = 1 + sum(1 for c in cols[:2] if c in ("iso3", "name"))
+    ws.freeze_panes = f"{get_column_letter(freeze_col)}2"
+    if n and cols:
+        ws.auto_filter.ref = f"A1:{get_column_letter(len(cols))}{n + 1}"
+    tiers: dict[str, str] = style.get("tiers") or {}
+    if tiers and "tier" in cols and n:
+        letter = get_column_letter(cols.index("tier") + 1)
+        area = f"{letter}2:{letter}{n + 1}"
+        for label, color in tiers.items():
+            quoted = str(label).replace('"', '""')
+            fill = PatternFill("solid", start_color=_hex(color), end_color=_hex(color))
+            font = Font(color="FFFFFF" if _dark(color) else "000000")
+            ws.conditional_formatting.add(
+                area, FormulaRule(formula=[f'${letter}2="{quoted}"'], fill=fill, font=font))
+    header = []
+    for col in cols:
+        cell = WriteOnlyCell(ws, value=col)
+        cell.font, cell.fill = bold, head_fill
+        header.append(cell)
+    ws.append(header)
+    styled = [j for j, fmt in enumerate(formats) if fmt is not None]
+    for row in zip(*columns):
+        if styled:
+            row = list(row)
+            for j in styled:
+                cell = WriteOnlyCell(ws, value=row[j])
+                cell.number_format = formats[j]
+                row[j] = cell
+        ws.append(row)
+
+
+def _cell_values(series: pd.Series) -> list:
+    """A column's values as cells take them (as pandas' ``to_excel`` writes them).
+
+    Missing values (NaN, None, NA) become ``None`` (an empty cell), infinities the text
+    ``"inf"``/``"-inf"``, numpy scalars Python ones.
+    """
+    if pd.api.types.is_float_dtype(series):
+        arr = series.to_numpy(dtype=float, na_value=np.nan)
+        out = arr.tolist()
+        for i in np.flatnonzero(~np.isfinite(arr)).tolist():
+            v = arr[i]
+            out[i] = None if np.isnan(v) else ("inf" if v > 0 else "-inf")
+        return out
+    out = series.to_numpy(dtype=object).tolist()
+    for i, v in enumerate(out):
+        if v is None:
+            continue
+        if isinstance(v, np.generic):
+            v = out[i] = v.item()
+        if isinstance(v, float):
+            if v != v:
+                out[i] = None
+            elif v in (np.inf, -np.inf):
+                out[i] = "inf" if v > 0 else "-inf"
+        elif not isinstance(v, (str, int, bool)) and pd.api.types.is_scalar(v) and pd.isna(v):
+            out[i] = None
+    return out
 
 
 def _pillar_chart(book: Any, source: str, df: pd.DataFrame, pillars: dict[str, str],
@@ -146,6 +228,7 @@ def _pillar_chart(book: Any, source: str, df: pd.DataFrame, pillars: dict[str, s
     The series reference the pillar columns of sheet ``source`` (one series per pillar, in
     framework order, coloured as in the plots, titled with the pillar's name from ``names``);
     categories are its ``name`` column, in the sheet's order (best first, top of the chart).
+    The sheet is placed before the tables.
     """
     from openpyxl.chart import BarChart, Reference
     from openpyxl.chart.data_source import AxDataSource, StrRef
@@ -187,27 +270,35 @@ def _pillar_chart(book: Any, source: str, df: pd.DataFrame, pillars: dict[str, s
     chart.width = 24
     chart.height = max(10.0, 0.42 * n + 3)
     sheet = book.create_sheet("chart", 0)
-    sheet["A1"] = f"Pillar points of every country; data: sheet '{source}'."
+    sheet.append([f"Pillar points of every country; data: sheet '{source}'."])
     sheet.add_chart(chart, "A3")
 
 
 def _readme_sheet(book: Any, tables: dict[str, pd.DataFrame], manifest: dict,
                   decimals: int | None) -> None:
     """The ``README`` sheet, first: what each sheet holds, then the manifest (key/value)."""
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
 
     from .precision import precision_record
 
-    ws = book.create_sheet("README", 0)
-    bold = Font(bold=True)
-    ws.append(["gci workbook", "Global Cybersecurity Index scores computed by gci "
-               f"{manifest.get('gci_version', '')}"])
-    ws["A1"].font = Font(bold=True, size=14)
-    ws.append([])
-    ws.append(["sheet", "what it holds"])
-    for c in ws[ws.max_row]:
-        c.font = bold
     names = [n for n in book.sheetnames if n != "README"]
+    ws = book.create_sheet("README", 0)
+    ws.column_dimensions["A"].width = 34
+    ws.column_dimensions["B"].width = 100
+    ws.freeze_panes = "A2"
+    bold = Font(bold=True)
+
+    def styled(value: str, font: Any) -> Any:
+        cell = WriteOnlyCell(ws, value=value)
+        cell.font = font
+        return cell
+
+    ws.append([styled("gci workbook", Font(bold=True, size=14)),
+               "Global Cybersecurity Index scores computed by gci "
+               f"{manifest.get('gci_version', '')}"])
+    ws.append([])
+    ws.append([styled("sheet", bold), styled("what it holds", bold)])
     for name in names:
         ws.append([name, SHEET_DESCRIPTIONS.get(name, "")])
     ws.append([])
@@ -217,16 +308,11 @@ def _readme_sheet(book: Any, tables: dict[str, pd.DataFrame], manifest: dict,
                f"stored rounded to {prec['decimals']} decimals (shares "
                f"{prec['share_decimals']}); ranks and tiers were computed on exact values"])
     ws.append([])
-    ws.append(["manifest key", "value"])
-    for c in ws[ws.max_row]:
-        c.font = bold
+    ws.append([styled("manifest key", bold), styled("value", bold)])
     for key, value in manifest_rows(manifest).itertuples(index=False):
         if str(key).startswith(("inputs.responses[", "steps[")):
             continue  # one row per response file is in the manifest sheet / manifest.json
         ws.append([for_cell(str(key)), for_cell(value)])
-    ws.column_dimensions["A"].width = 34
-    ws.column_dimensions["B"].width = 100
-    ws.freeze_panes = "A2"
 
 
 def manifest_rows(manifest: dict) -> pd.DataFrame:

@@ -196,7 +196,7 @@ def write_workbook(sheets: dict[str, pd.DataFrame], path: Path, *,
     """Write several tables as sheets of one XLSX workbook, atomically (needs openpyxl).
 
     Every sheet gets a frozen header row, column widths and number formats
-    (:func:`gci.present.workbook.style_sheets`); ``style`` adds a README sheet, tier colours and the
+    (:func:`gci.present.sheets.write_sheets`); ``style`` adds a README sheet, tier colours and the
     pillar chart (see there). ``decimals`` rounds the stored numbers (``None``: exact values,
     shown at :data:`DEFAULT_DECIMALS` by the number formats).
     """
@@ -204,16 +204,11 @@ def write_workbook(sheets: dict[str, pd.DataFrame], path: Path, *,
         import openpyxl  # noqa: F401
     except ImportError:
         raise GCIError("writing .xlsx needs openpyxl: pip install 'gci[xlsx]'") from None
-    from .sheets import style_sheets
+    from .sheets import write_sheets
 
+    written = {name[:31]: safe_frame(round_table(df, decimals)) for name, df in sheets.items()}
     with atomic_write(path, "wb") as fh:
-        with pd.ExcelWriter(fh, engine="openpyxl") as xw:
-            written: dict[str, pd.DataFrame] = {}
-            for name, df in sheets.items():
-                safe = safe_frame(round_table(df, decimals))
-                safe.to_excel(xw, sheet_name=name[:31], index=False)
-                written[name[:31]] = safe
-            style_sheets(xw.book, written, decimals=decimals, style=style)
+        write_sheets(written, fh, decimals=decimals, style=style)
 
 
 def flat_paths(items: Iterable[Any]) -> list[Path]:

@@ -36,7 +36,7 @@ from .sheets import (  # noqa: F401 - defined in sheets; kept importable from he
     SHEET_DESCRIPTIONS,
     _jsonable,
     manifest_rows,
-    style_sheets,
+    write_sheets,
 )
 from .tables import write_workbook
 

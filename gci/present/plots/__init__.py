@@ -96,8 +96,11 @@ def save_figure(figure: Figure | Axes, path: str | os.PathLike, *, dpi: int = 15
         raise GCIError(f"cannot save a plot as {path}: expected a file name ending in "
                        f"{', '.join('.' + f for f in FIGURE_FORMATS)}")
     fig = getattr(figure, "figure", figure)
+    # PNG: the fastest zlib level (the same pixels; a 194-country chart is ~15 % larger)
+    extra = {"pil_kwargs": {"compress_level": 1}} if fmt == "png" else {}
     with atomic_write(path, "wb") as fh:
-        fig.savefig(fh, format=fmt, dpi=dpi, bbox_inches=_bbox(fig), metadata=_metadata(fmt))
+        fig.savefig(fh, format=fmt, dpi=dpi, bbox_inches=_bbox(fig), metadata=_metadata(fmt),
+                    **extra)
     return path
 
 
