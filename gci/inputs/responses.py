@@ -1005,29 +1005,26 @@ def _gather_long(responses: Responses, fw: Framework, problems: list[Problem],
     ans = t["answer"].to_numpy(dtype=object)
     raw[ci, qi] = ans
     evid[ci, qi] = t["evidence"].to_numpy(dtype=object)
-    for q, rows in t.groupby("question", sort=False).indices.items():
-        node = fw.nodes[q]
-        vals = ans[rows]
-        codes, uniq = pd.factorize(pd.Series(vals, dtype=object), use_na_sentinel=False)
-        c_u, ok_u, why_u = typed_answers(node, pd.Series(uniq, dtype=object), decimal)
-        c, ok = c_u[codes], ok_u[codes]
-        credit[ci[rows[ok]], qindex[q]] = c[ok]
-        answered[ci[rows[ok]], qindex[q]] = True
-        raw[ci[rows[~ok]], qindex[q]] = None
-        if (~ok).any():
-            sub = t.iloc[rows[~ok]]
-            whys = why_u[codes][~ok]
-            for r, why in zip(sub.itertuples(), whys):
-                hint = _answer_hint(why)
-                problems.append(Problem("bad_answer", f"answer {r.answer!r:.60} is not allowed for "
-                                        f"{node.type} question {q}; expected "
-                                        f"{node.allowed_answers()}{hint}", r.file, _int(r.line),
-                                        r.iso3, q))
-    row_of = {(int(i), int(j)): r for r, (i, j) in enumerate(zip(ci, qi))}
+    if pd.api.types.infer_dtype(ans, skipna=False) == "string":  # every answer is text
+        bad = _type_text_answers(fw, qcodes, ci, qi, ans, decimal, credit, answered, raw)
+    else:  # numbers, booleans or blanks among the answers: typed question by question
+        bad = _type_answers_by_question(fw, t, qindex, ci, ans, decimal, credit, answered, raw)
+    if bad:
+        cols = [t[c].to_numpy(dtype=object) for c in ("answer", "file", "line", "iso3")]
+        for r, why in bad:
+            node = fw.nodes[qcodes[qi[r]]]
+            answer, file, line, iso = (c[r] for c in cols)
+            problems.append(Problem("bad_answer", f"answer {answer!r:.60} is not allowed for "
+                                    f"{node.type} question {node.code}; expected "
+                                    f"{node.allowed_answers()}{_answer_hint(why)}", file,
+                                    _int(line), iso, node.code))
     files, lines = t["file"].to_numpy(dtype=object), t["line"].to_numpy(dtype=object)
 
     def where(ii: np.ndarray, jj: np.ndarray) -> list[tuple]:
-        at = [row_of[(int(i), int(j))] for i, j in zip(ii, jj)]
+        # the row of each (country, question) cell, looked up only when a problem is located
+        row_of = np.full(nc * nq, -1, dtype=np.int64)
+        row_of[ci * nq + qi] = np.arange(len(ci))
+        at = row_of[np.asarray(ii, dtype=np.int64) * nq + np.asarray(jj, dtype=np.int64)]
         return [(files[r], lines[r]) for r in at]
 
     firsts = t.drop_duplicates("iso3", keep="first")  # first row wins (no per-row loop)
@@ -1036,6 +1033,77 @@ def _gather_long(responses: Responses, fw: Framework, problems: list[Problem],
         for iso, f in zip(responses.members["iso3"], responses.members["file"]):
             first_file.setdefault(iso, f)
     return countries, credit, answered, raw, evid, where, first_file
+
+
+def _typing_key(node: Any) -> tuple:
+    """What :func:`typed_answers` reads of a question: questions with the same key type every
+    answer alike (same credit, same validity, same message)."""
+    return (node.type, tuple(node.levels.items()) if node.levels else None, node.range,
+            node.goalposts, node.direction, node.normalise, node.allowed_answers())
+
+
+def _type_text_answers(fw: Framework, qcodes: list[str], ci: np.ndarray, qi: np.ndarray,
+                       ans: np.ndarray, decimal: str, credit: np.ndarray, answered: np.ndarray,
+                       raw: np.ndarray) -> list[tuple[int, Any]]:
+    """Type answers that are all text into ``credit``/``answered``/``raw`` (rows ``ci``, ``qi``).
+
+    Each distinct answer is typed once per kind of question (:func:`_typing_key`: all yes/no
+    questions are one kind), not once per question. Returns the bad answers as ``(row, why)``,
+    question by question in the order the table first names them, rows in table order (as
+    :func:`_type_answers_by_question`).
+    """
+    codes, uniq = pd.factorize(ans)  # text compares exactly: one code per distinct answer
+    uniq = np.asarray(uniq, dtype=object)
+    kinds: dict[tuple, int] = {}
+    kind_node: list[Any] = []
+    kind_of_q = np.empty(len(qcodes), dtype=np.int64)
+    for j, q in enumerate(qcodes):
+        node = fw.nodes[q]
+        k = kinds.setdefault(_typing_key(node), len(kinds))
+        if k == len(kind_node):
+            kind_node.append(node)
+        kind_of_q[j] = k
+    nu = max(len(uniq), 1)
+    pairs, inv = np.unique(kind_of_q[qi] * nu + codes, return_inverse=True)
+    inv = inv.reshape(-1)
+    p_credit = np.empty(len(pairs))
+    p_ok = np.empty(len(pairs), dtype=bool)
+    p_why = np.empty(len(pairs), dtype=object)
+    p_kind = pairs // nu
+    for k in np.unique(p_kind):  # a handful of kinds
+        sel = np.nonzero(p_kind == k)[0]
+        c, ok, why = typed_answers(kind_node[k], pd.Series(uniq[pairs[sel] % nu], dtype=object),
+                                   decimal)
+        p_credit[sel], p_ok[sel], p_why[sel] = c, ok, why
+    ok = p_ok[inv]
+    credit[ci[ok], qi[ok]] = p_credit[inv][ok]
+    answered[ci[ok], qi[ok]] = True
+    raw[ci[~ok], qi[~ok]] = None
+    bad_rows = np.nonzero(~ok)[0]
+    if not len(bad_rows):
+        return []
+    first = np.full(len(qcodes), len(qi), dtype=np.int64)  # first row naming each question
+    np.minimum.at(first, qi, np.arange(len(qi)))
+    bad_rows = bad_rows[np.lexsort((bad_rows, first[qi[bad_rows]]))]
+    return [(int(r), p_why[inv[r]]) for r in bad_rows]
+
+
+def _type_answers_by_question(fw: Framework, t: pd.DataFrame, qindex: dict[str, int],
+                              ci: np.ndarray, ans: np.ndarray, decimal: str,
+                              credit: np.ndarray, answered: np.ndarray, raw: np.ndarray
+                              ) -> list[tuple[int, Any]]:
+    """As :func:`_type_text_answers`, question by question (answers of any type)."""
+    bad: list[tuple[int, Any]] = []
+    for q, rows in t.groupby("question", sort=False).indices.items():
+        node = fw.nodes[q]
+        codes, uniq = pd.factorize(pd.Series(ans[rows], dtype=object), use_na_sentinel=False)
+        c_u, ok_u, why_u = typed_answers(node, pd.Series(uniq, dtype=object), decimal)
+        c, ok = c_u[codes], ok_u[codes]
+        credit[ci[rows[ok]], qindex[q]] = c[ok]
+        answered[ci[rows[ok]], qindex[q]] = True
+        raw[ci[rows[~ok]], qindex[q]] = None
+        bad += zip(rows[~ok].tolist(), why_u[codes][~ok])
+    return bad
 
 
 def _gather_wide(responses: Responses, fw: Framework, problems: list[Problem],
