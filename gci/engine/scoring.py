@@ -16,7 +16,7 @@ import pandas as pd
 
 from .._version import __version__
 from ..errors import GCIError, Problem, ResponsesError, raise_if_errors
-from ..fileio import sha256_file
+from ..fileio import resolve_path, sha256_file
 from ..inputs.countries import check_grouping, load_grouping, region_of
 from ..inputs.framework import Framework
 from ..inputs.framework_table import load_framework_any, read_framework_table
@@ -356,22 +356,26 @@ def _file_entry(path: PathLike, where: dict | None = None) -> dict:
 def _display_path(p: Path, where: dict | None = None) -> str:
     """``p`` relative to the working folder when inside it (portable manifests), else as is.
 
-    With ``where`` (a dict shared by the calls of one run), the working folder is resolved
-    once, and a file that is not a symbolic link is its resolved folder plus its name (what
-    :meth:`Path.resolve` gives), each folder being resolved once.
+    ``where`` (a dict shared by the calls of one run) keeps the resolved working folder and
+    folders (:func:`gci.fileio.resolve_path`), and each folder's path relative to the working
+    folder, so the files of one folder cost one ``lstat`` each.
     """
-    where = {} if where is None else where
-    try:
-        cwd = where.get("")
-        if cwd is None:
-            cwd = where[""] = Path.cwd().resolve()
-        if p.name in ("", "..") or os.path.islink(p):
-            full = p.resolve()
-        else:
-            folder = where.get(p.parent)
-            if folder is None:
-                folder = where[p.parent] = p.parent.resolve()
-            full = folder / p.name
-        return str(full.relative_to(cwd))
-    except ValueError:
-        return str(p)
+    if where is None:
+        where = {}
+    cwd = where.get("")
+    if cwd is None:
+        cwd = where[""] = Path.cwd().resolve()
+    full = resolve_path(p, where)
+    rel = where.get(("rel", full.parent))
+    if rel is None:
+        try:
+            rel = str(full.parent.relative_to(cwd))
+        except ValueError:
+            rel = False
+        where[("rel", full.parent)] = rel
+    if rel is False or not full.name:  # outside the working folder (or the root itself)
+        try:
+            return str(full.relative_to(cwd))
+        except ValueError:
+            return str(p)
+    return full.name if rel == "." else os.path.join(rel, full.name)

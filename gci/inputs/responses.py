@@ -1036,8 +1036,10 @@ def _gather_long(responses: Responses, fw: Framework, problems: list[Problem],
 
 
 def _typing_key(node: Any) -> tuple:
-    """What :func:`typed_answers` reads of a question: questions with the same key type every
-    answer alike (same credit, same validity, same message)."""
+    """What :func:`typed_answers` reads of a question.
+
+    Questions with the same key type every answer alike (same credit, validity and message).
+    """
     return (node.type, tuple(node.levels.items()) if node.levels else None, node.range,
             node.goalposts, node.direction, node.normalise, node.allowed_answers())
 
