@@ -23,6 +23,7 @@ import errno
 import hashlib
 import json
 import os
+import stat
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -280,6 +281,10 @@ def _check_expansion(root: yaml.Node, name: str) -> None:
     walk(root)
 
 
+#: errno values for which :meth:`Path.exists` says False (as pathlib ignores them)
+_NOT_THERE = (errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP)
+
+
 def read_bytes(path: str | os.PathLike, limit: int | None = None) -> bytes:
     """Read a whole file, refusing missing, non-regular or over-large files.
 
@@ -292,11 +297,17 @@ def read_bytes(path: str | os.PathLike, limit: int | None = None) -> bytes:
     """
     limit = MAX_INPUT_BYTES if limit is None else limit
     p = Path(path)
-    if not p.exists():
-        raise InputError("file not found", p)
-    if not p.is_file():
+    try:  # one stat (what Path.exists, is_file and stat would each do)
+        st = os.stat(p)
+    except OSError as exc:
+        if exc.errno in _NOT_THERE or getattr(exc, "winerror", None) in (21, 123, 1921):
+            raise InputError("file not found", p) from None
+        raise
+    except ValueError:  # an unrepresentable path (e.g. a NUL byte): as Path.exists
+        raise InputError("file not found", p) from None
+    if not stat.S_ISREG(st.st_mode):
         raise InputError("not a regular file", p)
-    size = p.stat().st_size
+    size = st.st_size
     if size > limit:
         raise InputError(
             f"file is {size:,} bytes, over the limit of {limit:,} bytes; "

@@ -168,7 +168,7 @@ def test_corrupt_entry_is_ignored_and_rewritten(cache_dir, tmp_path, damage):
     if damage == "garbage":
         entry.write_bytes(b"\x00\xffnot a cache entry")
     elif damage == "flip":  # a changed digit with the old checksum: a wrong line number
-        entry.write_bytes(good.replace(b",5]", b",6]", 1))
+        entry.write_bytes(good.replace(b"[5,6,7]", b"[6,6,7]", 1))  # the lines column
         assert entry.read_bytes() != good
     elif damage == "truncate":
         entry.write_bytes(good[: len(good) // 2])

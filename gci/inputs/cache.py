@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import Any
 
 #: Format of the entries (a new format is a new folder: old entries are never misread).
-FORMAT = 1
+FORMAT = 2
 #: Entries of this many gci builds (contexts) are kept per kind.
 KEEP_CONTEXTS = 3
 _MAGIC = b"gci-cache 1 "

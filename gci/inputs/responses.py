@@ -336,26 +336,35 @@ def load_responses(path: str | os.PathLike | Iterable[str | os.PathLike] = "resp
 
 
 def _in_order(parts: list, columns: list[str]) -> pd.DataFrame:
-    """One table from tables and plain rows (tuples, or lists of them), in the order given.
+    """One table from tables and plain rows, in the order given.
 
-    Country files give a few rows each: they are gathered as tuples and become one DataFrame
-    per run of consecutive files, instead of one DataFrame per file (no pandas per file).
+    Plain rows are tuples, lists of them, or :class:`_Columns`. Country files give a few rows
+    each: they are gathered column by column and become one DataFrame per run of consecutive
+    files, instead of one DataFrame per file (no pandas per file). A DataFrame built from the
+    columns is the one ``pd.DataFrame(rows, columns=columns)`` gives (same values and dtypes).
     """
     blocks: list[pd.DataFrame] = []
-    rows: list[tuple] = []
+    cols: list[list] = [[] for _ in columns]
+
+    def flush() -> None:
+        nonlocal cols
+        if cols[0]:
+            blocks.append(pd.DataFrame(dict(zip(columns, cols)), columns=columns))
+            cols = [[] for _ in columns]
+
     for part in parts:
         if isinstance(part, pd.DataFrame):
-            if rows:
-                blocks.append(pd.DataFrame(rows, columns=columns))
-                rows = []
+            flush()
             if len(part):
                 blocks.append(part)
-        elif isinstance(part, tuple):
-            rows.append(part)
-        else:
-            rows.extend(part)
-    if rows:
-        blocks.append(pd.DataFrame(rows, columns=columns))
+            continue
+        if isinstance(part, tuple):
+            part = [part]
+        if not part:
+            continue
+        for col, given in zip(cols, part if isinstance(part, _Columns) else zip(*part)):
+            col.extend(given)
+    flush()
     if not blocks:
         return pd.DataFrame(columns=columns)
     return blocks[0] if len(blocks) == 1 else pd.concat(blocks, ignore_index=True)
@@ -458,8 +467,11 @@ WIDE_INFO_COLUMNS = ("name", "country_name", "itu_region", "region", "edition", 
 
 
 def _read_doc(f: Path, is_json: bool, problems: list[Problem], check_countries: bool,
-              members: list | None) -> list[tuple]:
+              members: list | None) -> list[tuple] | _Columns:
     """The rows of one country's YAML/JSON file, from :mod:`gci.inputs.cache` when valid.
+
+    Rows as tuples when the file is parsed, as :class:`_Columns` when they come from the cache
+    (both become the same table in :func:`_in_order`).
 
     The file's bytes are always read (and hashed); on a cache hit, the rows, warnings and member
     entry that reading them gave before are replayed; otherwise the file is parsed and, when it
@@ -508,29 +520,44 @@ def _plain_tuples(items: list, types: tuple) -> bool:
     return all(set(map(type, col)) <= ok for col, ok in zip(zip(*items), types))
 
 
+class _Columns(list):
+    """Rows of one file column by column: one list per column of :data:`COLUMNS`."""
+
+
 def _doc_to_cache(rows: list[tuple], found: list[Problem], member: list) -> dict | None:
-    """What reading a document gave, as plain JSON data; None when not exactly representable."""
+    """What reading a document gave, as plain JSON data; None when not exactly representable.
+
+    The rows are stored column by column, a column holding one value throughout (the country,
+    the file, the source) as that value once: ``{"n": rows, "cols": [[...], ...]}``.
+    """
     probs = [(p.kind, p.message, p.file, p.line, p.country, p.item, p.severity) for p in found]
     if not (_plain_tuples(rows, _ROW_TYPES) and _plain_tuples(probs, _PROBLEM_TYPES)
             and _plain_tuples(member, _MEMBER_TYPES)):
         return None  # e.g. a mapping given as a source: not cached, read again next time
-    return {"rows": rows, "problems": probs, "members": member}
+    n = len(rows)
+    cols = [list(c) for c in zip(*rows)] if n else [[] for _ in COLUMNS]
+    cols = [c[:1] if n > 1 and c.count(c[0]) == n else c for c in cols]
+    return {"n": n, "cols": cols, "problems": probs, "members": member}
 
 
-def _doc_from_cache(payload: Any) -> tuple[list[tuple], list[Problem], list[tuple]] | None:
+def _doc_from_cache(payload: Any) -> tuple[_Columns, list[Problem], list[tuple]] | None:
     """The rows, problems and member entries of a cache payload; None when it is malformed."""
     if not isinstance(payload, dict):
         return None
     try:
-        rows = list(map(tuple, payload["rows"]))
+        n, cols = payload["n"], payload["cols"]
         probs = list(map(tuple, payload["problems"]))
         member = list(map(tuple, payload["members"]))
     except (KeyError, TypeError):
         return None
-    if not (_plain_tuples(rows, _ROW_TYPES) and _plain_tuples(probs, _PROBLEM_TYPES)
-            and _plain_tuples(member, _MEMBER_TYPES)):
+    if type(n) is not int or n < 0 or type(cols) is not list or len(cols) != len(COLUMNS) \
+            or not all(type(c) is list and (len(c) == n or (n > 1 and len(c) == 1))
+                       and set(map(type, c)) <= ok for c, ok in zip(cols, _ROW_TYPES)):
         return None
-    return rows, [Problem(*p) for p in probs], member
+    if not (_plain_tuples(probs, _PROBLEM_TYPES) and _plain_tuples(member, _MEMBER_TYPES)):
+        return None
+    return _Columns(c if len(c) == n else c * n for c in cols), \
+        [Problem(*p) for p in probs], member
 
 
 def _country_doc(data: Any, name: str, problems: list[Problem],
