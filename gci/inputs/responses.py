@@ -1032,7 +1032,7 @@ def _gather_long(responses: Responses, fw: Framework, problems: list[Problem],
     ans = t["answer"].to_numpy(dtype=object)
     raw[ci, qi] = ans
     evid[ci, qi] = t["evidence"].to_numpy(dtype=object)
-    if pd.api.types.infer_dtype(ans, skipna=False) == "string":  # every answer is text
+    if _all_text(ans):
         bad = _type_text_answers(fw, qcodes, ci, qi, ans, decimal, credit, answered, raw)
     else:  # numbers, booleans or blanks among the answers: typed question by question
         bad = _type_answers_by_question(fw, t, qindex, ci, ans, decimal, credit, answered, raw)
@@ -1060,6 +1060,11 @@ def _gather_long(responses: Responses, fw: Framework, problems: list[Problem],
         for iso, f in zip(responses.members["iso3"], responses.members["file"]):
             first_file.setdefault(iso, f)
     return countries, credit, answered, raw, evid, where, first_file
+
+
+def _all_text(values_: np.ndarray) -> bool:
+    """Whether every value is a ``str`` (no number, boolean or blank): one C pass."""
+    return pd.api.types.infer_dtype(values_, skipna=False) == "string"
 
 
 def _typing_key(node: Any) -> tuple:
