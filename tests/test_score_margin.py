@@ -21,6 +21,7 @@ import pandas as pd
 import pytest
 
 from gci.engine import scoring
+from gci.errors import InputError
 from gci.fileio import resolve_path
 from gci.inputs import responses
 from gci.inputs.framework_table import load_framework_any
@@ -170,3 +171,22 @@ def test_resolve_path_is_path_resolve(tmp_path, monkeypatch):
     assert shown[:5] == ["real/a.yaml", "other/b.yaml", "real/a.yaml", "other/b.yaml",
                          "other/b.yaml"]
     assert shown[6:9] == ["real", ".", ".."] and shown[10] == "/"
+
+
+@pytest.mark.parametrize("name, text, line", [
+    ("KEN.yaml", 'country: KEN\nanswers:\n  Q01: yes\n  Q02: "ye\\x07s"\n', 4),
+    ("KEN.yaml", 'country: KEN\nanswers:\n  Q01: {answer: "yes", evidence: "a\\x1b"}\n', 3),
+    ("KEN.json", '{"country": "KEN", "answers": {"Q01": "n\\u0001o"}}', None),
+])
+def test_escaped_control_characters_still_refused(tmp_path, name, text, line):
+    # the document's text holds no control character, only an escape that makes one: the
+    # values are walked (the text alone cannot clear them)
+    (tmp_path / name).write_text(text)
+    with pytest.raises(InputError, match="control character|lone surrogate") as err:
+        load_responses(tmp_path / name)
+    assert err.value.line == line
+
+
+def test_backslash_in_a_comment_is_fine(tmp_path):
+    (tmp_path / "KEN.yaml").write_text('# C:\\answers\\ken\ncountry: KEN\nanswers:\n  Q01: yes\n')
+    assert load_responses(tmp_path / "KEN.yaml").table["answer"].tolist() == ["yes"]

@@ -313,10 +313,11 @@ def load_responses(path: str | os.PathLike | Iterable[str | os.PathLike] = "resp
     frames: list[pd.DataFrame | list[tuple]] = []
     problems: list[Problem] = []
     members: list[pd.DataFrame | tuple] = []
-    for f in files:
-        if progress is not None:
-            progress(f)
-        frames.append(_read_one(f, problems, check_countries, members, sheet))
+    with fileio.collector_paused():  # many small objects, none of them garbage cycles
+        for f in files:
+            if progress is not None:
+                progress(f)
+            frames.append(_read_one(f, problems, check_countries, members, sheet))
     member_table = _in_order(members, MEMBER_COLUMNS)
     wide = frames[0].wide if len(frames) == 1 and isinstance(frames[0], Responses) else None
     if wide is not None:  # one wide table: kept column-wise (no row per answer)
@@ -494,7 +495,7 @@ def _read_doc(f: Path, is_json: bool, problems: list[Problem], check_countries: 
     text = decode_text(data, f)
     # numbers of a JSON file are kept as their text, typed by gci.inputs.values like YAML's
     doc = fileio.parse_json(text, name) if is_json else fileio.parse_yaml(text, name)
-    rows = _country_doc(doc, name, problems, check_countries, members)
+    rows = _country_doc(doc, name, problems, check_countries, members, text)
     if key:
         payload = _doc_to_cache(rows, problems[n_problems:],
                                 members[n_members:] if members is not None else [])
@@ -560,12 +561,21 @@ def _doc_from_cache(payload: Any) -> tuple[_Columns, list[Problem], list[tuple]]
         [Problem(*p) for p in probs], member
 
 
+_ANSWER_KEYS = frozenset({"answer", "evidence", "source", "note"})
+
+
 def _country_doc(data: Any, name: str, problems: list[Problem],
-                 check_countries: bool, members: list | None = None) -> list[tuple]:
-    """The answers of one country's document as rows (tuples of :data:`COLUMNS`)."""
+                 check_countries: bool, members: list | None = None,
+                 text: str | None = None) -> list[tuple]:
+    """The answers of one country's document as rows (tuples of :data:`COLUMNS`).
+
+    ``text``, the document's text when known, spares walking every value for control
+    characters when the text holds none and no backslash (no escape can produce one).
+    """
     if not isinstance(data, dict):
         raise InputError("expected a mapping with 'country' and 'answers'", name, 1)
-    _refuse_bad_text(data, name, None, None)
+    if text is None or "\\" in text or bad_text(text) is not None:
+        _refuse_bad_text(data, name, None, None)  # names the value and its line
     country_raw = data.get("country", data.get("iso3"))
     iso3 = _resolve(country_raw, name, line_of(data, "country") or 1, problems, check_countries)
     for key in data:
@@ -585,11 +595,14 @@ def _country_doc(data: Any, name: str, problems: list[Problem],
                                 country=iso3 or str(country_raw)))
         return []
     rows = []
+    # the line of each question, looked up directly (as line_of) for a mapping read from YAML
+    a_lines = answers.lines if isinstance(answers, LineDict) and hasattr(answers, "lines") \
+        else None
     for q, a in answers.items():
-        ln = line_of(answers, q)
+        ln = a_lines.get(q, answers.line) if a_lines is not None else line_of(answers, q)
         evidence, source = None, default_source
         if isinstance(a, dict):
-            unknown = set(a) - {"answer", "evidence", "source", "note"}
+            unknown = () if _ANSWER_KEYS.issuperset(a) else set(a) - _ANSWER_KEYS
             if unknown:
                 problems.append(Problem("unknown_key", f"unknown key(s) {sorted(unknown)} in the "
                                         "answer; expected answer, evidence, source, note", name,
