@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 from pathlib import Path
 
@@ -131,6 +132,8 @@ def test_entry_with_wrong_shape_is_ignored(folder, tmp_path, monkeypatch, damage
     monkeypatch.setenv("GCI_CACHE_DIR", str(cache))
     monkeypatch.delenv("GCI_NO_CACHE", raising=False)
     cold = load_responses(folder)
+    for p in cache.rglob("set-*.json"):  # the files' own entries are read without it
+        p.unlink()
     entry = next(p for p in sorted(cache.rglob("*.json"))
                  if b"BRA.yaml" in p.read_bytes())
     good = entry.read_bytes()
@@ -190,3 +193,67 @@ def test_escaped_control_characters_still_refused(tmp_path, name, text, line):
 def test_backslash_in_a_comment_is_fine(tmp_path):
     (tmp_path / "KEN.yaml").write_text('# C:\\answers\\ken\ncountry: KEN\nanswers:\n  Q01: yes\n')
     assert load_responses(tmp_path / "KEN.yaml").table["answer"].tolist() == ["yes"]
+
+
+def _snap(resp) -> tuple:
+    return (resp.table.to_csv(), resp.table.dtypes.astype(str).tolist(),
+            [(p.kind, p.message, p.file, p.line, p.country, p.item, p.severity)
+             for p in resp.problems], resp.members.to_csv())
+
+
+@pytest.mark.parametrize("damage", ["none", "files", "count", "garbage"])
+def test_set_entry_replays_the_files_or_is_ignored(folder, tmp_path, monkeypatch, damage):
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("GCI_CACHE_DIR", str(cache))
+    monkeypatch.delenv("GCI_NO_CACHE", raising=False)
+    (folder / "DEU.yaml").write_text("country: DEU\ncolour: red\nanswers:\n")  # warnings
+    seen: list = []
+    cold = load_responses(folder, progress=seen.append)
+    (entry,) = cache.rglob("set-*.json")
+    good = entry.read_bytes()
+    body = good.partition(b"\n")[2]
+    if damage == "files":  # a well-sealed entry holding one file too few
+        doc = json.loads(body)
+        doc["data"]["files"] = doc["data"]["files"][:-1]
+        entry.write_bytes(_sealed(json.dumps(doc, separators=(",", ":")).encode()))
+    elif damage == "count":  # the rows of one file no longer match their count
+        assert b'"n":5' in body
+        entry.write_bytes(_sealed(body.replace(b'"n":5', b'"n":6', 1)))
+    elif damage == "garbage":
+        entry.write_bytes(b"gci-cache 1 nonsense\n{}")
+    calls: list = []
+    monkeypatch.setattr(responses, "_country_doc",
+                        lambda *a, **k: calls.append(a[1]) or [])  # must not be needed
+    warm_seen: list = []
+    warm = load_responses(folder, progress=warm_seen.append)
+    assert _snap(warm) == _snap(cold)
+    assert warm_seen == seen == sorted(folder.iterdir())  # each file named once, in order
+    assert calls == []  # every file came from an entry (the set's or its own)
+    assert entry.read_bytes() == good  # a damaged set entry is stored again
+    assert [p.kind for p in cold.problems].count("unknown_key") == 1
+    assert any(p.kind == "empty_submission" and p.country == "DEU" for p in cold.problems)
+
+
+def test_set_entry_follows_every_file(folder, tmp_path, monkeypatch):
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("GCI_CACHE_DIR", str(cache))
+    monkeypatch.delenv("GCI_NO_CACHE", raising=False)
+    load_responses(folder)
+    # one answer changed in one file (same size): another set, read from the files again
+    text = (folder / "CAN.yaml").read_text()
+    (folder / "CAN.yaml").write_text(text.replace("Q01: no", "Q01: ye"))
+    resp = load_responses(folder)
+    assert resp.table.set_index(["iso3", "question"]).loc[("CAN", "Q01"), "answer"] == "ye"
+    assert len(list(cache.rglob("set-*.json"))) == 2
+    # a malformed file before one over the size limit: the same first error as without the
+    # cache (the set's read-ahead meets the large file first, and gives way)
+    (folder / "ARG.yaml").write_text("country: ARG\nanswers: [\n")
+    (folder / "CAN.yaml").write_text(text + "# padding\n" * 50)
+    monkeypatch.setattr("gci.fileio.MAX_YAML_BYTES", (folder / "CAN.yaml").stat().st_size - 1)
+    with pytest.raises(InputError) as with_cache:
+        load_responses(folder)
+    monkeypatch.setenv("GCI_NO_CACHE", "1")
+    with pytest.raises(InputError) as without:
+        load_responses(folder)
+    assert str(with_cache.value) == str(without.value)
+    assert "ARG.yaml" in str(with_cache.value) and "malformed YAML" in str(with_cache.value)

@@ -41,6 +41,8 @@ from typing import Any
 FORMAT = 2
 #: Entries of this many gci builds (contexts) are kept per kind.
 KEEP_CONTEXTS = 3
+#: Entries of whole sets of files (see :func:`store`'s ``keep``) kept per gci build.
+KEEP_SETS = 8
 _MAGIC = b"gci-cache 1 "
 _disabled_writes: set[str] = set()  # cache folders found not writable in this process
 
@@ -155,8 +157,13 @@ def lookup(kind: str, key: str) -> Any:
     return entry.get("data")
 
 
-def store(kind: str, key: str, payload: Any) -> None:
-    """Store ``payload`` (plain JSON data) under ``key``; any failure is silent (no cache)."""
+def store(kind: str, key: str, payload: Any, keep: str | None = None) -> None:
+    """Store ``payload`` (plain JSON data) under ``key``; any failure is silent (no cache).
+
+    ``keep``: a prefix of keys (``"set-"``) of which only the :data:`KEEP_SETS` most recently
+    stored entries are kept (entries of whole sets of files are large and change with any
+    file).
+    """
     if not enabled():
         return
     folder = _folder(kind)
@@ -179,12 +186,26 @@ def store(kind: str, key: str, payload: Any) -> None:
             fh.write(blob)
         os.replace(tmp, folder / f"{key}.json")
         tmp = None
+        if keep:
+            _prune_prefix(folder, keep)
     except (OSError, ValueError):
         _disabled_writes.add(str(folder))
     finally:
         if tmp is not None:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
+
+
+def _prune_prefix(folder: Path, prefix: str) -> None:
+    """Remove all but the :data:`KEEP_SETS` newest entries whose keys start with ``prefix``."""
+    try:
+        found = sorted(((p.stat().st_mtime_ns, p) for p in folder.glob(f"{prefix}*.json")),
+                       reverse=True)
+    except OSError:
+        return
+    for _, old in found[KEEP_SETS:]:
+        with contextlib.suppress(OSError):
+            old.unlink()
 
 
 def _prune(folder: Path) -> None:

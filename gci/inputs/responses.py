@@ -21,6 +21,7 @@ missing where required (warning), and missing answers (counted per country; warn
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -310,14 +311,10 @@ def load_responses(path: str | os.PathLike | Iterable[str | os.PathLike] = "resp
     """
     files = response_files(path)
     sheet = sheet if sheet is not None else _SHEET.get()
-    frames: list[pd.DataFrame | list[tuple]] = []
     problems: list[Problem] = []
     members: list[pd.DataFrame | tuple] = []
     with fileio.collector_paused():  # many small objects, none of them garbage cycles
-        for f in files:
-            if progress is not None:
-                progress(f)
-            frames.append(_read_one(f, problems, check_countries, members, sheet))
+        frames = _read_all(files, problems, check_countries, members, sheet, progress)
     member_table = _in_order(members, MEMBER_COLUMNS)
     wide = frames[0].wide if len(frames) == 1 and isinstance(frames[0], Responses) else None
     if wide is not None:  # one wide table: kept column-wise (no row per answer)
@@ -398,17 +395,91 @@ def response_files(path: Any) -> list[Path]:
     return out
 
 
+#: Most bytes of country files read ahead of parsing to look up their set entry (beyond it,
+#: files are read one by one).
+SET_AHEAD_BYTES = 64 * 1024 * 1024
+_DOC_SUFFIXES = (".yaml", ".yml", ".json")
+
+
+def _doc_options(is_json: bool, check_countries: bool, members: bool) -> str:
+    """The reading options that are part of a country file's cache key."""
+    return f"doc|{is_json:d}|{check_countries:d}|{members:d}"
+
+
+def _read_all(files: list[Path], problems: list[Problem], check_countries: bool,
+              members: list, sheet: str | None, progress: Any) -> list:
+    """The answers of every file, in order (see :func:`_read_one`).
+
+    Several country files (YAML/JSON only) are first looked up as a set: the cache entry of
+    the set, named by the keys of all its files (each a hash of the file's bytes), holds what
+    reading each file gave; one entry is read instead of one per file. Any miss, any file that
+    cannot be read, any damaged entry: the files are read one by one as without it (each with
+    its own entry), and the set entry is stored when every file could be.
+    """
+    from . import cache
+
+    n = len(files)
+    ahead: list = [None] * n  # (bytes, key) of each file, read ahead
+    set_key = None
+    if n > 1 and cache.enabled() and all(f.suffix.lower() in _DOC_SUFFIXES for f in files):
+        total = 0
+        try:
+            for i, f in enumerate(files):
+                is_json = f.suffix.lower() == ".json"
+                data = read_bytes(f, None if is_json else fileio.MAX_YAML_BYTES)
+                total += len(data)
+                if total > SET_AHEAD_BYTES:
+                    raise InputError("too much to read ahead", f)
+                ahead[i] = (data, cache.key_of(str(f), _doc_options(is_json, check_countries,
+                                                                     True), data))
+        except InputError:  # read one by one: the errors come as and where they would
+            ahead = [None] * n
+        else:
+            set_key = "set-" + hashlib.sha256(
+                "\0".join(k for _, k in ahead).encode()).hexdigest()
+            hit = _set_from_cache(cache.lookup("responses", set_key), n)
+            if hit is not None:
+                frames = []
+                for f, (rows, found, member) in zip(files, hit):
+                    if progress is not None:
+                        progress(f)
+                    problems.extend(found)
+                    members.extend(member)
+                    frames.append(rows)
+                return frames
+    frames, payloads = [], []
+    for f, pre in zip(files, ahead):
+        if progress is not None:
+            progress(f)
+        frames.append(_read_one(f, problems, check_countries, members, sheet, pre,
+                                payloads if set_key else None))
+    if set_key and len(payloads) == n and all(p is not None for p in payloads):
+        cache.store("responses", set_key, {"files": payloads}, keep="set-")
+    return frames
+
+
+def _set_from_cache(payload: Any, n: int) -> list | None:
+    """What each of the ``n`` files of a set entry gave; None when malformed (or no entry)."""
+    if not isinstance(payload, dict) or not isinstance(payload.get("files"), list) \
+            or len(payload["files"]) != n:
+        return None
+    out = [_doc_from_cache(p) for p in payload["files"]]
+    return None if any(o is None for o in out) else out
+
+
 def _read_one(f: Path, problems: list[Problem], check_countries: bool,
-              members: list, sheet: str | None = None
-              ) -> pd.DataFrame | list[tuple] | Responses:
+              members: list, sheet: str | None = None, ahead: tuple | None = None,
+              payloads: list | None = None) -> pd.DataFrame | list[tuple] | Responses:
     """The answers of one file.
 
     A table for a long CSV/XLSX, :class:`Responses` for a wide one (held column-wise), rows
-    (tuples of :data:`COLUMNS`) for YAML/JSON.
+    (tuples of :data:`COLUMNS`) for YAML/JSON. ``ahead`` and ``payloads``: see
+    :func:`_read_doc`.
     """
     suffix = f.suffix.lower()
-    if suffix in (".yaml", ".yml", ".json"):
-        return _read_doc(f, suffix == ".json", problems, check_countries, members)
+    if suffix in _DOC_SUFFIXES:
+        return _read_doc(f, suffix == ".json", problems, check_countries, members, ahead,
+                         payloads)
     if suffix in (".csv", ".xlsx"):
         df = read_table(f, sheet=sheet, is_table=has_columns("iso3", "country"))
         if df.empty:
@@ -468,7 +539,8 @@ WIDE_INFO_COLUMNS = ("name", "country_name", "itu_region", "region", "edition", 
 
 
 def _read_doc(f: Path, is_json: bool, problems: list[Problem], check_countries: bool,
-              members: list | None) -> list[tuple] | _Columns:
+              members: list | None, ahead: tuple | None = None,
+              payloads: list | None = None) -> list[tuple] | _Columns:
     """The rows of one country's YAML/JSON file, from :mod:`gci.inputs.cache` when valid.
 
     Rows as tuples when the file is parsed, as :class:`_Columns` when they come from the cache
@@ -477,19 +549,29 @@ def _read_doc(f: Path, is_json: bool, problems: list[Problem], check_countries: 
     The file's bytes are always read (and hashed); on a cache hit, the rows, warnings and member
     entry that reading them gave before are replayed; otherwise the file is parsed and, when it
     was read without an error, stored. Errors never come from the cache.
+
+    ``ahead``: the file's bytes and key, when already read (:func:`_read_all`). ``payloads``:
+    when given, what reading the file gave as stored in the cache (None when it cannot be) is
+    appended to it.
     """
     from . import cache
 
-    data = read_bytes(f, None if is_json else fileio.MAX_YAML_BYTES)
     name = str(f)
-    key = cache.key_of(name, f"doc|{is_json:d}|{check_countries:d}|{members is not None:d}",
-                       data) if cache.enabled() else None
-    hit = _doc_from_cache(cache.lookup("responses", key)) if key else None
+    if ahead is not None:
+        data, key = ahead
+    else:
+        data = read_bytes(f, None if is_json else fileio.MAX_YAML_BYTES)
+        key = cache.key_of(name, _doc_options(is_json, check_countries, members is not None),
+                           data) if cache.enabled() else None
+    stored = cache.lookup("responses", key) if key else None
+    hit = _doc_from_cache(stored)
     if hit is not None:
         rows, found, member = hit
         problems.extend(found)
         if members is not None:
             members.extend(member)
+        if payloads is not None:
+            payloads.append(stored)
         return rows
     n_problems, n_members = len(problems), len(members) if members is not None else 0
     text = decode_text(data, f)
@@ -501,6 +583,8 @@ def _read_doc(f: Path, is_json: bool, problems: list[Problem], check_countries: 
                                 members[n_members:] if members is not None else [])
         if payload is not None:
             cache.store("responses", key, payload)
+        if payloads is not None:
+            payloads.append(payload)
     return rows
 
 
