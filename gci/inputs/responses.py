@@ -1097,7 +1097,7 @@ def _gather_long(responses: Responses, fw: Framework, problems: list[Problem],
         problems.append(Problem("bad_source", f"source {r.source!r}; expected one of "
                                 f"{', '.join(SOURCES)}", r.file, _int(r.line), r.iso3,
                                 r.question))
-    t = t[valid_country & known_q].copy()
+    t = t[valid_country & known_q]  # a new frame (boolean selection); never modified
     # duplicates and conflicts
     dup_mask = t.duplicated(["iso3", "question"], keep=False).to_numpy()
     drop = np.zeros(len(t), dtype=bool)
