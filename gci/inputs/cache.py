@@ -15,6 +15,10 @@ it in a cache entry named by a sha256 over all of these:
   on every run, so error messages (with their line numbers) always come from the file itself;
 * each entry holds the sha256 of its own content and its key: a corrupt, truncated or foreign
   entry is silently ignored and written again;
+* several country files read together also get one entry for the **set**, named by the keys
+  of all its files and holding what each gave (one entry read instead of one per file); any
+  miss, damaged entry or unreadable file falls back to the files' own entries; the
+  :data:`KEEP_SETS` most recently stored set entries are kept;
 * entries are written to a temporary file and renamed into place; a cache folder that cannot
   be created or written only means no cache (gci works as without it). Entries hold answers:
   they are created readable by their owner only (folders 0700, files 0600).
