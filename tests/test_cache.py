@@ -74,8 +74,10 @@ def test_score_default_edition_same_bytes_cold_warm_and_without(cache_dir, tmp_p
         res = runner.invoke(main, ["score", "-q", "-o", str(tmp_path / label)])
         assert res.exit_code == 0, res.output
         outs[label] = tmp_path / label
-        if label == "cold":
-            assert len(entries(cache_dir)) == 194
+        if label == "cold":  # one entry per file, and one for the set of 194 files
+            found = entries(cache_dir)
+            assert len([e for e in found if not e.name.startswith("set-")]) == 194
+            assert len([e for e in found if e.name.startswith("set-")]) == 1
     monkeypatch.undo()
     monkeypatch.chdir(ROOT)
     monkeypatch.setenv("GCI_NO_CACHE", "1")
@@ -97,11 +99,16 @@ def test_warnings_and_lines_replayed_identically(cache_dir, tmp_path, monkeypatc
     (folder / "FRA.json").write_text('{"country": "FRA", "answers": {"Q01": "no", "Q9": true}}')
     resp = load_responses(folder)
     cold = snapshot(resp)
-    assert len(entries(cache_dir)) == 2
+    found = entries(cache_dir)  # one entry per file, and one for the set of both
+    assert len(found) == 3 and sum(e.name.startswith("set-") for e in found) == 1
     assert [(p.kind, p.line) for p in resp.problems] == [("unknown_key", 3),
                                                          ("unknown_key", 6)]
     assert resp.table["line"].tolist()[2:] == [5, 6, 7]  # FRA.json (no lines) comes first
     no_parsing(monkeypatch)
+    assert snapshot(load_responses(folder)) == cold
+    for e in found:  # from the files' own entries, too
+        if e.name.startswith("set-"):
+            e.unlink()
     assert snapshot(load_responses(folder)) == cold
 
 
@@ -168,7 +175,7 @@ def test_corrupt_entry_is_ignored_and_rewritten(cache_dir, tmp_path, damage):
     if damage == "garbage":
         entry.write_bytes(b"\x00\xffnot a cache entry")
     elif damage == "flip":  # a changed digit with the old checksum: a wrong line number
-        entry.write_bytes(good.replace(b",5]", b",6]", 1))
+        entry.write_bytes(good.replace(b"[5,6,7]", b"[6,6,7]", 1))  # the lines column
         assert entry.read_bytes() != good
     elif damage == "truncate":
         entry.write_bytes(good[: len(good) // 2])

@@ -16,7 +16,7 @@ import pandas as pd
 
 from .._version import __version__
 from ..errors import GCIError, Problem, ResponsesError, raise_if_errors
-from ..fileio import sha256_file
+from ..fileio import resolve_path, sha256_file
 from ..inputs.countries import check_grouping, load_grouping, region_of
 from ..inputs.framework import Framework
 from ..inputs.framework_table import load_framework_any, read_framework_table
@@ -129,33 +129,34 @@ def score(responses: Responses | PathLike | None = None,
             raise GCIError(f"aggregation {m!r}; expected one of {', '.join(AGGREGATORS)}")
     log: list[dict] = []
     inputs: dict[str, Any] = {}
+    where: dict = {}  # resolved folders, shared by the manifest entries of this run
     framework, weights, responses = fill_defaults(framework, weights, responses)
     if not isinstance(framework, Framework):
         framework = load_framework_any(framework)
-        inputs["framework"] = _file_entry(framework.source)
+        inputs["framework"] = _file_entry(framework.source, where)
     elif framework.source and Path(framework.source).is_file():
-        inputs["framework"] = _file_entry(framework.source)
+        inputs["framework"] = _file_entry(framework.source, where)
     log.append({"step": "load_framework", "source": framework.source,
                 "questions": len(framework.questions)})
     ws = resolve_scheme(_table_scheme(weights, scheme), scheme, framework)
     if isinstance(weights, (str, os.PathLike)):
-        inputs["weights"] = _file_entry(weights)
+        inputs["weights"] = _file_entry(weights, where)
     log.append({"step": "weights", "scheme": ws.name, "scale": ws.scale})
     if not isinstance(responses, Responses):
         resp = load_responses(responses, check_countries=check_countries, progress=progress)
-        inputs["responses"] = [_file_entry(f) for f in resp.files]
+        inputs["responses"] = [_file_entry(f, where) for f in resp.files]
         # what the user named (folders and/or files): outputs may not go into a named folder
         named = [responses] if isinstance(responses, (str, os.PathLike)) else list(responses)
-        inputs["responses_given"] = [_file_entry(f) for f in named]
+        inputs["responses_given"] = [_file_entry(f, where) for f in named]
     else:
         resp = responses
-        inputs["responses"] = [_file_entry(f) for f in resp.files if Path(f).is_file()]
+        inputs["responses"] = [_file_entry(f, where) for f in resp.files if Path(f).is_file()]
     log.append({"step": "load_responses", "files": len(resp.files), "answers": len(resp)})
     if replace is not None:
         resp, replaced = replace_countries(resp, replace, check_countries=check_countries)
         if not isinstance(replace, Responses):
             named = [replace] if isinstance(replace, (str, os.PathLike)) else list(replace)
-            inputs["replace"] = [_file_entry(f) for f in named]
+            inputs["replace"] = [_file_entry(f, where) for f in named]
         log.append({"step": "replace", "countries": replaced})
     matrix = build_matrix(resp, framework, missing=missing)
     raise_if_errors(matrix.problems, ResponsesError, "responses")
@@ -168,7 +169,7 @@ def score(responses: Responses | PathLike | None = None,
         group_series, group_name = groups, groups.name or "group"
     else:
         group_series, group_name = load_grouping(groups), "group"
-        inputs["groups"] = _file_entry(groups)
+        inputs["groups"] = _file_entry(groups, where)
     if groups is not None:  # a user grouping must cover every scored country
         check_grouping(group_series, matrix.countries,
                        str(groups) if not isinstance(groups, pd.Series) else "the grouping")
@@ -339,17 +340,42 @@ def _table_scheme(weights: Any, scheme: str | None) -> Any:
     return weights
 
 
-def _file_entry(path: PathLike) -> dict:
+def _file_entry(path: PathLike, where: dict | None = None) -> dict:
+    """The manifest entry of one input: its path as shown and its sha256 (or ``folder``).
+
+    ``where`` (shared by the entries of one run) keeps the resolved working folder and the
+    resolved folders of the files already seen, so 194 files in one folder resolve it once.
+    """
     p = Path(path)
-    shown = _display_path(p)
+    shown = _display_path(p, where)
     if p.is_dir():
         return {"path": shown, "kind": "folder"}
     return {"path": shown, "sha256": sha256_file(p)}
 
 
-def _display_path(p: Path) -> str:
-    """``p`` relative to the working folder when inside it (portable manifests), else as is."""
-    try:
-        return str(p.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(p)
+def _display_path(p: Path, where: dict | None = None) -> str:
+    """``p`` relative to the working folder when inside it (portable manifests), else as is.
+
+    ``where`` (a dict shared by the calls of one run) keeps the resolved working folder and
+    folders (:func:`gci.fileio.resolve_path`), and each folder's path relative to the working
+    folder, so the files of one folder cost one ``lstat`` each.
+    """
+    if where is None:
+        where = {}
+    cwd = where.get("")
+    if cwd is None:
+        cwd = where[""] = Path.cwd().resolve()
+    full = resolve_path(p, where)
+    rel = where.get(("rel", full.parent))
+    if rel is None:
+        try:
+            rel = str(full.parent.relative_to(cwd))
+        except ValueError:
+            rel = False
+        where[("rel", full.parent)] = rel
+    if rel is False or not full.name:  # outside the working folder (or the root itself)
+        try:
+            return str(full.relative_to(cwd))
+        except ValueError:
+            return str(p)
+    return full.name if rel == "." else os.path.join(rel, full.name)

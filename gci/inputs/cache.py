@@ -15,6 +15,10 @@ it in a cache entry named by a sha256 over all of these:
   on every run, so error messages (with their line numbers) always come from the file itself;
 * each entry holds the sha256 of its own content and its key: a corrupt, truncated or foreign
   entry is silently ignored and written again;
+* several country files read together also get one entry for the **set**, named by the keys
+  of all its files and holding what each gave (one entry read instead of one per file); any
+  miss, damaged entry or unreadable file falls back to the files' own entries; the
+  :data:`KEEP_SETS` most recently stored set entries are kept;
 * entries are written to a temporary file and renamed into place; a cache folder that cannot
   be created or written only means no cache (gci works as without it). Entries hold answers:
   they are created readable by their owner only (folders 0700, files 0600).
@@ -38,9 +42,11 @@ from pathlib import Path
 from typing import Any
 
 #: Format of the entries (a new format is a new folder: old entries are never misread).
-FORMAT = 1
+FORMAT = 2
 #: Entries of this many gci builds (contexts) are kept per kind.
 KEEP_CONTEXTS = 3
+#: Entries of whole sets of files (see :func:`store`'s ``keep``) kept per gci build.
+KEEP_SETS = 8
 _MAGIC = b"gci-cache 1 "
 _disabled_writes: set[str] = set()  # cache folders found not writable in this process
 
@@ -155,8 +161,13 @@ def lookup(kind: str, key: str) -> Any:
     return entry.get("data")
 
 
-def store(kind: str, key: str, payload: Any) -> None:
-    """Store ``payload`` (plain JSON data) under ``key``; any failure is silent (no cache)."""
+def store(kind: str, key: str, payload: Any, keep: str | None = None) -> None:
+    """Store ``payload`` (plain JSON data) under ``key``; any failure is silent (no cache).
+
+    ``keep``: a prefix of keys (``"set-"``) of which only the :data:`KEEP_SETS` most recently
+    stored entries are kept (entries of whole sets of files are large and change with any
+    file).
+    """
     if not enabled():
         return
     folder = _folder(kind)
@@ -179,12 +190,26 @@ def store(kind: str, key: str, payload: Any) -> None:
             fh.write(blob)
         os.replace(tmp, folder / f"{key}.json")
         tmp = None
+        if keep:
+            _prune_prefix(folder, keep)
     except (OSError, ValueError):
         _disabled_writes.add(str(folder))
     finally:
         if tmp is not None:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
+
+
+def _prune_prefix(folder: Path, prefix: str) -> None:
+    """Remove all but the :data:`KEEP_SETS` newest entries whose keys start with ``prefix``."""
+    try:
+        found = sorted(((p.stat().st_mtime_ns, p) for p in folder.glob(f"{prefix}*.json")),
+                       reverse=True)
+    except OSError:
+        return
+    for _, old in found[KEEP_SETS:]:
+        with contextlib.suppress(OSError):
+            old.unlink()
 
 
 def _prune(folder: Path) -> None:

@@ -21,6 +21,7 @@ missing where required (warning), and missing answers (counted per country; warn
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -310,13 +311,10 @@ def load_responses(path: str | os.PathLike | Iterable[str | os.PathLike] = "resp
     """
     files = response_files(path)
     sheet = sheet if sheet is not None else _SHEET.get()
-    frames: list[pd.DataFrame | list[tuple]] = []
     problems: list[Problem] = []
     members: list[pd.DataFrame | tuple] = []
-    for f in files:
-        if progress is not None:
-            progress(f)
-        frames.append(_read_one(f, problems, check_countries, members, sheet))
+    with fileio.collector_paused():  # many small objects, none of them garbage cycles
+        frames = _read_all(files, problems, check_countries, members, sheet, progress)
     member_table = _in_order(members, MEMBER_COLUMNS)
     wide = frames[0].wide if len(frames) == 1 and isinstance(frames[0], Responses) else None
     if wide is not None:  # one wide table: kept column-wise (no row per answer)
@@ -336,26 +334,35 @@ def load_responses(path: str | os.PathLike | Iterable[str | os.PathLike] = "resp
 
 
 def _in_order(parts: list, columns: list[str]) -> pd.DataFrame:
-    """One table from tables and plain rows (tuples, or lists of them), in the order given.
+    """One table from tables and plain rows, in the order given.
 
-    Country files give a few rows each: they are gathered as tuples and become one DataFrame
-    per run of consecutive files, instead of one DataFrame per file (no pandas per file).
+    Plain rows are tuples, lists of them, or :class:`_Columns`. Country files give a few rows
+    each: they are gathered column by column and become one DataFrame per run of consecutive
+    files, instead of one DataFrame per file (no pandas per file). A DataFrame built from the
+    columns is the one ``pd.DataFrame(rows, columns=columns)`` gives (same values and dtypes).
     """
     blocks: list[pd.DataFrame] = []
-    rows: list[tuple] = []
+    cols: list[list] = [[] for _ in columns]
+
+    def flush() -> None:
+        nonlocal cols
+        if cols[0]:
+            blocks.append(pd.DataFrame(dict(zip(columns, cols)), columns=columns))
+            cols = [[] for _ in columns]
+
     for part in parts:
         if isinstance(part, pd.DataFrame):
-            if rows:
-                blocks.append(pd.DataFrame(rows, columns=columns))
-                rows = []
+            flush()
             if len(part):
                 blocks.append(part)
-        elif isinstance(part, tuple):
-            rows.append(part)
-        else:
-            rows.extend(part)
-    if rows:
-        blocks.append(pd.DataFrame(rows, columns=columns))
+            continue
+        if isinstance(part, tuple):
+            part = [part]
+        if not part:
+            continue
+        for col, given in zip(cols, part if isinstance(part, _Columns) else zip(*part)):
+            col.extend(given)
+    flush()
     if not blocks:
         return pd.DataFrame(columns=columns)
     return blocks[0] if len(blocks) == 1 else pd.concat(blocks, ignore_index=True)
@@ -388,17 +395,91 @@ def response_files(path: Any) -> list[Path]:
     return out
 
 
+#: Most bytes of country files read ahead of parsing to look up their set entry (beyond it,
+#: files are read one by one).
+SET_AHEAD_BYTES = 64 * 1024 * 1024
+_DOC_SUFFIXES = (".yaml", ".yml", ".json")
+
+
+def _doc_options(is_json: bool, check_countries: bool, members: bool) -> str:
+    """The reading options that are part of a country file's cache key."""
+    return f"doc|{is_json:d}|{check_countries:d}|{members:d}"
+
+
+def _read_all(files: list[Path], problems: list[Problem], check_countries: bool,
+              members: list, sheet: str | None, progress: Any) -> list:
+    """The answers of every file, in order (see :func:`_read_one`).
+
+    Several country files (YAML/JSON only) are first looked up as a set: the cache entry of
+    the set, named by the keys of all its files (each a hash of the file's bytes), holds what
+    reading each file gave; one entry is read instead of one per file. Any miss, any file that
+    cannot be read, any damaged entry: the files are read one by one as without it (each with
+    its own entry), and the set entry is stored when every file could be.
+    """
+    from . import cache
+
+    n = len(files)
+    ahead: list = [None] * n  # (bytes, key) of each file, read ahead
+    set_key = None
+    if n > 1 and cache.enabled() and all(f.suffix.lower() in _DOC_SUFFIXES for f in files):
+        total = 0
+        try:
+            for i, f in enumerate(files):
+                is_json = f.suffix.lower() == ".json"
+                data = read_bytes(f, None if is_json else fileio.MAX_YAML_BYTES)
+                total += len(data)
+                if total > SET_AHEAD_BYTES:
+                    raise InputError("too much to read ahead", f)
+                ahead[i] = (data, cache.key_of(str(f), _doc_options(is_json, check_countries,
+                                                                     True), data))
+        except InputError:  # read one by one: the errors come as and where they would
+            ahead = [None] * n
+        else:
+            set_key = "set-" + hashlib.sha256(
+                "\0".join(k for _, k in ahead).encode()).hexdigest()
+            hit = _set_from_cache(cache.lookup("responses", set_key), n)
+            if hit is not None:
+                frames = []
+                for f, (rows, found, member) in zip(files, hit):
+                    if progress is not None:
+                        progress(f)
+                    problems.extend(found)
+                    members.extend(member)
+                    frames.append(rows)
+                return frames
+    frames, payloads = [], []
+    for f, pre in zip(files, ahead):
+        if progress is not None:
+            progress(f)
+        frames.append(_read_one(f, problems, check_countries, members, sheet, pre,
+                                payloads if set_key else None))
+    if set_key and len(payloads) == n and all(p is not None for p in payloads):
+        cache.store("responses", set_key, {"files": payloads}, keep="set-")
+    return frames
+
+
+def _set_from_cache(payload: Any, n: int) -> list | None:
+    """What each of the ``n`` files of a set entry gave; None when malformed (or no entry)."""
+    if not isinstance(payload, dict) or not isinstance(payload.get("files"), list) \
+            or len(payload["files"]) != n:
+        return None
+    out = [_doc_from_cache(p) for p in payload["files"]]
+    return None if any(o is None for o in out) else out
+
+
 def _read_one(f: Path, problems: list[Problem], check_countries: bool,
-              members: list, sheet: str | None = None
-              ) -> pd.DataFrame | list[tuple] | Responses:
+              members: list, sheet: str | None = None, ahead: tuple | None = None,
+              payloads: list | None = None) -> pd.DataFrame | list[tuple] | Responses:
     """The answers of one file.
 
     A table for a long CSV/XLSX, :class:`Responses` for a wide one (held column-wise), rows
-    (tuples of :data:`COLUMNS`) for YAML/JSON.
+    (tuples of :data:`COLUMNS`) for YAML/JSON. ``ahead`` and ``payloads``: see
+    :func:`_read_doc`.
     """
     suffix = f.suffix.lower()
-    if suffix in (".yaml", ".yml", ".json"):
-        return _read_doc(f, suffix == ".json", problems, check_countries, members)
+    if suffix in _DOC_SUFFIXES:
+        return _read_doc(f, suffix == ".json", problems, check_countries, members, ahead,
+                         payloads)
     if suffix in (".csv", ".xlsx"):
         df = read_table(f, sheet=sheet, is_table=has_columns("iso3", "country"))
         if df.empty:
@@ -458,36 +539,52 @@ WIDE_INFO_COLUMNS = ("name", "country_name", "itu_region", "region", "edition", 
 
 
 def _read_doc(f: Path, is_json: bool, problems: list[Problem], check_countries: bool,
-              members: list | None) -> list[tuple]:
+              members: list | None, ahead: tuple | None = None,
+              payloads: list | None = None) -> list[tuple] | _Columns:
     """The rows of one country's YAML/JSON file, from :mod:`gci.inputs.cache` when valid.
+
+    Rows as tuples when the file is parsed, as :class:`_Columns` when they come from the cache
+    (both become the same table in :func:`_in_order`).
 
     The file's bytes are always read (and hashed); on a cache hit, the rows, warnings and member
     entry that reading them gave before are replayed; otherwise the file is parsed and, when it
     was read without an error, stored. Errors never come from the cache.
+
+    ``ahead``: the file's bytes and key, when already read (:func:`_read_all`). ``payloads``:
+    when given, what reading the file gave as stored in the cache (None when it cannot be) is
+    appended to it.
     """
     from . import cache
 
-    data = read_bytes(f, None if is_json else fileio.MAX_YAML_BYTES)
     name = str(f)
-    key = cache.key_of(name, f"doc|{is_json:d}|{check_countries:d}|{members is not None:d}",
-                       data) if cache.enabled() else None
-    hit = _doc_from_cache(cache.lookup("responses", key)) if key else None
+    if ahead is not None:
+        data, key = ahead
+    else:
+        data = read_bytes(f, None if is_json else fileio.MAX_YAML_BYTES)
+        key = cache.key_of(name, _doc_options(is_json, check_countries, members is not None),
+                           data) if cache.enabled() else None
+    stored = cache.lookup("responses", key) if key else None
+    hit = _doc_from_cache(stored)
     if hit is not None:
         rows, found, member = hit
         problems.extend(found)
         if members is not None:
             members.extend(member)
+        if payloads is not None:
+            payloads.append(stored)
         return rows
     n_problems, n_members = len(problems), len(members) if members is not None else 0
     text = decode_text(data, f)
     # numbers of a JSON file are kept as their text, typed by gci.inputs.values like YAML's
     doc = fileio.parse_json(text, name) if is_json else fileio.parse_yaml(text, name)
-    rows = _country_doc(doc, name, problems, check_countries, members)
+    rows = _country_doc(doc, name, problems, check_countries, members, text)
     if key:
         payload = _doc_to_cache(rows, problems[n_problems:],
                                 members[n_members:] if members is not None else [])
         if payload is not None:
             cache.store("responses", key, payload)
+        if payloads is not None:
+            payloads.append(payload)
     return rows
 
 
@@ -508,37 +605,61 @@ def _plain_tuples(items: list, types: tuple) -> bool:
     return all(set(map(type, col)) <= ok for col, ok in zip(zip(*items), types))
 
 
+class _Columns(list):
+    """Rows of one file column by column: one list per column of :data:`COLUMNS`."""
+
+
 def _doc_to_cache(rows: list[tuple], found: list[Problem], member: list) -> dict | None:
-    """What reading a document gave, as plain JSON data; None when not exactly representable."""
+    """What reading a document gave, as plain JSON data; None when not exactly representable.
+
+    The rows are stored column by column, a column holding one value throughout (the country,
+    the file, the source) as that value once: ``{"n": rows, "cols": [[...], ...]}``.
+    """
     probs = [(p.kind, p.message, p.file, p.line, p.country, p.item, p.severity) for p in found]
     if not (_plain_tuples(rows, _ROW_TYPES) and _plain_tuples(probs, _PROBLEM_TYPES)
             and _plain_tuples(member, _MEMBER_TYPES)):
         return None  # e.g. a mapping given as a source: not cached, read again next time
-    return {"rows": rows, "problems": probs, "members": member}
+    n = len(rows)
+    cols = [list(c) for c in zip(*rows)] if n else [[] for _ in COLUMNS]
+    cols = [c[:1] if n > 1 and c.count(c[0]) == n else c for c in cols]
+    return {"n": n, "cols": cols, "problems": probs, "members": member}
 
 
-def _doc_from_cache(payload: Any) -> tuple[list[tuple], list[Problem], list[tuple]] | None:
+def _doc_from_cache(payload: Any) -> tuple[_Columns, list[Problem], list[tuple]] | None:
     """The rows, problems and member entries of a cache payload; None when it is malformed."""
     if not isinstance(payload, dict):
         return None
     try:
-        rows = list(map(tuple, payload["rows"]))
+        n, cols = payload["n"], payload["cols"]
         probs = list(map(tuple, payload["problems"]))
         member = list(map(tuple, payload["members"]))
     except (KeyError, TypeError):
         return None
-    if not (_plain_tuples(rows, _ROW_TYPES) and _plain_tuples(probs, _PROBLEM_TYPES)
-            and _plain_tuples(member, _MEMBER_TYPES)):
+    if type(n) is not int or n < 0 or type(cols) is not list or len(cols) != len(COLUMNS) \
+            or not all(type(c) is list and (len(c) == n or (n > 1 and len(c) == 1))
+                       and set(map(type, c)) <= ok for c, ok in zip(cols, _ROW_TYPES)):
         return None
-    return rows, [Problem(*p) for p in probs], member
+    if not (_plain_tuples(probs, _PROBLEM_TYPES) and _plain_tuples(member, _MEMBER_TYPES)):
+        return None
+    return _Columns(c if len(c) == n else c * n for c in cols), \
+        [Problem(*p) for p in probs], member
+
+
+_ANSWER_KEYS = frozenset({"answer", "evidence", "source", "note"})
 
 
 def _country_doc(data: Any, name: str, problems: list[Problem],
-                 check_countries: bool, members: list | None = None) -> list[tuple]:
-    """The answers of one country's document as rows (tuples of :data:`COLUMNS`)."""
+                 check_countries: bool, members: list | None = None,
+                 text: str | None = None) -> list[tuple]:
+    """The answers of one country's document as rows (tuples of :data:`COLUMNS`).
+
+    ``text``, the document's text when known, spares walking every value for control
+    characters when the text holds none and no backslash (no escape can produce one).
+    """
     if not isinstance(data, dict):
         raise InputError("expected a mapping with 'country' and 'answers'", name, 1)
-    _refuse_bad_text(data, name, None, None)
+    if text is None or "\\" in text or bad_text(text) is not None:
+        _refuse_bad_text(data, name, None, None)  # names the value and its line
     country_raw = data.get("country", data.get("iso3"))
     iso3 = _resolve(country_raw, name, line_of(data, "country") or 1, problems, check_countries)
     for key in data:
@@ -558,11 +679,14 @@ def _country_doc(data: Any, name: str, problems: list[Problem],
                                 country=iso3 or str(country_raw)))
         return []
     rows = []
+    # the line of each question, looked up directly (as line_of) for a mapping read from YAML
+    a_lines = answers.lines if isinstance(answers, LineDict) and hasattr(answers, "lines") \
+        else None
     for q, a in answers.items():
-        ln = line_of(answers, q)
+        ln = a_lines.get(q, answers.line) if a_lines is not None else line_of(answers, q)
         evidence, source = None, default_source
         if isinstance(a, dict):
-            unknown = set(a) - {"answer", "evidence", "source", "note"}
+            unknown = () if _ANSWER_KEYS.issuperset(a) else set(a) - _ANSWER_KEYS
             if unknown:
                 problems.append(Problem("unknown_key", f"unknown key(s) {sorted(unknown)} in the "
                                         "answer; expected answer, evidence, source, note", name,
@@ -973,7 +1097,7 @@ def _gather_long(responses: Responses, fw: Framework, problems: list[Problem],
         problems.append(Problem("bad_source", f"source {r.source!r}; expected one of "
                                 f"{', '.join(SOURCES)}", r.file, _int(r.line), r.iso3,
                                 r.question))
-    t = t[valid_country & known_q].copy()
+    t = t[valid_country & known_q]  # a new frame (boolean selection); never modified
     # duplicates and conflicts
     dup_mask = t.duplicated(["iso3", "question"], keep=False).to_numpy()
     drop = np.zeros(len(t), dtype=bool)
@@ -1005,29 +1129,26 @@ def _gather_long(responses: Responses, fw: Framework, problems: list[Problem],
     ans = t["answer"].to_numpy(dtype=object)
     raw[ci, qi] = ans
     evid[ci, qi] = t["evidence"].to_numpy(dtype=object)
-    for q, rows in t.groupby("question", sort=False).indices.items():
-        node = fw.nodes[q]
-        vals = ans[rows]
-        codes, uniq = pd.factorize(pd.Series(vals, dtype=object), use_na_sentinel=False)
-        c_u, ok_u, why_u = typed_answers(node, pd.Series(uniq, dtype=object), decimal)
-        c, ok = c_u[codes], ok_u[codes]
-        credit[ci[rows[ok]], qindex[q]] = c[ok]
-        answered[ci[rows[ok]], qindex[q]] = True
-        raw[ci[rows[~ok]], qindex[q]] = None
-        if (~ok).any():
-            sub = t.iloc[rows[~ok]]
-            whys = why_u[codes][~ok]
-            for r, why in zip(sub.itertuples(), whys):
-                hint = _answer_hint(why)
-                problems.append(Problem("bad_answer", f"answer {r.answer!r:.60} is not allowed for "
-                                        f"{node.type} question {q}; expected "
-                                        f"{node.allowed_answers()}{hint}", r.file, _int(r.line),
-                                        r.iso3, q))
-    row_of = {(int(i), int(j)): r for r, (i, j) in enumerate(zip(ci, qi))}
+    if _all_text(ans):
+        bad = _type_text_answers(fw, qcodes, ci, qi, ans, decimal, credit, answered, raw)
+    else:  # numbers, booleans or blanks among the answers: typed question by question
+        bad = _type_answers_by_question(fw, t, qindex, ci, ans, decimal, credit, answered, raw)
+    if bad:
+        cols = [t[c].to_numpy(dtype=object) for c in ("answer", "file", "line", "iso3")]
+        for r, why in bad:
+            node = fw.nodes[qcodes[qi[r]]]
+            answer, file, line, iso = (c[r] for c in cols)
+            problems.append(Problem("bad_answer", f"answer {answer!r:.60} is not allowed for "
+                                    f"{node.type} question {node.code}; expected "
+                                    f"{node.allowed_answers()}{_answer_hint(why)}", file,
+                                    _int(line), iso, node.code))
     files, lines = t["file"].to_numpy(dtype=object), t["line"].to_numpy(dtype=object)
 
     def where(ii: np.ndarray, jj: np.ndarray) -> list[tuple]:
-        at = [row_of[(int(i), int(j))] for i, j in zip(ii, jj)]
+        # the row of each (country, question) cell, looked up only when a problem is located
+        row_of = np.full(nc * nq, -1, dtype=np.int64)
+        row_of[ci * nq + qi] = np.arange(len(ci))
+        at = row_of[np.asarray(ii, dtype=np.int64) * nq + np.asarray(jj, dtype=np.int64)]
         return [(files[r], lines[r]) for r in at]
 
     firsts = t.drop_duplicates("iso3", keep="first")  # first row wins (no per-row loop)
@@ -1036,6 +1157,84 @@ def _gather_long(responses: Responses, fw: Framework, problems: list[Problem],
         for iso, f in zip(responses.members["iso3"], responses.members["file"]):
             first_file.setdefault(iso, f)
     return countries, credit, answered, raw, evid, where, first_file
+
+
+def _all_text(values_: np.ndarray) -> bool:
+    """Whether every value is a ``str`` (no number, boolean or blank): one C pass."""
+    return pd.api.types.infer_dtype(values_, skipna=False) == "string"
+
+
+def _typing_key(node: Any) -> tuple:
+    """What :func:`typed_answers` reads of a question.
+
+    Questions with the same key type every answer alike (same credit, validity and message).
+    """
+    return (node.type, tuple(node.levels.items()) if node.levels else None, node.range,
+            node.goalposts, node.direction, node.normalise, node.allowed_answers())
+
+
+def _type_text_answers(fw: Framework, qcodes: list[str], ci: np.ndarray, qi: np.ndarray,
+                       ans: np.ndarray, decimal: str, credit: np.ndarray, answered: np.ndarray,
+                       raw: np.ndarray) -> list[tuple[int, Any]]:
+    """Type answers that are all text into ``credit``/``answered``/``raw`` (rows ``ci``, ``qi``).
+
+    Each distinct answer is typed once per kind of question (:func:`_typing_key`: all yes/no
+    questions are one kind), not once per question. Returns the bad answers as ``(row, why)``,
+    question by question in the order the table first names them, rows in table order (as
+    :func:`_type_answers_by_question`).
+    """
+    codes, uniq = pd.factorize(ans)  # text compares exactly: one code per distinct answer
+    uniq = np.asarray(uniq, dtype=object)
+    kinds: dict[tuple, int] = {}
+    kind_node: list[Any] = []
+    kind_of_q = np.empty(len(qcodes), dtype=np.int64)
+    for j, q in enumerate(qcodes):
+        node = fw.nodes[q]
+        k = kinds.setdefault(_typing_key(node), len(kinds))
+        if k == len(kind_node):
+            kind_node.append(node)
+        kind_of_q[j] = k
+    nu = max(len(uniq), 1)
+    pairs, inv = np.unique(kind_of_q[qi] * nu + codes, return_inverse=True)
+    inv = inv.reshape(-1)
+    p_credit = np.empty(len(pairs))
+    p_ok = np.empty(len(pairs), dtype=bool)
+    p_why = np.empty(len(pairs), dtype=object)
+    p_kind = pairs // nu
+    for k in np.unique(p_kind):  # a handful of kinds
+        sel = np.nonzero(p_kind == k)[0]
+        c, ok, why = typed_answers(kind_node[k], pd.Series(uniq[pairs[sel] % nu], dtype=object),
+                                   decimal)
+        p_credit[sel], p_ok[sel], p_why[sel] = c, ok, why
+    ok = p_ok[inv]
+    credit[ci[ok], qi[ok]] = p_credit[inv][ok]
+    answered[ci[ok], qi[ok]] = True
+    raw[ci[~ok], qi[~ok]] = None
+    bad_rows = np.nonzero(~ok)[0]
+    if not len(bad_rows):
+        return []
+    first = np.full(len(qcodes), len(qi), dtype=np.int64)  # first row naming each question
+    np.minimum.at(first, qi, np.arange(len(qi)))
+    bad_rows = bad_rows[np.lexsort((bad_rows, first[qi[bad_rows]]))]
+    return [(int(r), p_why[inv[r]]) for r in bad_rows]
+
+
+def _type_answers_by_question(fw: Framework, t: pd.DataFrame, qindex: dict[str, int],
+                              ci: np.ndarray, ans: np.ndarray, decimal: str,
+                              credit: np.ndarray, answered: np.ndarray, raw: np.ndarray
+                              ) -> list[tuple[int, Any]]:
+    """As :func:`_type_text_answers`, question by question (answers of any type)."""
+    bad: list[tuple[int, Any]] = []
+    for q, rows in t.groupby("question", sort=False).indices.items():
+        node = fw.nodes[q]
+        codes, uniq = pd.factorize(pd.Series(ans[rows], dtype=object), use_na_sentinel=False)
+        c_u, ok_u, why_u = typed_answers(node, pd.Series(uniq, dtype=object), decimal)
+        c, ok = c_u[codes], ok_u[codes]
+        credit[ci[rows[ok]], qindex[q]] = c[ok]
+        answered[ci[rows[ok]], qindex[q]] = True
+        raw[ci[rows[~ok]], qindex[q]] = None
+        bad += zip(rows[~ok].tolist(), why_u[codes][~ok])
+    return bad
 
 
 def _gather_wide(responses: Responses, fw: Framework, problems: list[Problem],

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from ..errors import GCIError, Problem, WeightsError, raise_if_errors
@@ -109,10 +110,11 @@ class WeightScheme:
                                         f"{fw.source or fw.code}"
                                         + _hint(values.suggest(code, fw.nodes)), source,
                                         item=code))
-        rel = self.relative(fw)
+        # plain floats by code (no pandas lookup per parent); nansum as Series.sum does
+        rel = {c: float(self.weights.get(c, 1.0)) for c in fw.nodes}
         for parent in [ROOT, *fw.nodes]:
             kids = fw.children(parent)
-            if kids and float(rel[kids].sum()) <= 0:
+            if kids and float(np.nansum(np.array([rel[k] for k in kids], dtype=float))) <= 0:
                 problems.append(Problem("all_zero", f"scheme {self.name!r} gives weight 0 to every"
                                         f" child of {parent!r} ({', '.join(kids)}); at least one "
                                         "must be positive", source, item=parent))

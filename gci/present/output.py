@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import GCIError, OutputError
-from ..fileio import sha256_file, write_json_atomic
+from ..fileio import resolve_path, sha256_file, write_json_atomic
 from ..transaction import MANIFEST, write_folder
 from .precision import (  # noqa: F401 - defined in precision; kept importable from here
     DEFAULT_DECIMALS,
@@ -147,7 +147,8 @@ def write_results(result: ScoreResult, folder: str | Path = "results", fmt: str 
     decimals = parse_decimals(decimals)
     folder = Path(folder)
     inputs = [*input_paths(result), *(Path(p) for p in flat_paths(protect or []))]
-    check_not_input(folder, inputs)
+    # only folders can hold the output folder (files are checked one by one below)
+    check_not_input(folder, [p for p in inputs if p.is_dir()])
     tables = result.tables()
     planned: dict[str, Path] = {}
     if fmt == "csv":
@@ -155,13 +156,18 @@ def write_results(result: ScoreResult, folder: str | Path = "results", fmt: str 
     else:
         planned = {"results": folder / f"results.{fmt}"}
     planned["manifest"] = folder / "manifest.json"
-    input_files = {p.resolve() for p in inputs if p.is_file()}
+    folders: dict = {}  # each folder resolved once (194 response files share one)
+    resolved = [resolve_path(p, folders) for p in inputs]
+    input_files = {r for p, r in zip(inputs, resolved) if p.is_file()}
     for path in planned.values():
         if path.resolve() in input_files:
             raise GCIError(f"refusing to overwrite input file {path}; choose another --output")
     out = folder.resolve()
-    for p in inputs:
-        if p.exists() and out in p.resolve().parents:
+    inside: dict[Path, bool] = {}  # resolved folder -> whether it is or is in the output folder
+    for p, r in zip(inputs, resolved):
+        if r.parent not in inside:
+            inside[r.parent] = r.parent == out or out in r.parent.parents
+        if p.exists() and inside[r.parent]:  # out in r.parents
             raise OutputError(f"holds the input {p}; gci replaces its output folder as a whole, "
                               "so it never writes into a folder holding inputs; choose another "
                               "--output (e.g. a sibling folder such as results)", folder)
