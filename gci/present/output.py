@@ -148,7 +148,7 @@ def write_results(result: ScoreResult, folder: str | Path = "results", fmt: str 
     folder = Path(folder)
     inputs = [*input_paths(result), *(Path(p) for p in flat_paths(protect or []))]
     check_not_input(folder, inputs)
-    tables = result.tables()
+    tables = result.tables(coded=fmt == "csv")  # CSV: long text columns as codes
     planned: dict[str, Path] = {}
     if fmt == "csv":
         planned = {name: folder / f"{name}.csv" for name in tables}
