@@ -222,6 +222,12 @@ def test_csv_text_byte_for_byte_as_pandas(monkeypatch) -> None:
             rng.integers(0, 7, n)],
         "none": np.array(["a", None, np.nan, "b"], dtype=object)[rng.integers(0, 4, n)],
         "a,b": "header with a comma",
+        # categoricals: written from their codes; categories neutralised like text
+        "cat": pd.Categorical(texts[rng.integers(0, len(texts), n)]),
+        "cat_na": pd.Categorical(np.array(["=c", "d", None], dtype=object)[
+            rng.integers(0, 3, n)]),
+        "small": rng.choice(["u", "v"], n),  # low-cardinality neighbours: joined when written
+        "small2": rng.choice(["w,x", "y"], n),
     })
     buf = io.StringIO()
     safe_frame(df).to_csv(buf, index=False, lineterminator="\n")
@@ -229,7 +235,11 @@ def test_csv_text_byte_for_byte_as_pandas(monkeypatch) -> None:
     assert got == buf.getvalue()
     monkeypatch.setattr("gci.present.tables.CSV_CHUNK_ROWS", 7)  # rows written in pieces: same text
     assert frame_to_csv_text(df) == got
+    for limit in (0, 4, 10**9):  # columns joined never, sometimes, always: same text
+        monkeypatch.setattr("gci.present.tables.MERGE_FIELDS", limit)
+        assert frame_to_csv_text(df) == got
     assert "'=1+1" in got and "bell\\x07" in got  # neutralised, not dropped
+    assert ",'=c," in got  # a category that looks like a formula is neutralised too
     empty = df.iloc[:0]
     buf = io.StringIO()
     safe_frame(empty).to_csv(buf, index=False, lineterminator="\n")
@@ -312,3 +322,62 @@ def test_clean_csv_skips_cell_check_but_bad_cells_still_refused(tmp_path, encodi
     bad.write_text("iso3,Q1,Q2\nAAA,yes,no\nBBB,é\x07,no\n", encoding=encoding)
     with pytest.raises(gci.InputError, match=r"row 3, column 'Q1': a control character U\+0007"):
         read_table(bad)
+
+
+def _reference_indicators(r: gci.ScoreResult) -> pd.DataFrame:
+    """The indicators table the straightforward way (stack, per-row lookups)."""
+    fw = r.framework
+    codes = [c for c, n in fw.nodes.items() if not n.is_question and n.depth >= 2]
+    cred = r.credit(codes).stack(future_stack=True).rename("credit")
+    pts = r.points(codes).stack(future_stack=True).rename("points")
+    out = pd.concat([cred, pts], axis=1).reset_index()
+    out.columns = ["iso3", "indicator", "credit", "points"]
+    out.insert(1, "pillar", [fw.pillar_of(c) for c in out["indicator"]])
+    out.insert(3, "name", [fw.nodes[c].name for c in out["indicator"]])
+    out.insert(4, "level", [fw.nodes[c].kind for c in out["indicator"]])
+    out["max_points"] = out["indicator"].map(r.effective_weights["max_points"])
+    return out
+
+
+@pytest.mark.parametrize("n_units", [1_000, 10_000])
+def test_indicators_and_their_csv_equal_reference(n_units: int, tmp_path) -> None:
+    """indicators built from the matrices = the stacked reference; indicators.csv (written
+    from codes, columns joined) is byte for byte pandas' CSV of the reference, at 2 decimals
+    and at full precision; sub-indicators and missing answers (NaN points) included."""
+    import io
+
+    from gci.present.precision import round_table
+    from gci.present.tables import safe_frame
+
+    rng = np.random.default_rng(n_units)
+    recs = [NodeRecord("P1", None, {"name": "a"}), NodeRecord("P2", None, {"name": "b"}),
+            NodeRecord("I1", "P1", {"name": "=same, name"}),  # neutralised and quoted
+            NodeRecord("I2", "P1", {"name": "=same, name"}),  # a name twice
+            NodeRecord("I3", "P2", {"name": "with sub-indicators"}),
+            NodeRecord("S1", "I3", {"name": "sub 1"}), NodeRecord("S2", "I3", {"name": "s2"})]
+    owners = ["I1", "I1", "I1", "I2", "S1", "S1", "S2"]  # I2 and S2: one question each
+    recs += [NodeRecord(f"Q{q}", o, {"name": "q", "type": "binary"})
+             for q, o in enumerate(owners)]
+    fw = framework_from_records(recs, {}, {"framework": "tree"})
+    cols = {"iso3": [f"U{i:05d}" for i in range(n_units)]}
+    for q in fw.question_codes:
+        cols[q] = np.array(["yes", "no", ""], dtype=object)[rng.integers(0, 3, n_units)]
+    resp = Responses.from_wide(pd.DataFrame(cols), check_countries=False)
+    r = gci.score(resp, fw, equal_weights(), tiers=None, check_countries=False,
+                  missing="exclude")
+    ref = _reference_indicators(r)
+    got = r.indicators
+    pd.testing.assert_frame_equal(got, ref, check_exact=True)
+    assert got["points"].isna().any() and len(got) == n_units * 5
+    assert set(got["level"]) == {"indicator", "sub_indicator"}
+    coded = r.indicator_table(coded=True)
+    assert isinstance(coded["iso3"].dtype, pd.CategoricalDtype)
+    text = ["iso3", "pillar", "indicator", "name", "level"]
+    pd.testing.assert_frame_equal(coded.astype({c: str for c in text}), ref, check_exact=True)
+    for dec in (2, "full"):
+        r.write(tmp_path / f"out{dec}", decimals=dec)
+        buf = io.StringIO()
+        safe_frame(round_table(ref, None if dec == "full" else dec)).to_csv(
+            buf, index=False, lineterminator="\n")
+        assert (tmp_path / f"out{dec}" / "indicators.csv").read_bytes() == \
+            buf.getvalue().encode()
