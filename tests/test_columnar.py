@@ -381,3 +381,23 @@ def test_indicators_and_their_csv_equal_reference(n_units: int, tmp_path) -> Non
             buf, index=False, lineterminator="\n")
         assert (tmp_path / f"out{dec}" / "indicators.csv").read_bytes() == \
             buf.getvalue().encode()
+
+
+def test_many_units_without_region_one_warning_with_count_and_examples() -> None:
+    """Over UNGROUPED_EACH units without an ITU region: one warning naming the count and the
+    first units, instead of one per unit; up to it, one per unit (test_run_membership)."""
+    from gci.engine.scoring import UNGROUPED_EACH
+
+    n = UNGROUPED_EACH + 1
+    df = pd.DataFrame({"iso3": [f"U{i:04d}" for i in range(n)] + ["FRA"], "Q1": "yes"})
+    recs = [NodeRecord("P", None, {"name": "p"}), NodeRecord("PI", "P", {"name": "i"}),
+            NodeRecord("Q1", "PI", {"name": "a", "type": "binary"})]
+    fw = framework_from_records(recs, {}, {"framework": "t"})
+    r = gci.score(Responses.from_wide(df, check_countries=False), fw, equal_weights(),
+                  tiers=None, check_countries=False)
+    (w,) = [p for p in r.matrix.problems if p.kind == "ungrouped_country"]
+    assert w.severity == "warning" and w.country is None
+    assert w.message.startswith(f"{n} units have no ITU region (U0000, U0001, U0002, U0003, "
+                                "U0004, …)")
+    assert r.ranks["regional_rank"].isna().sum() == n  # FRA alone has a region and a rank
+    assert r.ranks.loc["FRA", "regional_rank"] == 1
