@@ -401,3 +401,21 @@ def test_many_units_without_region_one_warning_with_count_and_examples() -> None
                                 "U0004, …)")
     assert r.ranks["regional_rank"].isna().sum() == n  # FRA alone has a region and a rank
     assert r.ranks.loc["FRA", "regional_rank"] == 1
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_categorical_columns_read_like_text(seed: int) -> None:
+    """A wide table whose answer columns are categoricals (as a clean CSV file is read, or as
+    a user may hold it, with missing cells) gives the same matrix as its text columns."""
+    rng = np.random.default_rng(50 + seed)
+    fw = random_framework(rng, 9)
+    df = random_wide(rng, fw, 60)
+    df["iso3"] = df["iso3"].where(df["iso3"].str.strip() != "", "U9999")
+    as_cat = df.copy()
+    for q in fw.question_codes:
+        if all(isinstance(v, str) for v in df[q].dropna()):
+            as_cat[q] = pd.Categorical(df[q])  # a missing cell: code -1
+    assert any(isinstance(as_cat[q].dtype, pd.CategoricalDtype) and as_cat[q].isna().any()
+               for q in fw.question_codes)
+    assert_same(build_matrix(Responses.from_wide(as_cat, check_countries=False), fw),
+                build_matrix(Responses.from_wide(df, check_countries=False), fw))

@@ -400,7 +400,8 @@ def _read_one(f: Path, problems: list[Problem], check_countries: bool,
     if suffix in (".yaml", ".yml", ".json"):
         return _read_doc(f, suffix == ".json", problems, check_countries, members)
     if suffix in (".csv", ".xlsx"):
-        df = read_table(f, sheet=sheet, is_table=has_columns("iso3", "country"))
+        df = read_table(f, sheet=sheet, is_table=has_columns("iso3", "country"),
+                        categorical=True)  # a wide table's columns are used by code
         if df.empty:
             problems.append(Problem("no_rows", "the table has a header row but no data rows; "
                                     "expected one row per answer (long) or per country (wide)",
@@ -408,6 +409,7 @@ def _read_one(f: Path, problems: list[Problem], check_countries: bool,
             return pd.DataFrame(columns=COLUMNS)
         cols = {fold_header(c) for c in df.columns}
         if "question" in cols or "answer" in cols:
+            df = df.astype(object)  # a long table: text cells (read as categoricals)
             return _long_table(df, str(f), problems, 2, check_countries, members)
         return _wide_to_responses(df, str(f), problems, check_countries, members)
     raise InputError(f"unsupported file type {suffix!r}; expected .yaml, .yml, .json, .csv or "
@@ -716,10 +718,16 @@ def _wide_to_responses(df: pd.DataFrame, name: str, problems: list[Problem],
     codes, uniques, blank = [], [], []
     for j in qpos:  # each column factorised once: a handful of distinct answers per column
         col = df.iloc[:, j]
-        if col.dtype != object and not pd.api.types.is_string_dtype(col):
-            col = col.astype(object)  # numbers and booleans typed as written (no merging)
-        k, u = pd.factorize(col, use_na_sentinel=False)
-        u = np.asarray(u, dtype=object)
+        if isinstance(col.dtype, pd.CategoricalDtype):  # already coded (a CSV file)
+            k = col.cat.codes.to_numpy()
+            u = np.asarray(col.cat.categories, dtype=object)
+            if (k < 0).any():  # missing cells: one more distinct value, None
+                k, u = np.where(k < 0, len(u), k), np.append(u, None)
+        else:
+            if col.dtype != object and not pd.api.types.is_string_dtype(col):
+                col = col.astype(object)  # numbers and booleans typed as written
+            k, u = pd.factorize(col, use_na_sentinel=False)
+            u = np.asarray(u, dtype=object)
         us = pd.Series(u, dtype=object)
         b = (us.isna() | (us.astype(str).str.strip() == "")).to_numpy()
         codes.append(k.astype(np.min_scalar_type(max(len(u) - 1, 0))))
