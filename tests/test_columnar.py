@@ -419,3 +419,18 @@ def test_categorical_columns_read_like_text(seed: int) -> None:
                for q in fw.question_codes)
     assert_same(build_matrix(Responses.from_wide(as_cat, check_countries=False), fw),
                 build_matrix(Responses.from_wide(df, check_countries=False), fw))
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_neutralise_many_equals_one_by_one(seed: int) -> None:
+    """neutralise_many (formula starts found in one pass over the joined text) = neutralise
+    of each value: formula characters at the start, inside and at the end of values, empty
+    values, values made only of a formula character, control characters, non-text values."""
+    from gci.present.tables import neutralise, neutralise_many
+
+    rng = np.random.default_rng(seed)
+    pieces = ["a", "=", "+", "-", "@", "\t", "\r", "", "x y", "é", "1", "'"]
+    texts = ["".join(rng.choice(pieces, int(rng.integers(0, 4)))) for _ in range(300)]
+    for values in (texts, [*texts, "bell\x07"], [*texts, 1, None, 2.5, True]):
+        assert neutralise_many(list(values)) == [neutralise(v) for v in values]
+    assert neutralise_many(["-1", "a-b", "", "=", "b"]) == ["'-1", "a-b", "", "'=", "b"]

@@ -36,12 +36,29 @@ def neutralise(value: Any) -> Any:
     return for_cell(value)
 
 
+# the characters a formula starts with (each prefix of FORMULA_START is one character)
+_FORMULA_CHAR = re.compile("[" + re.escape("".join(FORMULA_START)) + "]") if all(
+    len(c) == 1 for c in FORMULA_START) else None
+
+
 def neutralise_many(values: list) -> list:
     """:func:`neutralise` of each value, quickly when (as usual) none holds a control character.
 
     One regular-expression pass over all the text decides; then only text starting like a
     formula changes (the same result as calling :func:`neutralise` on each value).
     """
+    if _FORMULA_CHAR is not None and set(map(type, values)) == {str}:  # all text (usual)
+        joined = "".join(values)
+        if _CONTROL.search(joined) or _SURROGATE.search(joined):
+            return [neutralise(v) for v in values]
+        out = list(values)
+        hits = [m.start() for m in _FORMULA_CHAR.finditer(joined)]
+        if hits:  # the values starting at one of these positions
+            lens = np.fromiter(map(len, values), dtype=np.int64, count=len(values))
+            starts = np.cumsum(lens) - lens
+            for i in np.nonzero(np.isin(starts, hits) & (lens > 0))[0].tolist():
+                out[i] = "'" + out[i]
+        return out
     texts = [v for v in values if isinstance(v, str)]
     joined = "".join(texts)
     if _CONTROL.search(joined) or _SURROGATE.search(joined):
