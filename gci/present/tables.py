@@ -70,9 +70,6 @@ def neutralise_many(values: list) -> list:
 def safe_frame(df: pd.DataFrame) -> pd.DataFrame:
     """A copy of ``df`` whose text cells (and column names) are neutralised."""
     out = df.copy()
-    for j in range(len(out.columns)):  # categories are text too: neutralised like text
-        if isinstance(out.iloc[:, j].dtype, pd.CategoricalDtype):
-            out.isetitem(j, out.iloc[:, j].astype(object))
     for col in out.columns:
         if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
             if out[col].dtype == object and any(
