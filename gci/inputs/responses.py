@@ -777,8 +777,10 @@ def _member_problems(table: pd.DataFrame | WideAnswers,
     if members is None or members.empty:
         return out
     m = members.dropna(subset=["iso3"])
-    per_file = m.drop_duplicates(["iso3", "file"])
-    for iso, g in per_file[per_file.duplicated("iso3", keep=False)].groupby("iso3", sort=True):
+    once = m["iso3"].is_unique  # each country in one entry (one wide table): none twice
+    per_file = m if once else m.drop_duplicates(["iso3", "file"])
+    twice = per_file.iloc[:0] if once else per_file[per_file.duplicated("iso3", keep=False)]
+    for iso, g in twice.groupby("iso3", sort=True):
         where = " and ".join(f"{f}:{_int(ln)}" if _int(ln) else str(f)
                              for f, ln in zip(g["file"], g["line"]))
         out.append(Problem("duplicate_country", f"{iso} is submitted {len(g)} times: {where}; "
@@ -788,7 +790,7 @@ def _member_problems(table: pd.DataFrame | WideAnswers,
         answered = set(pd.unique(table.iso[table.answered_rows() & pd.notna(table.iso)]))
     else:
         answered = set(table["iso3"].dropna().unique())
-    firsts = m.drop_duplicates("iso3")
+    firsts = m if once else m.drop_duplicates("iso3")
     for r in firsts[~firsts["iso3"].isin(answered).to_numpy()].itertuples():
         if r.iso3 not in answered:
             out.append(Problem("empty_submission", f"{r.iso3} has no answers; it is scored with "
