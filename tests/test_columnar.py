@@ -434,3 +434,22 @@ def test_neutralise_many_equals_one_by_one(seed: int) -> None:
     for values in (texts, [*texts, "bell\x07"], [*texts, 1, None, 2.5, True]):
         assert neutralise_many(list(values)) == [neutralise(v) for v in values]
     assert neutralise_many(["-1", "a-b", "", "=", "b"]) == ["'-1", "a-b", "", "'=", "b"]
+
+
+def test_categorical_read_keeps_text_as_written(tmp_path) -> None:
+    """pandas turns a categorical column's categories into numbers or booleans when all look
+    so ("007" -> 7, "1" and "1.0" merged): read_table(categorical=True) reads such columns
+    again as text, so every cell is exactly the text of the plain read."""
+    from gci.inputs.tables import read_table
+
+    path = tmp_path / "wide.csv"
+    path.write_text("iso3,Q1,Q2,Q3,Q4\nFRA,007,True,yes,1\nDEU,1.50,False,no,1.0\n"
+                    "ITA,0,true,,1\n", encoding="utf-8")
+    cat = read_table(path, categorical=True)
+    plain = read_table(path)
+    assert isinstance(cat["Q3"].dtype, pd.CategoricalDtype)  # text categories: kept coded
+    assert cat.astype(object).equals(plain.astype(object))
+    assert list(cat["Q1"].astype(object)) == ["007", "1.50", "0"]
+    assert list(cat["Q4"].astype(object)) == ["1", "1.0", "1"]
+    resp = gci.load_responses(path, check_countries=False)
+    assert resp.to_wide().loc["FRA", "Q1"] == "007" and resp.to_wide().loc["DEU", "Q4"] == "1.0"

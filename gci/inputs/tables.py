@@ -182,6 +182,8 @@ def read_table(path: str | os.PathLike, *, sheet: str | None = None,
                              int(line.group(1)) if line else None) from None
         except pd.errors.EmptyDataError:
             df = pd.DataFrame(columns=range(len(header)))
+        if categorical and clean:
+            df = _text_categories(df, data, len(header))
         if not header:
             raise InputError("the file is empty; expected a header row and data rows", p)
         first = 2
@@ -194,6 +196,32 @@ def read_table(path: str | os.PathLike, *, sheet: str | None = None,
     if not clean:
         _check_cells_text(df, p, first)
     return df
+
+
+def _text_categories(df: pd.DataFrame, data: bytes, width: int) -> pd.DataFrame:
+    """``df`` (read as categoricals) with every column's categories the text as written.
+
+    The parser turns a categorical column's categories into numbers or booleans when all of
+    them look so ("0", "007", "1.50", "True"): "007" would become 7, and "1" and "1.0" one
+    value. Such columns are read again, as text (one more pass over the file, only for them).
+    """
+    redo = [j for j in range(len(df.columns))
+            if isinstance(df.iloc[:, j].dtype, pd.CategoricalDtype)
+            and not _is_text_index(df.iloc[:, j].cat.categories)]
+    if not redo:
+        return df
+    again = pd.read_csv(BytesIO(data), dtype=object, na_filter=False, encoding="utf-8-sig",
+                        skipinitialspace=True, index_col=False, header=None, skiprows=1,
+                        names=range(width), usecols=redo, nrows=len(df))
+    out = df.copy(deep=False)
+    for j in redo:
+        out[j] = again[j].to_numpy(dtype=object)
+    return out
+
+
+def _is_text_index(index: pd.Index) -> bool:
+    """Categories held as text (object or str dtype), not numbers or booleans."""
+    return index.dtype == object or pd.api.types.is_string_dtype(index.dtype)
 
 
 def duplicate_rows(keys: pd.Series, file: str | os.PathLike, *, first_row: int = 2,
