@@ -222,6 +222,12 @@ def test_csv_text_byte_for_byte_as_pandas(monkeypatch) -> None:
             rng.integers(0, 7, n)],
         "none": np.array(["a", None, np.nan, "b"], dtype=object)[rng.integers(0, 4, n)],
         "a,b": "header with a comma",
+        # categoricals: written from their codes; categories neutralised like text
+        "cat": pd.Categorical(texts[rng.integers(0, len(texts), n)]),
+        "cat_na": pd.Categorical(np.array(["=c", "d", None], dtype=object)[
+            rng.integers(0, 3, n)]),
+        "small": rng.choice(["u", "v"], n),  # low-cardinality neighbours: joined when written
+        "small2": rng.choice(["w,x", "y"], n),
     })
     buf = io.StringIO()
     safe_frame(df).to_csv(buf, index=False, lineterminator="\n")
@@ -229,7 +235,11 @@ def test_csv_text_byte_for_byte_as_pandas(monkeypatch) -> None:
     assert got == buf.getvalue()
     monkeypatch.setattr("gci.present.tables.CSV_CHUNK_ROWS", 7)  # rows written in pieces: same text
     assert frame_to_csv_text(df) == got
+    for limit in (0, 4, 10**9):  # columns joined never, sometimes, always: same text
+        monkeypatch.setattr("gci.present.tables.MERGE_FIELDS", limit)
+        assert frame_to_csv_text(df) == got
     assert "'=1+1" in got and "bell\\x07" in got  # neutralised, not dropped
+    assert ",'=c," in got  # a category that looks like a formula is neutralised too
     empty = df.iloc[:0]
     buf = io.StringIO()
     safe_frame(empty).to_csv(buf, index=False, lineterminator="\n")
@@ -312,3 +322,134 @@ def test_clean_csv_skips_cell_check_but_bad_cells_still_refused(tmp_path, encodi
     bad.write_text("iso3,Q1,Q2\nAAA,yes,no\nBBB,é\x07,no\n", encoding=encoding)
     with pytest.raises(gci.InputError, match=r"row 3, column 'Q1': a control character U\+0007"):
         read_table(bad)
+
+
+def _reference_indicators(r: gci.ScoreResult) -> pd.DataFrame:
+    """The indicators table the straightforward way (stack, per-row lookups)."""
+    fw = r.framework
+    codes = [c for c, n in fw.nodes.items() if not n.is_question and n.depth >= 2]
+    cred = r.credit(codes).stack(future_stack=True).rename("credit")
+    pts = r.points(codes).stack(future_stack=True).rename("points")
+    out = pd.concat([cred, pts], axis=1).reset_index()
+    out.columns = ["iso3", "indicator", "credit", "points"]
+    out.insert(1, "pillar", [fw.pillar_of(c) for c in out["indicator"]])
+    out.insert(3, "name", [fw.nodes[c].name for c in out["indicator"]])
+    out.insert(4, "level", [fw.nodes[c].kind for c in out["indicator"]])
+    out["max_points"] = out["indicator"].map(r.effective_weights["max_points"])
+    return out
+
+
+@pytest.mark.parametrize("n_units", [1_000, 10_000])
+def test_indicators_and_their_csv_equal_reference(n_units: int, tmp_path) -> None:
+    """indicators built from the matrices = the stacked reference; indicators.csv (written
+    from codes, columns joined) is byte for byte pandas' CSV of the reference, at 2 decimals
+    and at full precision; sub-indicators and missing answers (NaN points) included."""
+    import io
+
+    from gci.present.precision import round_table
+    from gci.present.tables import safe_frame
+
+    rng = np.random.default_rng(n_units)
+    recs = [NodeRecord("P1", None, {"name": "a"}), NodeRecord("P2", None, {"name": "b"}),
+            NodeRecord("I1", "P1", {"name": "=same, name"}),  # neutralised and quoted
+            NodeRecord("I2", "P1", {"name": "=same, name"}),  # a name twice
+            NodeRecord("I3", "P2", {"name": "with sub-indicators"}),
+            NodeRecord("S1", "I3", {"name": "sub 1"}), NodeRecord("S2", "I3", {"name": "s2"})]
+    owners = ["I1", "I1", "I1", "I2", "S1", "S1", "S2"]  # I2 and S2: one question each
+    recs += [NodeRecord(f"Q{q}", o, {"name": "q", "type": "binary"})
+             for q, o in enumerate(owners)]
+    fw = framework_from_records(recs, {}, {"framework": "tree"})
+    cols = {"iso3": [f"U{i:05d}" for i in range(n_units)]}
+    for q in fw.question_codes:
+        cols[q] = np.array(["yes", "no", ""], dtype=object)[rng.integers(0, 3, n_units)]
+    resp = Responses.from_wide(pd.DataFrame(cols), check_countries=False)
+    r = gci.score(resp, fw, equal_weights(), tiers=None, check_countries=False,
+                  missing="exclude")
+    ref = _reference_indicators(r)
+    got = r.indicators
+    pd.testing.assert_frame_equal(got, ref, check_exact=True)
+    assert got["points"].isna().any() and len(got) == n_units * 5
+    assert set(got["level"]) == {"indicator", "sub_indicator"}
+    coded = r.indicator_table(coded=True)
+    assert isinstance(coded["iso3"].dtype, pd.CategoricalDtype)
+    text = ["iso3", "pillar", "indicator", "name", "level"]
+    pd.testing.assert_frame_equal(coded.astype({c: str for c in text}), ref, check_exact=True)
+    for dec in (2, "full"):
+        r.write(tmp_path / f"out{dec}", decimals=dec)
+        buf = io.StringIO()
+        safe_frame(round_table(ref, None if dec == "full" else dec)).to_csv(
+            buf, index=False, lineterminator="\n")
+        assert (tmp_path / f"out{dec}" / "indicators.csv").read_bytes() == \
+            buf.getvalue().encode()
+
+
+def test_many_units_without_region_one_warning_with_count_and_examples() -> None:
+    """Over UNGROUPED_EACH units without an ITU region: one warning naming the count and the
+    first units, instead of one per unit; up to it, one per unit (test_run_membership)."""
+    from gci.engine.scoring import UNGROUPED_EACH
+
+    n = UNGROUPED_EACH + 1
+    df = pd.DataFrame({"iso3": [f"U{i:04d}" for i in range(n)] + ["FRA"], "Q1": "yes"})
+    recs = [NodeRecord("P", None, {"name": "p"}), NodeRecord("PI", "P", {"name": "i"}),
+            NodeRecord("Q1", "PI", {"name": "a", "type": "binary"})]
+    fw = framework_from_records(recs, {}, {"framework": "t"})
+    r = gci.score(Responses.from_wide(df, check_countries=False), fw, equal_weights(),
+                  tiers=None, check_countries=False)
+    (w,) = [p for p in r.matrix.problems if p.kind == "ungrouped_country"]
+    assert w.severity == "warning" and w.country is None
+    assert w.message.startswith(f"{n} units have no ITU region (U0000, U0001, U0002, U0003, "
+                                "U0004, …)")
+    assert r.ranks["regional_rank"].isna().sum() == n  # FRA alone has a region and a rank
+    assert r.ranks.loc["FRA", "regional_rank"] == 1
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_categorical_columns_read_like_text(seed: int) -> None:
+    """A wide table whose answer columns are categoricals (as a clean CSV file is read, or as
+    a user may hold it, with missing cells) gives the same matrix as its text columns."""
+    rng = np.random.default_rng(50 + seed)
+    fw = random_framework(rng, 9)
+    df = random_wide(rng, fw, 60)
+    df["iso3"] = df["iso3"].where(df["iso3"].str.strip() != "", "U9999")
+    as_cat = df.copy()
+    for q in fw.question_codes:
+        if all(isinstance(v, str) for v in df[q].dropna()):
+            as_cat[q] = pd.Categorical(df[q])  # a missing cell: code -1
+    assert any(isinstance(as_cat[q].dtype, pd.CategoricalDtype) and as_cat[q].isna().any()
+               for q in fw.question_codes)
+    assert_same(build_matrix(Responses.from_wide(as_cat, check_countries=False), fw),
+                build_matrix(Responses.from_wide(df, check_countries=False), fw))
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_neutralise_many_equals_one_by_one(seed: int) -> None:
+    """neutralise_many (formula starts found in one pass over the joined text) = neutralise
+    of each value: formula characters at the start, inside and at the end of values, empty
+    values, values made only of a formula character, control characters, non-text values."""
+    from gci.present.tables import neutralise, neutralise_many
+
+    rng = np.random.default_rng(seed)
+    pieces = ["a", "=", "+", "-", "@", "\t", "\r", "", "x y", "é", "1", "'"]
+    texts = ["".join(rng.choice(pieces, int(rng.integers(0, 4)))) for _ in range(300)]
+    for values in (texts, [*texts, "bell\x07"], [*texts, 1, None, 2.5, True]):
+        assert neutralise_many(list(values)) == [neutralise(v) for v in values]
+    assert neutralise_many(["-1", "a-b", "", "=", "b"]) == ["'-1", "a-b", "", "'=", "b"]
+
+
+def test_categorical_read_keeps_text_as_written(tmp_path) -> None:
+    """pandas turns a categorical column's categories into numbers or booleans when all look
+    so ("007" -> 7, "1" and "1.0" merged): read_table(categorical=True) reads such columns
+    again as text, so every cell is exactly the text of the plain read."""
+    from gci.inputs.tables import read_table
+
+    path = tmp_path / "wide.csv"
+    path.write_text("iso3,Q1,Q2,Q3,Q4\nFRA,007,True,yes,1\nDEU,1.50,False,no,1.0\n"
+                    "ITA,0,true,,1\n", encoding="utf-8")
+    cat = read_table(path, categorical=True)
+    plain = read_table(path)
+    assert isinstance(cat["Q3"].dtype, pd.CategoricalDtype)  # text categories: kept coded
+    assert cat.astype(object).equals(plain.astype(object))
+    assert list(cat["Q1"].astype(object)) == ["007", "1.50", "0"]
+    assert list(cat["Q4"].astype(object)) == ["1", "1.0", "1"]
+    resp = gci.load_responses(path, check_countries=False)
+    assert resp.to_wide().loc["FRA", "Q1"] == "007" and resp.to_wide().loc["DEU", "Q4"] == "1.0"

@@ -46,6 +46,11 @@ from .result import ScoreResult
 
 PathLike = str | os.PathLike
 
+#: Units without an ITU region warned one by one up to this many; more get one warning.
+UNGROUPED_EACH = 100
+
+
+
 
 
 
@@ -175,11 +180,19 @@ def score(responses: Responses | PathLike | None = None,
                        str(groups) if not isinstance(groups, pd.Series) else "the grouping")
     else:  # other units (check_countries=False) have no ITU region: said, never silent
         known = pd.Index(matrix.countries).isin(group_series.index)
-        for c in np.asarray(matrix.countries, dtype=object)[~known]:
+        lacking = np.asarray(matrix.countries, dtype=object)[~known]
+        if len(lacking) <= UNGROUPED_EACH:  # a few: one warning per unit, naming it
+            for c in lacking:
+                matrix.problems.append(Problem(
+                    "ungrouped_country", "no ITU region for this unit; it gets no regional "
+                    "rank (pass groups= / --groups to give it one)", None, None, c,
+                    severity="warning"))
+        else:  # many (a table of 100,000 units): one warning with the count and examples
+            shown = ", ".join(str(c) for c in lacking[:5])
             matrix.problems.append(Problem(
-                "ungrouped_country", "no ITU region for this unit; it gets no regional "
-                "rank (pass groups= / --groups to give it one)", None, None, c,
-                severity="warning"))
+                "ungrouped_country", f"{len(lacking):,} units have no ITU region ({shown}, "
+                "…); they get no regional rank (pass groups= / --groups to give them one)",
+                None, None, None, severity="warning"))
     tier_scheme = get_tier_scheme(tiers)
     if tier_scheme is not None and not tier_scheme.fits(ws.scale):
         raise GCIError(f"tier scheme {tier_scheme.name!r} is for scores out of "

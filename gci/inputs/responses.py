@@ -481,7 +481,8 @@ def _read_one(f: Path, problems: list[Problem], check_countries: bool,
         return _read_doc(f, suffix == ".json", problems, check_countries, members, ahead,
                          payloads)
     if suffix in (".csv", ".xlsx"):
-        df = read_table(f, sheet=sheet, is_table=has_columns("iso3", "country"))
+        df = read_table(f, sheet=sheet, is_table=has_columns("iso3", "country"),
+                        categorical=True)  # a wide table's columns are used by code
         if df.empty:
             problems.append(Problem("no_rows", "the table has a header row but no data rows; "
                                     "expected one row per answer (long) or per country (wide)",
@@ -489,6 +490,7 @@ def _read_one(f: Path, problems: list[Problem], check_countries: bool,
             return pd.DataFrame(columns=COLUMNS)
         cols = {fold_header(c) for c in df.columns}
         if "question" in cols or "answer" in cols:
+            df = df.astype(object)  # a long table: text cells (read as categoricals)
             return _long_table(df, str(f), problems, 2, check_countries, members)
         return _wide_to_responses(df, str(f), problems, check_countries, members)
     raise InputError(f"unsupported file type {suffix!r}; expected .yaml, .yml, .json, .csv or "
@@ -840,10 +842,16 @@ def _wide_to_responses(df: pd.DataFrame, name: str, problems: list[Problem],
     codes, uniques, blank = [], [], []
     for j in qpos:  # each column factorised once: a handful of distinct answers per column
         col = df.iloc[:, j]
-        if col.dtype != object and not pd.api.types.is_string_dtype(col):
-            col = col.astype(object)  # numbers and booleans typed as written (no merging)
-        k, u = pd.factorize(col, use_na_sentinel=False)
-        u = np.asarray(u, dtype=object)
+        if isinstance(col.dtype, pd.CategoricalDtype):  # already coded (a CSV file)
+            k = col.cat.codes.to_numpy()
+            u = np.asarray(col.cat.categories, dtype=object)
+            if (k < 0).any():  # missing cells: one more distinct value, None
+                k, u = np.where(k < 0, len(u), k), np.append(u, None)
+        else:
+            if col.dtype != object and not pd.api.types.is_string_dtype(col):
+                col = col.astype(object)  # numbers and booleans typed as written
+            k, u = pd.factorize(col, use_na_sentinel=False)
+            u = np.asarray(u, dtype=object)
         us = pd.Series(u, dtype=object)
         b = (us.isna() | (us.astype(str).str.strip() == "")).to_numpy()
         codes.append(k.astype(np.min_scalar_type(max(len(u) - 1, 0))))
@@ -893,8 +901,10 @@ def _member_problems(table: pd.DataFrame | WideAnswers,
     if members is None or members.empty:
         return out
     m = members.dropna(subset=["iso3"])
-    per_file = m.drop_duplicates(["iso3", "file"])
-    for iso, g in per_file[per_file.duplicated("iso3", keep=False)].groupby("iso3", sort=True):
+    once = m["iso3"].is_unique  # each country in one entry (one wide table): none twice
+    per_file = m if once else m.drop_duplicates(["iso3", "file"])
+    twice = per_file.iloc[:0] if once else per_file[per_file.duplicated("iso3", keep=False)]
+    for iso, g in twice.groupby("iso3", sort=True):
         where = " and ".join(f"{f}:{_int(ln)}" if _int(ln) else str(f)
                              for f, ln in zip(g["file"], g["line"]))
         out.append(Problem("duplicate_country", f"{iso} is submitted {len(g)} times: {where}; "
@@ -904,7 +914,7 @@ def _member_problems(table: pd.DataFrame | WideAnswers,
         answered = set(pd.unique(table.iso[table.answered_rows() & pd.notna(table.iso)]))
     else:
         answered = set(table["iso3"].dropna().unique())
-    firsts = m.drop_duplicates("iso3")
+    firsts = m if once else m.drop_duplicates("iso3")
     for r in firsts[~firsts["iso3"].isin(answered).to_numpy()].itertuples():
         if r.iso3 not in answered:
             out.append(Problem("empty_submission", f"{r.iso3} has no answers; it is scored with "
@@ -979,6 +989,56 @@ AnswerMatrix.evidence = property(_get_evidence, _set_evidence,  # type: ignore[a
                                  doc="Evidence per answer (countries × questions).")
 
 
+class RawColumns:
+    """The raw answers of a wide table as codes per question, made a frame when asked for.
+
+    ``parts[j]`` is ``(codes, values, rows)``: question ``j``'s answer of country ``i`` is
+    ``values[codes[i]]`` (``None`` where not valid), and ``None`` where ``rows`` (if given) is
+    False; ``parts[j] is None``: no column, all ``None``. Scoring never needs the whole
+    countries x questions object matrix (100,000,000 cells at 1,000,000 units), only the
+    columns conditions read.
+    """
+
+    def __init__(self, countries: list[str], questions: list[str]):
+        self.countries, self.questions = countries, questions
+        self.parts: list[tuple | None] = [None] * len(questions)
+
+    def column(self, j: int) -> pd.Series:
+        """Question ``j``'s raw answers as an object Series over the countries."""
+        out = np.full(len(self.countries), None, dtype=object)
+        if self.parts[j] is not None:
+            codes, values, rows = self.parts[j]
+            np.take(values, codes, out=out)
+            if rows is not None:
+                out[~rows] = None
+        return pd.Series(out, index=self.countries, name=self.questions[j], dtype=object)
+
+    def frame(self) -> pd.DataFrame:
+        """Every question's raw answers (countries x questions, object)."""
+        nc, nq = len(self.countries), len(self.questions)
+        raw = np.empty((nq, nc), dtype=object)  # each question's row contiguous
+        for j in range(nq):
+            raw[j] = self.column(j).to_numpy()
+        return pd.DataFrame(raw.T, index=self.countries, columns=self.questions, copy=False)
+
+
+def _get_raw(self: AnswerMatrix) -> pd.DataFrame:
+    """The raw answers; a wide table's are made a frame the first time they are asked for."""
+    raw = self.__dict__.get("_raw")
+    if isinstance(raw, RawColumns):
+        raw = self.__dict__["_raw"] = raw.frame()
+    return raw
+
+
+def _set_raw(self: AnswerMatrix, raw: pd.DataFrame | RawColumns) -> None:
+    self.__dict__["_raw"] = raw
+
+
+AnswerMatrix.raw = property(_get_raw, _set_raw,  # type: ignore[assignment]
+                            doc="Normalised raw answers (countries × questions; None where "
+                                "none).")
+
+
 def build_matrix(responses: Responses, fw: Framework, missing: str = "zero") -> AnswerMatrix:
     """Validate ``responses`` against ``fw`` and build the answer matrix.
 
@@ -1001,14 +1061,20 @@ def build_matrix(responses: Responses, fw: Framework, missing: str = "zero") -> 
     nc, nq = len(countries), len(qcodes)
     # int8 from the start; in the layout of ``answered`` (column-major from a wide table)
     state = np.where(answered, np.int8(ANSWERED), np.int8(MISSING))
-    raw_df = pd.DataFrame(raw, index=countries, columns=qcodes, copy=False)
+    if isinstance(raw, RawColumns):  # a wide table: columns built when asked for
+        raw_df, raw_column = raw, raw.column
+    else:
+        raw_df = pd.DataFrame(raw, index=countries, columns=qcodes, copy=False)
+
+        def raw_column(k: int) -> pd.Series:
+            return raw_df.iloc[:, k]
     # conditions, in dependency order
     applies = np.ones((nq, nc), dtype=bool).T if answered.flags.f_contiguous and nc > 1 \
         else np.ones((nc, nq), dtype=bool)
     for q in condition_order(fw):
         cond = fw.nodes[q].applies_if
         j, k = qindex[q], qindex[cond.question]
-        target = raw_df.iloc[:, k]
+        target = raw_column(k)
         ok_target = applies[:, k] & answered[:, k]
         if fw.nodes[cond.question].type == "numeric":
             codes, uniq = pd.factorize(target.astype(object), use_na_sentinel=False)
@@ -1266,7 +1332,7 @@ def _gather_wide(responses: Responses, fw: Framework, problems: list[Problem],
     # aggregation reads the transposes as contiguous rows
     credit = np.empty((nq, nc)).T
     answered = np.empty((nq, nc), dtype=bool).T
-    raw = np.empty((nq, nc), dtype=object).T
+    raw = RawColumns(countries, list(qcodes))  # built when first asked for
     filled = np.zeros(nq, dtype=bool)
     in_order = bool(len(iso) == nc and has_row.all()  # one row per unit, sorted by unit
                     and (take == np.arange(nc)).all())
@@ -1297,10 +1363,9 @@ def _gather_wide(responses: Responses, fw: Framework, problems: list[Problem],
         if not in_order:
             ok &= has_row
         np.take(np.where(u_ok, u_credit, np.nan), k, out=credit[:, j])
-        np.take(np.where(u_ok, uniq, None), k, out=raw[:, j])
+        raw.parts[j] = (k, np.where(u_ok, uniq, None), None if in_order else ok.copy())
         if not in_order:
             credit[~ok, j] = np.nan
-            raw[~ok, j] = None
         filled[j] = True
         bad_u = ~blank & ~u_ok
         if bad_u.any():
@@ -1327,7 +1392,6 @@ def _gather_wide(responses: Responses, fw: Framework, problems: list[Problem],
     for j in np.nonzero(~filled)[0]:  # questions without a column: all missing
         credit[:, j] = np.nan
         answered[:, j] = False
-        raw[:, j] = None
 
     def where(ii: np.ndarray, jj: np.ndarray) -> list[tuple]:
         return [(name, int(lines[row_of[i]])) for i in ii]

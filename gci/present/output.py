@@ -149,7 +149,7 @@ def write_results(result: ScoreResult, folder: str | Path = "results", fmt: str 
     inputs = [*input_paths(result), *(Path(p) for p in flat_paths(protect or []))]
     # only folders can hold the output folder (files are checked one by one below)
     check_not_input(folder, [p for p in inputs if p.is_dir()])
-    tables = result.tables()
+    tables = result.tables(coded=fmt == "csv")  # CSV: long text columns as codes
     planned: dict[str, Path] = {}
     if fmt == "csv":
         planned = {name: folder / f"{name}.csv" for name in tables}

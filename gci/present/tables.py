@@ -36,12 +36,29 @@ def neutralise(value: Any) -> Any:
     return for_cell(value)
 
 
+# the characters a formula starts with (each prefix of FORMULA_START is one character)
+_FORMULA_CHAR = re.compile("[" + re.escape("".join(FORMULA_START)) + "]") if all(
+    len(c) == 1 for c in FORMULA_START) else None
+
+
 def neutralise_many(values: list) -> list:
     """:func:`neutralise` of each value, quickly when (as usual) none holds a control character.
 
     One regular-expression pass over all the text decides; then only text starting like a
     formula changes (the same result as calling :func:`neutralise` on each value).
     """
+    if _FORMULA_CHAR is not None and set(map(type, values)) == {str}:  # all text (usual)
+        joined = "".join(values)
+        if _CONTROL.search(joined) or _SURROGATE.search(joined):
+            return [neutralise(v) for v in values]
+        out = list(values)
+        hits = [m.start() for m in _FORMULA_CHAR.finditer(joined)]
+        if hits:  # the values starting at one of these positions
+            lens = np.fromiter(map(len, values), dtype=np.int64, count=len(values))
+            starts = np.cumsum(lens) - lens
+            for i in np.nonzero(np.isin(starts, hits) & (lens > 0))[0].tolist():
+                out[i] = "'" + out[i]
+        return out
     texts = [v for v in values if isinstance(v, str)]
     joined = "".join(texts)
     if _CONTROL.search(joined) or _SURROGATE.search(joined):
@@ -98,10 +115,38 @@ def csv_chunks(df: pd.DataFrame) -> Iterator[str]:
         yield buf.getvalue()
         return
     yield ",".join(_csv_field(neutralise(str(c))) for c in df.columns) + "\n"
+    cols = _merge_columns(cols)
     for start in range(0, len(df), CSV_CHUNK_ROWS):
         stop = start + CSV_CHUNK_ROWS
         part = [fields[codes[start:stop]] for codes, fields in cols]  # this block's fields only
         yield "\n".join(map(",".join, zip(*part))) + "\n"
+
+
+#: Largest number of distinct field pairs for which two neighbouring columns are written as one.
+MERGE_FIELDS = 1 << 16
+
+
+def _merge_columns(cols: list[tuple[np.ndarray, np.ndarray]]
+                   ) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Neighbouring columns with few distinct fields joined into one (the same bytes).
+
+    Two columns of ``m`` and ``n`` distinct fields become one of ``m * n`` fields ``"a,b"``
+    (while ``m * n <= MERGE_FIELDS``), indexed by ``code_a * n + code_b``: a long table whose
+    columns repeat a few values (pillar, indicator, name, level) is then joined from fewer
+    pieces per row.
+    """
+    out = [cols[0]]
+    for codes, fields in cols[1:]:
+        pcodes, pfields = out[-1]
+        m, n = len(pfields), len(fields)
+        if m * n > MERGE_FIELDS:
+            out.append((codes, fields))
+            continue
+        kind = np.min_scalar_type(m * n - 1)
+        merged = pcodes.astype(kind) * kind.type(n) + codes.astype(kind)
+        out[-1] = (merged, np.asarray([a + "," + b for a in pfields.tolist()
+                                       for b in fields.tolist()], dtype=object))
+    return out
 
 
 _CSV_SPECIAL = re.compile('[,"\r\n]')
@@ -124,7 +169,8 @@ def _csv_columns(df: pd.DataFrame) -> list[tuple[np.ndarray, np.ndarray]] | None
     per cell until each block of rows is written, not a Python string per cell. Floats are
     formatted as pandas formats them (``ndarray.astype(str)``), other values with ``str``,
     missing values as empty fields. An object column holding non-text values is formatted
-    cell by cell (factorising would merge ``1``, ``1.0`` and ``True``). None: use pandas.
+    cell by cell (factorising would merge ``1``, ``1.0`` and ``True``). A categorical
+    column of text categories gives its own codes (nothing to factorise). None: use pandas.
     """
     if len(df.columns) < 2 or isinstance(df.columns, pd.MultiIndex):
         return None
@@ -135,12 +181,22 @@ def _csv_columns(df: pd.DataFrame) -> list[tuple[np.ndarray, np.ndarray]] | None
         text = col.dtype == object or pd.api.types.is_string_dtype(col)
         numeric = (isinstance(col.dtype, np.dtype) and kind in "fiub") or isinstance(
             col.dtype, pd.core.arrays.integer.IntegerDtype)  # ranks: Int64 with <NA>
-        if not (text or numeric) or isinstance(col.dtype, pd.CategoricalDtype):
+        if isinstance(col.dtype, pd.CategoricalDtype):
+            cats = col.cat.categories
+            if not (cats.dtype == object or pd.api.types.is_string_dtype(cats)) or not all(
+                    isinstance(u, str) for u in cats):
+                return None
+            text, numeric = True, False
+            codes = np.array(col.cat.codes.to_numpy(), copy=True)  # -1: missing
+            uniq = uniques = np.asarray(cats, dtype=object)
+        elif not (text or numeric):
             return None
-        # text: the object array under the column (twice as fast to factorise as a str column)
-        codes, uniques = pd.factorize(col.to_numpy(dtype=object) if text else col,
-                                      use_na_sentinel=True)
-        uniq = np.asarray(uniques, dtype=object)
+        else:
+            # text: the object array under the column (twice as fast to factorise as a str
+            # column)
+            codes, uniques = pd.factorize(col.to_numpy(dtype=object) if text else col,
+                                          use_na_sentinel=True)
+            uniq = np.asarray(uniques, dtype=object)
         if col.dtype == object and any(not isinstance(u, str) and not _missing(u)
                                        for u in uniq):
             cells = [("" if _missing(v) else _csv_field(str(neutralise(v))))
