@@ -5,7 +5,8 @@ gci's modules live in stage subpackages (``gci.inputs``, ``gci.engine``, ``gci.a
 documentation and notebooks use, stay valid: ``import gci.whatif`` or ``gci.plots.radar`` gives
 the *same module object* as ``gci.analysis.whatif`` or ``gci.present.plots.radar`` (not a copy),
 so attributes set on one are seen through the other. Nothing is imported until a short name is
-used.
+used. :func:`submodules_on_first_use` gives the stage packages the same laziness
+(``gci.present.plots`` after a plain ``import gci``).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import importlib
 import importlib.abc
 import importlib.machinery
 import sys
+from collections.abc import Callable
 from types import ModuleType
 
 #: Short name (under ``gci.``) -> the module's place in the stage layout (under ``gci.``).
@@ -88,3 +90,21 @@ def install_short_names() -> None:
     """Put the short-name finder on ``sys.meta_path`` once (done by ``import gci``)."""
     if not any(isinstance(f, _ShortNameFinder) for f in sys.meta_path):
         sys.meta_path.insert(0, _ShortNameFinder())
+
+
+def submodules_on_first_use(package: str) -> Callable[[str], ModuleType]:
+    """A PEP 562 ``__getattr__`` for ``package``: its submodules are imported on first use.
+
+    Each stage package sets ``__getattr__ = submodules_on_first_use(__name__)``; an unknown name
+    is an ``AttributeError``, and an import error inside the submodule is raised as it is.
+    """
+
+    def __getattr__(name: str) -> ModuleType:
+        try:
+            return importlib.import_module(f"{package}.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{package}.{name}":
+                raise
+        raise AttributeError(f"module {package!r} has no attribute {name!r}")
+
+    return __getattr__

@@ -7,16 +7,6 @@ Carlo uncertainty (:mod:`~gci.analysis.uncertainty`), Sobol' sensitivity
 and the synthetic demo responses calibrated to GCI 2024 (:mod:`~gci.analysis.demo`).
 """
 
-from typing import Any
+from .._short_names import submodules_on_first_use
 
-
-def __getattr__(name: str) -> Any:
-    """A submodule on first use (``gci.present.plots`` after a plain ``import gci``; PEP 562)."""
-    import importlib
-
-    try:
-        return importlib.import_module(f"{__name__}.{name}")
-    except ModuleNotFoundError as exc:
-        if exc.name != f"{__name__}.{name}":
-            raise
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = submodules_on_first_use(__name__)

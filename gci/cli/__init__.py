@@ -10,6 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from .._short_names import submodules_on_first_use
+
+_submodule = submodules_on_first_use(__name__)
+
 
 def __getattr__(name: str) -> Any:
     """``main`` (the click group) for ``from gci.cli import main``; submodules on first use."""
@@ -17,11 +21,4 @@ def __getattr__(name: str) -> Any:
         from .app import main
 
         return main
-    import importlib
-
-    try:
-        return importlib.import_module(f"{__name__}.{name}")
-    except ModuleNotFoundError as exc:
-        if exc.name != f"{__name__}.{name}":
-            raise
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return _submodule(name)

@@ -7,16 +7,6 @@ tree (by method name), :mod:`~gci.engine.normalise` turns numbers into credit ac
 tie rule, and :mod:`~gci.engine.score_table` ranks scores someone already computed (``gci rank``).
 """
 
-from typing import Any
+from .._short_names import submodules_on_first_use
 
-
-def __getattr__(name: str) -> Any:
-    """A submodule on first use (``gci.present.plots`` after a plain ``import gci``; PEP 562)."""
-    import importlib
-
-    try:
-        return importlib.import_module(f"{__name__}.{name}")
-    except ModuleNotFoundError as exc:
-        if exc.name != f"{__name__}.{name}":
-            raise
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = submodules_on_first_use(__name__)
