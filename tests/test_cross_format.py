@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from click.testing import CliRunner
+from frameworks import THREE_TYPES
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -26,21 +27,7 @@ from gci.inputs.framework import load_framework
 from gci.inputs.framework_table import read_framework_table
 from gci.inputs.responses import build_matrix, load_responses
 
-FRAMEWORK = """\
-framework: t
-scales:
-  impl: {levels: {none: 0, partial: 0.5, in_place: 1}}
-pillars:
-  - code: P1
-    name: P1
-    children:
-      - code: I1
-        name: I1
-        children:
-          - {code: Q1, name: q1, type: binary}
-          - {code: Q2, name: q2, type: scale, scale: impl}
-          - {code: Q3, name: q3, type: numeric, goalposts: [0, 10]}
-"""
+FRAMEWORK = THREE_TYPES
 QUESTIONS = ["Q1", "Q2", "Q3"]
 COUNTRIES = ["FRA", "KEN"]
 

@@ -11,6 +11,7 @@ import json
 from pathlib import Path
 
 import pytest
+from frameworks import THREE_TYPES
 
 from gci import errors
 from gci.fileio import read_yaml
@@ -21,21 +22,7 @@ from gci.inputs.responses import build_matrix, load_responses
 CORPUS = read_yaml(Path(__file__).parent / "corpus" / "values" / "cases.yaml")
 LEVELS = ["none", "partial", "in_place"]
 
-FRAMEWORK = """\
-framework: t
-scales:
-  impl: {levels: {none: 0, partial: 0.5, in_place: 1}}
-pillars:
-  - code: P1
-    name: P1
-    children:
-      - code: I1
-        name: I1
-        children:
-          - {code: Q1, name: q1, type: binary}
-          - {code: Q2, name: q2, type: scale, scale: impl}
-          - {code: Q3, name: q3, type: numeric, goalposts: [0, 10]}
-"""
+FRAMEWORK = THREE_TYPES
 FORMATS = ["yaml", "json", "csv_long", "csv_wide", "xlsx"]
 
 
