@@ -17,7 +17,7 @@ import pytest
 from click.testing import CliRunner
 
 from gci.cli.app import main
-from gci.engine.scoring import fill_defaults, shipped_root
+from gci.inputs.project import fill_defaults, shipped_root
 
 ROOT = Path(__file__).resolve().parent.parent
 TINY = ROOT / "tests" / "data" / "tiny"

@@ -47,11 +47,12 @@ import numpy as np
 import pandas as pd
 
 from ..engine.aggregate import AGGREGATORS, GEOMETRIC_SHIFT, ZEROING, Structure, aggregate
-from ..engine.scoring import fill_defaults, node_weights, question_inputs
+from ..engine.scoring import node_weights, question_inputs
 from ..errors import GCIError
 from ..inputs.countries import country_name, region_of
 from ..inputs.framework import Framework
 from ..inputs.framework_table import load_framework_any
+from ..inputs.project import fill_defaults
 from ..inputs.responses import MISSING_POLICIES, Responses, build_matrix, load_responses
 from ..inputs.weights import Weights, WeightScheme, load_weights, resolve_scheme
 

@@ -17,11 +17,12 @@ from typing import Any
 import pandas as pd
 
 from ..engine.result import ScoreResult
-from ..engine.scoring import fill_defaults, score
+from ..engine.scoring import score
 from ..errors import GCIError, Problem, ValidationError
 from ..inputs import values
 from ..inputs.framework import Framework, normalise_answer, typed_answers
 from ..inputs.framework_table import load_framework_any
+from ..inputs.project import fill_defaults
 from ..inputs.responses import Responses, load_responses
 
 PathLike = str | os.PathLike

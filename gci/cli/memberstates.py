@@ -106,7 +106,8 @@ def questionnaire(country: str | None, output: Path, framework: Path | None,
     Example: gci questionnaire KEN -o kenya_questionnaire.html
     """
     from .. import __version__
-    from ..engine.scoring import default_paths, score
+    from ..engine.scoring import score
+    from ..inputs.project import default_paths
     from ..inputs.weights import resolve_scheme
     from ..present.questionnaire import questionnaire_data, write_questionnaire
     from ..present.tables import refuse_input_target

@@ -224,7 +224,7 @@ def _inputs(framework: Path | None, weights: Path | None,
     See gci.engine.scoring.fill_defaults; several --responses become a list of paths, read together.
     ``scheme`` (--scheme) is checked against the weights file before any response is read.
     """
-    from ..engine.scoring import fill_defaults
+    from ..inputs.project import fill_defaults
 
     if isinstance(responses, (tuple, list)):
         seen: dict[Path, Path] = {}

@@ -158,7 +158,7 @@ def _refuse_default_output_for_other_runs(ctx: click.Context, output: Path, fram
     ``results/`` thus always holds the default run of the folder (in the checkout: the shipped
     edition's, committed and tested); any other run must name its output folder.
     """
-    from ..engine.scoring import DEFAULT_NAMES
+    from ..inputs.project import DEFAULT_NAMES
 
     given = {"framework": framework, "weights": weights, "responses": responses}
     changed = []

@@ -590,7 +590,7 @@ def synthetic_countries(result: ScoreResult) -> set[str]:
 
 def _is_demo(result: ScoreResult) -> bool:
     """Whether the responses are the shipped synthetic demo files."""
-    from ..engine.scoring import project_root
+    from ..inputs.project import project_root
 
     root = project_root()
     entries = result.inputs.get("responses") or []
