@@ -27,6 +27,7 @@ import pandas as pd
 from .. import fileio
 from ..errors import InputError, Problem
 from ..fileio import decode_text, read_bytes
+from .plain_csv import read_plain_csv
 
 # the XLSX sheet of responses named on the command line (--sheet); see sheet_context
 _SHEET: contextvars.ContextVar[str | None] = contextvars.ContextVar("gci_sheet", default=None)
@@ -155,39 +156,15 @@ def read_table(path: str | os.PathLike, *, sheet: str | None = None,
         utf16 = data.startswith((b"\xff\xfe", b"\xfe\xff"))
         if not utf16:  # UTF-8 (checked above): the parser reads the bytes themselves; a
             del text   # StringIO would hold four bytes per character (4 GB for a 1 GB file)
-        source = StringIO(text) if utf16 else BytesIO(data)
         clean = not utf16 and _clean_utf8(data)
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("error", pd.errors.ParserWarning)
-                # object columns of str, never NaN (na_filter=False: a short row's missing
-                # fields are ""): a fifth faster than str columns, and no fillna pass
-                df = pd.read_csv(source, dtype="category" if categorical and clean else object,
-                                 na_filter=False,
-                                 encoding=None if utf16 else "utf-8-sig",
-                                 skipinitialspace=True, index_col=False, header=None,
-                                 skiprows=1, names=range(len(header)),
-                                 nrows=fileio.MAX_TABLE_ROWS + 1)
-        except pd.errors.ParserWarning:
-            raise _long_rows_error(decode_text(data, p), p) from None
-        except pd.errors.ParserError as exc:
-            if re.search(r"Expected \d+ fields", str(exc)):
-                raise _long_rows_error(decode_text(data, p), p) from None
-            line = re.search(r"line (\d+)", str(exc))
-            quote = re.search(r"EOF inside string starting at row (\d+)", str(exc))
-            if quote:  # pandas counts rows from 0 here
-                raise InputError("malformed CSV: a quoted field (\"…) is never closed", p,
-                                 int(quote.group(1)) + 1) from None
-            raise InputError(f"malformed CSV: {exc}", p,
-                             int(line.group(1)) if line else None) from None
-        except pd.errors.EmptyDataError:
-            df = pd.DataFrame(columns=range(len(header)))
-        if categorical and clean:
-            df = _text_categories(df, data, len(header))
+        df = read_plain_csv(data, len(header), fileio.MAX_TABLE_ROWS) \
+            if categorical and clean else None  # numpy splits a plain file: the same table
+        if df is None:
+            df = _parse_csv(StringIO(text) if utf16 else BytesIO(data), data, p, len(header),
+                            categorical and clean, utf16)
         if not header:
             raise InputError("the file is empty; expected a header row and data rows", p)
         first = 2
-        del source
     if len(df) > fileio.MAX_TABLE_ROWS or len(df.columns) > fileio.MAX_TABLE_COLUMNS:
         raise InputError(f"the table has more than {fileio.MAX_TABLE_ROWS:,} rows or "
                          f"{fileio.MAX_TABLE_COLUMNS:,} columns (gci.fileio.MAX_TABLE_ROWS, "
@@ -196,6 +173,40 @@ def read_table(path: str | os.PathLike, *, sheet: str | None = None,
     if not clean:
         _check_cells_text(df, p, first)
     return df
+
+
+def _parse_csv(source: StringIO | BytesIO, data: bytes, p: Path, width: int,
+               categorical: bool, utf16: bool) -> pd.DataFrame:
+    """The data rows of a CSV file by pandas' parser (every cell text; see :func:`read_table`).
+
+    ``source``: the file's text (UTF-16) or bytes (UTF-8) to parse; ``data``: its bytes.
+    ``categorical``: columns as categoricals of their text (the file is clean UTF-8).
+    """
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", pd.errors.ParserWarning)
+            # object columns of str, never NaN (na_filter=False: a short row's missing
+            # fields are ""): a fifth faster than str columns, and no fillna pass
+            df = pd.read_csv(source, dtype="category" if categorical else object,
+                             na_filter=False, encoding=None if utf16 else "utf-8-sig",
+                             skipinitialspace=True, index_col=False, header=None,
+                             skiprows=1, names=range(width),
+                             nrows=fileio.MAX_TABLE_ROWS + 1)
+    except pd.errors.ParserWarning:
+        raise _long_rows_error(decode_text(data, p), p) from None
+    except pd.errors.ParserError as exc:
+        if re.search(r"Expected \d+ fields", str(exc)):
+            raise _long_rows_error(decode_text(data, p), p) from None
+        line = re.search(r"line (\d+)", str(exc))
+        quote = re.search(r"EOF inside string starting at row (\d+)", str(exc))
+        if quote:  # pandas counts rows from 0 here
+            raise InputError("malformed CSV: a quoted field (\"…) is never closed", p,
+                             int(quote.group(1)) + 1) from None
+        raise InputError(f"malformed CSV: {exc}", p,
+                         int(line.group(1)) if line else None) from None
+    except pd.errors.EmptyDataError:
+        return pd.DataFrame(columns=range(width))
+    return _text_categories(df, data, width) if categorical else df
 
 
 def _text_categories(df: pd.DataFrame, data: bytes, width: int) -> pd.DataFrame:
