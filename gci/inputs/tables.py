@@ -124,7 +124,7 @@ def read_table(path: str | os.PathLike, *, sheet: str | None = None,
     """
     p = Path(path)
     data = read_bytes(p)
-    if not data.strip():
+    if _NOT_BLANK.search(data) is None:  # (strip() would copy a file of any size)
         raise InputError("the file is empty; expected a header row and data rows", p)
     clean = False  # a CSV file without control bytes: its cells need no check
     if p.suffix.lower() == ".xlsx":
@@ -287,6 +287,9 @@ def _apply_header(df: pd.DataFrame, header: list[str], p: Path) -> pd.DataFrame:
     out.columns = [header[j] for j in keep]
     return out.reset_index(drop=True)
 
+
+# a byte that is not ASCII white space (bytes.strip() removes exactly these)
+_NOT_BLANK = re.compile(rb"[^ \t\n\r\x0b\x0c]")
 
 # every byte a cell may hold as is, in ASCII: printable characters, tab and line breaks
 _PLAIN_BYTES = bytes(range(0x20, 0x7f)) + b"\t\n\r"
