@@ -194,3 +194,11 @@ def _outcome(path: Path, fw: gci.Framework) -> tuple:
         return ("problems", [strip(p) for p in exc.problems])
     return ("scores", [strip(p) for p in r.matrix.problems], r.scores.to_csv(),
             r.indicators.to_csv())
+
+
+@pytest.mark.parametrize("data", [b"", b" \r\n\t \x0b\x0c\n"])
+def test_blank_file_refused_as_empty(data: bytes, tmp_path) -> None:
+    p = tmp_path / "t.csv"
+    p.write_bytes(data)
+    with pytest.raises(gci.errors.InputError, match="the file is empty"):
+        tables.read_table(p, categorical=True)
