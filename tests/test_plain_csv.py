@@ -52,7 +52,7 @@ def plain_files(draw):
     cell = st.sampled_from(CELLS)
     rows = [[draw(cell) for _ in range(width)] for _ in range(n)]
     return rows, width, draw(st.booleans()), draw(st.booleans()), draw(st.booleans()), \
-        draw(st.sampled_from([8, 64, 1 << 23]))
+        draw(st.sampled_from([8, 64, 1 << 21]))
 
 
 @settings(max_examples=150, deadline=None)

@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 #: Bytes of the file split at a time (whole lines; a longer line is one block).
-BLOCK_BYTES = 1 << 23
+BLOCK_BYTES = 1 << 21
 
 _COMMA, _LF, _CR, _SPACE, _TAB = 44, 10, 13, 32, 9
 
