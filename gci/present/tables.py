@@ -11,6 +11,7 @@ import hashlib
 import io
 import re
 from collections.abc import Iterable, Iterator
+from itertools import repeat
 from pathlib import Path
 from typing import Any
 
@@ -188,18 +189,20 @@ def _byte_table(texts: list[str]) -> tuple[np.ndarray | None, np.ndarray]:
     ``(None, lengths)`` when a text holds a NUL (padding could not be told from it).
     """
     joined = "".join(texts)
-    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
     if "\x00" in joined:
-        return None, lengths
+        return None, np.zeros(0, dtype=np.int64)
     data = joined.encode("utf-8")
-    width = max(int(lengths.max(initial=0)), 1)  # S0 is no type: an all-empty column pads
     if len(data) == len(joined):  # ASCII (usual): a character is a byte
-        if len(texts) and bool((lengths == width).all()):
-            return np.frombuffer(data, dtype=f"S{width}"), lengths  # no padding at all
-        return np.array(texts, dtype=f"S{width}"), lengths
-    encoded = [t.encode("utf-8") for t in texts]
-    lengths = np.fromiter(map(len, encoded), dtype=np.int64, count=len(encoded))
-    return np.array(encoded, dtype=f"S{max(int(lengths.max(initial=0)), 1)}"), lengths
+        lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    else:
+        lengths = np.fromiter((len(t.encode("utf-8")) for t in texts), dtype=np.int64,
+                              count=len(texts))
+    width = max(int(lengths.max(initial=0)), 1)  # S0 is no type: empty texts are padded
+    if len(data) == width * len(texts):  # all of one width: no padding at all
+        return np.frombuffer(data, dtype=f"S{width}"), lengths
+    table = np.zeros((len(texts), width), dtype=np.uint8)
+    table[np.arange(width) < lengths[:, None]] = np.frombuffer(data, dtype=np.uint8)
+    return table.view(f"S{width}").reshape(len(texts)), lengths
 
 
 def _row_bytes(packed: tuple[list[tuple[np.ndarray, np.ndarray]], np.dtype, bool],
@@ -302,7 +305,7 @@ def _csv_columns(df: pd.DataFrame, decimals: int | None = None
         if isinstance(col.dtype, pd.CategoricalDtype):
             cats = col.cat.categories
             if not (cats.dtype == object or pd.api.types.is_string_dtype(cats)) or not all(
-                    isinstance(u, str) for u in cats.tolist()):
+                    map(isinstance, cats.tolist(), repeat(str))):
                 return None
             text, numeric = True, False
             codes = np.array(col.cat.codes.to_numpy(), copy=True)  # -1: missing
@@ -320,14 +323,22 @@ def _csv_columns(df: pd.DataFrame, decimals: int | None = None
                 codes, uniques = pd.factorize(col if places is None else col.round(places),
                                               use_na_sentinel=True)
             uniq = uniques
+        elif text and _mostly_distinct(values := col.to_numpy(dtype=object)):
+            # a value per row (codes, names): each row its own field, nothing to factorise
+            codes = np.arange(len(values), dtype=np.int64)
+            uniq = uniques = values
+            if set(map(type, values.tolist())) - {str}:  # some missing (or not text)
+                missing = pd.isna(values)
+                codes[missing] = -1
+                uniq = uniques = np.where(missing, "", values)
         else:
             # text: the object array under the column (twice as fast to factorise as a str
             # column)
             codes, uniques = pd.factorize(col.to_numpy(dtype=object) if text else col,
                                           use_na_sentinel=True)
             uniq = np.asarray(uniques, dtype=object)
-        if col.dtype == object and any(not _missing(u) for u in uniq.tolist()
-                                       if not isinstance(u, str)):
+        if col.dtype == object and set(map(type, uniq.tolist())) - {str} and any(
+                not _missing(u) for u in uniq.tolist() if not isinstance(u, str)):
             cells = [("" if _missing(v) else _csv_field(str(neutralise(v))))
                      for v in col.to_numpy(dtype=object)]
             out.append((np.arange(len(cells)), np.asarray(cells, dtype=object)))
@@ -336,7 +347,7 @@ def _csv_columns(df: pd.DataFrame, decimals: int | None = None
             shown = np.asarray(uniques).astype(str).tolist()
         elif text:
             shown = neutralise_many(uniq.tolist())
-            if not all(type(u) is str for u in shown):
+            if set(map(type, shown)) - {str}:
                 shown = [str(u) for u in shown]
         else:
             shown = [str(u) for u in uniq.tolist()]
@@ -347,6 +358,26 @@ def _csv_columns(df: pd.DataFrame, decimals: int | None = None
         codes[codes < 0] = len(fields) - 1  # missing: the trailing "" field
         out.append((codes.astype(np.min_scalar_type(len(fields) - 1)), fields))
     return out
+
+
+#: Rows of a text column sampled to see whether its values are mostly distinct.
+DISTINCT_SAMPLE = 1000
+
+
+def _mostly_distinct(values: np.ndarray) -> bool:
+    """Whether a long text column holds (nearly) a different value in every row.
+
+    Judged on :data:`DISTINCT_SAMPLE` rows spread over the column: nine in ten distinct. Such a
+    column is written row by row (factorising it would hash every value to find no repeats);
+    either way gives the same text.
+    """
+    if len(values) <= 4 * DISTINCT_SAMPLE:
+        return False
+    sample = values[:: len(values) // DISTINCT_SAMPLE].tolist()
+    try:
+        return len(set(sample)) > 0.9 * len(sample)
+    except TypeError:  # unhashable cells: the general way
+        return False
 
 
 def _missing(value: Any) -> bool:
