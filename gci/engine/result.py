@@ -157,7 +157,7 @@ class ScoreResult:
         state = self.matrix.state
         columns: dict[str, Any] = {"name": names, "overall": overall}
         columns.update({c: pillars[c].to_numpy() for c in pillars.columns})
-        columns.update({c: ranks[c].array for c in ranks.columns})  # Int64, text, tiers
+        columns.update({c: ranks[c] for c in ranks.columns})  # as they are (Int64, tiers)
         columns["missing_answers"] = np.count_nonzero(state == MISSING, axis=1).astype(np.int64)
         columns["not_applicable"] = np.count_nonzero(state == NOT_APPLICABLE,
                                                      axis=1).astype(np.int64)

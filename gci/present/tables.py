@@ -170,11 +170,9 @@ def _pack_columns(cols: list[tuple[np.ndarray, np.ndarray]]
         if table is None:
             return None
         width = table.dtype.itemsize
-        fixed = fixed and bool((lengths == width).all())
-        if len(fields) < n_rows:
-            text_bytes += int(np.bincount(codes, minlength=len(fields)) @ lengths)
-        else:  # a field per row (or more): every field once at most
-            text_bytes += int(lengths[codes].sum())
+        counts = np.bincount(codes, minlength=len(fields))  # rows per field
+        fixed = fixed and bool((lengths[counts > 0] == width).all())  # fields in use
+        text_bytes += int(counts @ lengths)
         packed.append((codes, table))
         layout += [(f"f{j}", table.dtype), (f"s{j}", "S1")]
     if not fixed and n_rows * (sum(t.dtype.itemsize for _, t in packed)) > 2 * text_bytes + (
@@ -219,7 +217,7 @@ def _row_bytes(packed: tuple[list[tuple[np.ndarray, np.ndarray]], np.dtype, bool
             block[f"s{j}"] = b","
         block[last] = b"\n"
         raw = block.view(np.uint8).tobytes()
-        yield raw if fixed else raw.replace(b"\x00", b"")
+        yield raw if fixed else raw.translate(None, b"\x00")  # padding dropped
 
 
 #: Largest number of distinct field pairs for which two neighbouring columns are written as one.
