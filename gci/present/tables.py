@@ -9,11 +9,13 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import queue
 import re
+import threading
 from collections.abc import Iterable, Iterator
 from itertools import repeat
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import numpy as np
 import pandas as pd
@@ -170,9 +172,13 @@ def _pack_columns(cols: list[tuple[np.ndarray, np.ndarray]]
         if table is None:
             return None
         width = table.dtype.itemsize
-        counts = np.bincount(codes, minlength=len(fields))  # rows per field
-        fixed = fixed and bool((lengths[counts > 0] == width).all())  # fields in use
-        text_bytes += int(counts @ lengths)
+        if (lengths[:-1] == width).all() and (
+                lengths[-1] == width or not (codes == len(fields) - 1).any()):
+            text_bytes += n_rows * width  # every field in use of one width (the last one of
+        else:                             # coded columns is "", for missing cells)
+            counts = np.bincount(codes, minlength=len(fields))  # rows per field
+            fixed = fixed and bool((lengths[counts > 0] == width).all())  # fields in use
+            text_bytes += int(counts @ lengths)
         packed.append((codes, table))
         layout += [(f"f{j}", table.dtype), (f"s{j}", "S1")]
     if not fixed and n_rows * (sum(t.dtype.itemsize for _, t in packed)) > 2 * text_bytes + (
@@ -399,12 +405,9 @@ def write_table(df: pd.DataFrame, path: Path, decimals: int | None = None) -> st
     """
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        digest = hashlib.sha256()
         with atomic_write(path, "wb") as fh:
-            for block in csv_blocks(df, decimals):  # piece by piece (long tables)
-                fh.write(block)
-                digest.update(block)
-        return digest.hexdigest()
+            return write_hashed(fh, csv_blocks(df, decimals),
+                                background=len(df) > CSV_CHUNK_ROWS)  # piece by piece
     if suffix == ".json":
         with atomic_write(path, "w") as fh:
             fh.write(safe_frame(round_table(df, decimals)).to_json(
@@ -415,6 +418,52 @@ def write_table(df: pd.DataFrame, path: Path, decimals: int | None = None) -> st
         write_workbook({"table": df}, path, decimals=decimals)
         return sha256_file(path)
     raise GCIError(f"cannot write {path}: unknown format {suffix!r} (csv, xlsx, json)")
+
+
+def write_hashed(fh: IO[bytes], blocks: Iterable[bytes], *, background: bool = False) -> str:
+    """Write ``blocks`` to ``fh`` and return the sha256 (hex) of all of them.
+
+    ``background=True``: the writing and hashing (which release the GIL) run in a second
+    thread while the next blocks are made, at most :data:`WRITE_AHEAD` blocks behind. An error
+    of either thread (a full disk, an interrupt) stops both and is raised here; the caller's
+    :func:`gci.fileio.atomic_write` then removes the partial file as usual.
+    """
+    digest = hashlib.sha256()
+    if not background:
+        for block in blocks:
+            fh.write(block)
+            digest.update(block)
+        return digest.hexdigest()
+    pending: queue.Queue = queue.Queue(maxsize=WRITE_AHEAD)
+    failed: list[BaseException] = []
+
+    def drain() -> None:
+        try:
+            while (block := pending.get()) is not None:
+                fh.write(block)
+                digest.update(block)
+        except BaseException as exc:  # noqa: BLE001 - raised again in the caller's thread
+            failed.append(exc)
+            while pending.get() is not None:  # keep taking, so the maker never waits
+                pass
+
+    worker = threading.Thread(target=drain, name="gci-write", daemon=True)
+    worker.start()
+    try:
+        for block in blocks:
+            if failed:
+                break
+            pending.put(block)
+    finally:
+        pending.put(None)
+        worker.join()
+    if failed:
+        raise failed[0]
+    return digest.hexdigest()
+
+
+#: Blocks made ahead of the writing thread of :func:`write_hashed` (bounds the memory held).
+WRITE_AHEAD = 4
 
 
 def write_workbook(sheets: dict[str, pd.DataFrame], path: Path, *,
