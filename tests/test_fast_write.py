@@ -235,3 +235,72 @@ def test_written_results_as_pandas_writes_them_and_hashed_in_the_manifest(tmp_pa
         assert manifest["outputs"] == {
             p.name: hashlib.sha256(p.read_bytes()).hexdigest()
             for p in out.iterdir() if p.suffix == ".csv"}
+
+
+@pytest.mark.parametrize("background", [False, True])
+def test_write_hashed_writes_every_block_in_order(background: bool) -> None:
+    blocks = [bytes([i % 251]) * (i * 37 % 1000) for i in range(200)]
+    fh = io.BytesIO()
+    digest = tables.write_hashed(fh, iter(blocks), background=background)
+    assert fh.getvalue() == b"".join(blocks)
+    assert digest == hashlib.sha256(b"".join(blocks)).hexdigest()
+
+
+class _FullDisk(io.BytesIO):
+    def __init__(self, room: int) -> None:
+        super().__init__()
+        self.room = room
+
+    def write(self, data) -> int:  # type: ignore[override]
+        if self.tell() + len(data) > self.room:
+            raise OSError(28, "No space left on device")
+        return super().write(data)
+
+
+def test_write_hashed_raises_the_writer_thread_error_and_stops_making_blocks() -> None:
+    made = []
+
+    def blocks():
+        for i in range(10_000):
+            made.append(i)
+            yield b"x" * 1000
+
+    with pytest.raises(OSError, match="No space left"):
+        tables.write_hashed(_FullDisk(5_000), blocks(), background=True)
+    assert len(made) < 10_000  # the maker stopped soon after the writer failed
+
+
+def test_interrupt_while_making_blocks_stops_the_writer_thread() -> None:
+    def blocks():
+        yield b"a" * 10
+        raise KeyboardInterrupt
+
+    fh = io.BytesIO()
+    with pytest.raises(KeyboardInterrupt):
+        tables.write_hashed(fh, blocks(), background=True)
+    assert fh.getvalue() == b"a" * 10
+    import threading
+
+    assert not [t for t in threading.enumerate() if t.name == "gci-write"]
+
+
+def test_long_table_written_in_the_background_as_pandas(tmp_path, monkeypatch) -> None:
+    """Over CSV_CHUNK_ROWS rows the blocks are written by the second thread: same bytes, and
+    a failing disk is reported naming the file (gci.fileio.atomic_write), leaving nothing."""
+    df = random_frame(np.random.default_rng(9), 3000)
+    monkeypatch.setattr(tables, "CSV_CHUNK_ROWS", 100)
+    path = tmp_path / "t.csv"
+    digest = write_table(df, path, 2)
+    assert path.read_bytes() == pandas_csv(df, 2).encode("utf-8")
+    assert digest == hashlib.sha256(path.read_bytes()).hexdigest()
+    real = tables.write_hashed
+
+    def full_disk(fh, blocks, *, background=False):
+        assert background
+        return real(_FullDisk(2_000), blocks, background=True)
+
+    monkeypatch.setattr(tables, "write_hashed", full_disk)
+    with pytest.raises(OSError, match="No space left") as err:
+        write_table(df, tmp_path / "u.csv", 2)
+    assert err.value.filename == str(tmp_path / "u.csv")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["t.csv"]
