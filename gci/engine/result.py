@@ -175,7 +175,7 @@ class ScoreResult:
         Rows are unit-major (each unit's indicators in framework order). ``coded=True`` gives
         the text columns (iso3, pillar, indicator, name, level) as categoricals: the same
         values held as small integer codes, which the CSV writer
-        (:func:`gci.present.tables.csv_chunks`) writes without making a Python string per cell
+        (:func:`gci.present.tables.csv_blocks`) writes without making a Python string per cell
         (20,000,000 rows at 1,000,000 units).
         """
         nodes = self.framework.nodes
