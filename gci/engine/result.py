@@ -161,7 +161,7 @@ class ScoreResult:
         columns["missing_answers"] = np.count_nonzero(state == MISSING, axis=1).astype(np.int64)
         columns["not_applicable"] = np.count_nonzero(state == NOT_APPLICABLE,
                                                      axis=1).astype(np.int64)
-        out = pd.DataFrame(columns, index=pd.Index(countries, name="iso3"))
+        out = pd.DataFrame(columns, index=ranks.index)  # the index of the ranks: not compared
         return out.take(score_order(overall, names))
 
     @property
