@@ -304,3 +304,12 @@ def test_long_table_written_in_the_background_as_pandas(tmp_path, monkeypatch) -
         write_table(df, tmp_path / "u.csv", 2)
     assert err.value.filename == str(tmp_path / "u.csv")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["t.csv"]
+
+
+def test_frame_made_from_one_2d_array_as_pandas() -> None:
+    """Columns that are strided views of one block (a frame made from a 2-D array)."""
+    a = np.random.default_rng(4).random((300, 4)) * 40 - 20
+    a[3, 1], a[4, 1], a[5, 2], a[6, 3] = -0.0, np.nan, 1e-17, -1e-17
+    df = pd.DataFrame(a, columns=["overall", "credit", "c", "d"])
+    for decimals in (None, 2):
+        assert frame_to_csv_text(df, decimals) == pandas_csv(df, decimals)

@@ -120,8 +120,8 @@ def csv_chunks(df: pd.DataFrame, decimals: int | None = None) -> Iterator[str]:
 def csv_blocks(df: pd.DataFrame, decimals: int | None = None) -> Iterator[bytes]:
     """The CSV of :func:`frame_to_csv_text` as UTF-8 bytes in pieces: the header, then rows.
 
-    ``decimals`` rounds the float columns as :func:`round_table` does (``None``: every digit);
-    rounding while coding spares a copy of each float column and a hash of its values.
+    ``decimals`` rounds the float columns as :func:`round_table` does (``None``: every digit),
+    each as it is coded (no rounded copy of the whole table).
 
     Rows are assembled without a Python string per row (:func:`_row_bytes`): each column's
     fields are a table of fixed-width byte strings (shorter ones padded with NUL bytes, which
