@@ -137,6 +137,7 @@ def test_fixed_and_padded_rows_by_hand() -> None:
     assert b"".join(tables._row_bytes(fixed, 3)) == b"AA,AA\nBB,BB\nCC,CC\n"
 
 
+@pytest.mark.filterwarnings("ignore:overflow encountered:RuntimeWarning")  # np.round(1e308)
 @settings(max_examples=60, deadline=None)
 @given(values=st.lists(st.floats(allow_nan=True, allow_infinity=True, width=64),
                        min_size=2, max_size=40),
