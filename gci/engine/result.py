@@ -184,8 +184,10 @@ class ScoreResult:
         idx = np.asarray([col[c] for c in codes], dtype=np.intp)
         n_units, k = len(self.countries), len(codes)
         credit = self.value[:, idx]
-        points = np.where(self.available[:, idx], self.share[:, idx] * credit, np.nan) \
-            * self.scale
+        points = self.share[:, idx]  # a copy: points = share x credit x scale, in place
+        points *= credit
+        points *= self.scale
+        points[~self.available[:, idx]] = np.nan
         per_node = {
             "pillar": [self.framework.pillar_of(c) for c in codes],
             "indicator": codes,

@@ -312,7 +312,7 @@ def _csv_columns(df: pd.DataFrame, decimals: int | None = None
                     map(isinstance, cats.tolist(), repeat(str))):
                 return None
             text, numeric = True, False
-            codes = np.array(col.cat.codes.to_numpy(), copy=True)  # -1: missing
+            codes = col.cat.codes.to_numpy()  # -1: missing (not changed in place below)
             uniq = uniques = np.asarray(cats, dtype=object)
         elif not (text or numeric):
             return None
@@ -359,8 +359,11 @@ def _csv_columns(df: pd.DataFrame, decimals: int | None = None
             fields = np.asarray([*shown, ""], dtype=object)
         else:
             fields = np.asarray([_csv_field(t) for t in shown] + [""], dtype=object)
-        codes[codes < 0] = len(fields) - 1  # missing: the trailing "" field
-        out.append((codes.astype(np.min_scalar_type(len(fields) - 1)), fields))
+        small = np.min_scalar_type(len(fields) - 1)
+        missing = codes < 0
+        if missing.any():  # missing: the trailing "" field
+            codes = np.where(missing, len(fields) - 1, codes).astype(small)
+        out.append((codes.astype(small, copy=False), fields))
     return out
 
 
