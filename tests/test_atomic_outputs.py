@@ -84,16 +84,16 @@ def test_interrupted_csv_results_leave_the_whole_old_set(tiny, tmp_path, monkeyp
     result = gci.score(tiny["responses"], tiny["framework"], tiny["weights"])
     result.write(out)
     before = {p.name: p.read_bytes() for p in out.iterdir()}
-    real = tables.csv_chunks
+    real = tables.csv_blocks
     calls = []
 
-    def dies_on_second_table(df):  # interrupted while the 2nd of 4 tables is being written
-        calls.append(1)
+    def dies_on_second_table(df, decimals=None):  # interrupted while the 2nd of 4 tables
+        calls.append(1)                            # is being written
         if len(calls) == 2:
             raise KeyboardInterrupt
-        return real(df)
+        return real(df, decimals)
 
-    monkeypatch.setattr(tables, "csv_chunks", dies_on_second_table)
+    monkeypatch.setattr(tables, "csv_blocks", dies_on_second_table)
     with pytest.raises(KeyboardInterrupt):
         gci.score(tiny["responses"], tiny["framework"], tiny["weights"],
                   scheme="a_heavy").write(out)
@@ -135,7 +135,7 @@ def test_cli_interrupt_reports_and_keeps_files(tiny, tmp_path, monkeypatch):
     assert CliRunner().invoke(main, score_args(tiny, out)).exit_code == 0
     old = (out / "indicators.csv").read_bytes()
 
-    def interrupted(df, path):
+    def interrupted(df, path, decimals=None):
         with fileio.atomic_write(path, "w", newline="") as fh:
             fh.write("iso3,partial")
             raise KeyboardInterrupt

@@ -21,7 +21,7 @@ import pandas as pd
 from ..errors import GCIError, problems_frame
 from ..inputs.countries import country_name, resolve_country
 from ..inputs.framework import Framework
-from ..inputs.responses import AnswerMatrix
+from ..inputs.responses import MISSING, NOT_APPLICABLE, AnswerMatrix
 from ..inputs.tiers import TierScheme
 from ..inputs.weights import WeightScheme
 from ..sanitise import for_html
@@ -29,6 +29,21 @@ from .aggregate import Structure
 from .ranking import rank_scores, rank_within
 
 OUTPUT_FORMATS = ("csv", "xlsx", "json")
+
+
+def score_order(overall: np.ndarray, names: list[str]) -> np.ndarray:
+    """Row order of :attr:`ScoreResult.scores`: overall highest first (missing last), then name.
+
+    Equal scores are ordered by name, equal names as given: what
+    ``DataFrame.sort_values(["overall", "name"], ascending=[False, True], na_position="last")``
+    gives (a stable sort), with one ``np.lexsort`` over the arrays.
+    """
+    n = len(names)
+    by_name = np.empty(n, dtype=np.intp)
+    by_name[sorted(range(n), key=names.__getitem__)] = np.arange(n)  # stable: ties as given
+    overall = np.asarray(overall, dtype=float)
+    missing = np.isnan(overall)
+    return np.lexsort((by_name, np.where(missing, 0.0, -overall), missing))
 
 
 @dataclass
@@ -122,18 +137,32 @@ class ScoreResult:
 
     @cached_property
     def scores(self) -> pd.DataFrame:
-        """The main table: name, overall, pillar points, tier, ranks, missing answers."""
-        out = pd.DataFrame(index=pd.Index(self.countries, name="iso3"))
-        out["name"] = [country_name(c) for c in self.countries]
-        out["overall"] = self.overall
-        out = out.join(self.pillars)
+        """The main table: name, overall, pillar points, tier, ranks, missing answers.
+
+        Sorted by overall score (highest first, missing last), then by name, then as the
+        countries are listed (:func:`score_order`).
+        """
+        countries = self.countries
+        names = list(map(country_name, countries))
+        overall = self.overall.to_numpy()
+        pillars = self.pillars
         ranks = self.ranks
         if "tier" in ranks:  # tiers first (GCI 2024 publishes tiers, not ranks)
             ranks = ranks[["tier", *[c for c in ranks.columns if c != "tier"]]]
-        out = out.join(ranks)
-        out["missing_answers"] = self.matrix.missing_counts
-        out["not_applicable"] = self.matrix.not_applicable_counts
-        return out.sort_values(["overall", "name"], ascending=[False, True], na_position="last")
+        labels = ["name", "overall", *pillars.columns, *ranks.columns, "missing_answers",
+                  "not_applicable"]
+        if len(set(labels)) < len(labels):  # as DataFrame.join refuses overlapping columns
+            twice = sorted({c for c in labels if labels.count(c) > 1})
+            raise ValueError(f"columns overlap: {twice}")
+        state = self.matrix.state
+        columns: dict[str, Any] = {"name": names, "overall": overall}
+        columns.update({c: pillars[c].to_numpy() for c in pillars.columns})
+        columns.update({c: ranks[c] for c in ranks.columns})  # as they are (Int64, tiers)
+        columns["missing_answers"] = np.count_nonzero(state == MISSING, axis=1).astype(np.int64)
+        columns["not_applicable"] = np.count_nonzero(state == NOT_APPLICABLE,
+                                                     axis=1).astype(np.int64)
+        out = pd.DataFrame(columns, index=ranks.index)  # the index of the ranks: not compared
+        return out.take(score_order(overall, names))
 
     @property
     def indicators(self) -> pd.DataFrame:
@@ -146,7 +175,7 @@ class ScoreResult:
         Rows are unit-major (each unit's indicators in framework order). ``coded=True`` gives
         the text columns (iso3, pillar, indicator, name, level) as categoricals: the same
         values held as small integer codes, which the CSV writer
-        (:func:`gci.present.tables.csv_chunks`) writes without making a Python string per cell
+        (:func:`gci.present.tables.csv_blocks`) writes without making a Python string per cell
         (20,000,000 rows at 1,000,000 units).
         """
         nodes = self.framework.nodes
@@ -155,8 +184,10 @@ class ScoreResult:
         idx = np.asarray([col[c] for c in codes], dtype=np.intp)
         n_units, k = len(self.countries), len(codes)
         credit = self.value[:, idx]
-        points = np.where(self.available[:, idx], self.share[:, idx] * credit, np.nan) \
-            * self.scale
+        points = self.share[:, idx]  # a copy: points = share x credit x scale, in place
+        points *= credit
+        points *= self.scale
+        points[~self.available[:, idx]] = np.nan
         per_node = {
             "pillar": [self.framework.pillar_of(c) for c in codes],
             "indicator": codes,
@@ -182,7 +213,7 @@ class ScoreResult:
         out["points"] = points.reshape(-1)
         eff = self.effective_weights["max_points"]
         out["max_points"] = np.tile(eff.reindex(codes).to_numpy(dtype=float), n_units)
-        frame = pd.DataFrame(out)
+        frame = pd.DataFrame(out, copy=False)  # every array is new: no copy, no stacking
         if not coded:
             text = ["iso3", *per_node]
             frame[text] = frame[text].astype(str)

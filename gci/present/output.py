@@ -173,10 +173,11 @@ def write_results(result: ScoreResult, folder: str | Path = "results", fmt: str 
                               "--output (e.g. a sibling folder such as results)", folder)
     def fill(staging: Path, staged: Callable[[str], None]) -> dict[str, str]:
         names: dict[str, str] = {}
+        hashes: dict[str, str] = {}  # file name -> sha256, hashed as each CSV is written
         if fmt == "csv":
             for name, df in tables.items():
-                write_table(round_table(df, decimals), staging / planned[name].name)
                 names[name] = planned[name].name
+                hashes[names[name]] = write_table(df, staging / names[name], decimals)
                 staged(names[name])
         elif fmt == "xlsx":
             write_workbook(tables, staging / planned["results"].name, decimals=decimals,
@@ -190,7 +191,8 @@ def write_results(result: ScoreResult, folder: str | Path = "results", fmt: str 
             write_json_atomic(staging / planned["results"].name, payload)
             names["results"] = planned["results"].name
             staged(names["results"])
-        outputs = {n: sha256_file(staging / n) for n in names.values()}
+        outputs = {n: hashes[n] if n in hashes else sha256_file(staging / n)
+                   for n in names.values()}
         write_json_atomic(staging / MANIFEST,
                           build_manifest(result, outputs, command, decimals=decimals))
         names["manifest"] = MANIFEST
