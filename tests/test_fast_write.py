@@ -29,7 +29,7 @@ from gci.inputs.framework import NodeRecord, framework_from_records
 from gci.inputs.responses import Responses
 from gci.inputs.weights import equal_weights
 from gci.present import tables
-from gci.present.precision import round_table
+from gci.present.precision import round_table, round_values
 from gci.present.tables import csv_blocks, frame_to_csv_text, safe_frame, write_table
 
 TEXTS = np.array(["plain", "a,b", 'say "hi"', "two\nlines", "cr\rhere", "=1+1", "-3", "@x",
@@ -137,7 +137,7 @@ def test_fixed_and_padded_rows_by_hand() -> None:
     assert b"".join(tables._row_bytes(fixed, 3)) == b"AA,AA\nBB,BB\nCC,CC\n"
 
 
-@pytest.mark.filterwarnings("ignore:overflow encountered:RuntimeWarning")  # np.round(1e308)
+@pytest.mark.filterwarnings("error::RuntimeWarning")  # huge values round without overflow
 @settings(max_examples=60, deadline=None)
 @given(values=st.lists(st.floats(allow_nan=True, allow_infinity=True, width=64),
                        min_size=2, max_size=40),
@@ -314,3 +314,16 @@ def test_frame_made_from_one_2d_array_as_pandas() -> None:
     df = pd.DataFrame(a, columns=["overall", "credit", "c", "d"])
     for decimals in (None, 2):
         assert frame_to_csv_text(df, decimals) == pandas_csv(df, decimals)
+
+
+def test_huge_values_written_not_turned_into_infinity(tmp_path) -> None:
+    """np.round(1e300, 12) is inf: huge floats are whole numbers and are kept as they are."""
+    values = np.array([1e300, -1.7976931348623157e308, 2.0 ** 53 + 2, 0.125, 2.675, np.nan,
+                       np.inf])
+    out = round_values(values, 12)
+    assert out[:3].tolist() == values[:3].tolist()
+    assert out[3] == 0.125 and np.isnan(out[5]) and out[6] == np.inf
+    assert round_values(values, 2)[3] == 0.12  # numpy's rounding: the tie to the even digit
+    df = pd.DataFrame({"iso3": ["A", "B"], "credit": [1e300, 0.5], "x": [-1e308, 1.0]})
+    write_table(df, tmp_path / "t.csv", 2)
+    assert (tmp_path / "t.csv").read_text() == "iso3,credit,x\nA,1e+300,-1e+308\nB,0.5,1.0\n"

@@ -51,6 +51,26 @@ def column_decimals(column: str, decimals: int | None) -> int | None:
     return decimals + 2 if str(column) in SHARE_COLUMNS else decimals
 
 
+#: A float64 at least this large is a whole number (its 52 fraction bits are all above the point).
+_WHOLE = 2.0 ** 52
+
+
+def round_values(values: np.ndarray, places: int) -> np.ndarray:
+    """``np.round(values, places)``, without turning huge values into infinity.
+
+    numpy rounds by scaling (``x * 10**places``), which overflows for ``|x|`` near the float
+    limit: ``np.round(1e300, 12)`` is ``inf``. A float of magnitude ``2**52`` or more is a whole
+    number already, so it is kept as it is; every other value is rounded as numpy rounds it.
+    """
+    values = np.asarray(values)
+    with np.errstate(over="ignore", invalid="ignore"):
+        out = np.round(values, places)
+        huge = np.abs(values) >= _WHOLE
+    if huge.any():
+        out = np.where(huge, values, out)
+    return out
+
+
 def round_table(df: pd.DataFrame, decimals: int | None) -> pd.DataFrame:
     """A copy of ``df`` with its float columns rounded for writing (``None``: unchanged).
 
@@ -66,7 +86,13 @@ def round_table(df: pd.DataFrame, decimals: int | None) -> pd.DataFrame:
     out = df.copy(deep=False)  # copy-on-write: only the rounded columns are new
     for j, col in enumerate(out.columns):
         if pd.api.types.is_float_dtype(out.dtypes.iloc[j]):
-            out.isetitem(j, out.iloc[:, j].round(column_decimals(col, decimals)))
+            series = out.iloc[:, j]
+            places = column_decimals(col, decimals)
+            if not isinstance(series.dtype, np.dtype):  # nullable Float64: pandas rounds it
+                out.isetitem(j, series.round(places))
+                continue
+            out.isetitem(j, pd.Series(round_values(series.to_numpy(), places),
+                                      index=out.index, name=series.name, dtype=series.dtype))
     return out
 
 

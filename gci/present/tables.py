@@ -24,7 +24,7 @@ from ..errors import GCIError, InputError
 from ..fileio import atomic_write, sha256_file
 from ..sanitise import _CONTROL, _SURROGATE, for_cell
 from ..sanitise import FORMULA_START as _FORMULA_START
-from .precision import column_decimals, round_table
+from .precision import column_decimals, round_table, round_values
 
 FORMULA_START = _FORMULA_START  # re-exported; defined in gci.sanitise
 
@@ -321,10 +321,11 @@ def _csv_columns(df: pd.DataFrame, decimals: int | None = None
             if col.dtype == np.float64:
                 values = col.to_numpy()
                 if places is not None:
-                    values = np.round(values, places)  # as round_table rounds (Series.round)
+                    values = round_values(values, places)  # as round_table rounds
                 codes, uniques = _float_codes(values)
             else:  # float32: rounded and coded by pandas
-                codes, uniques = pd.factorize(col if places is None else col.round(places),
+                codes, uniques = pd.factorize(col if places is None else pd.Series(
+                    round_values(col.to_numpy(), places), dtype=col.dtype),
                                               use_na_sentinel=True)
             uniq = uniques
         elif text and _mostly_distinct(values := col.to_numpy(dtype=object)):
