@@ -33,6 +33,7 @@ from gci.present.plots import (  # noqa: E402
     score_distribution,
     tier_counts,
 )
+from gci.present.plots._common import row_labels  # noqa: E402
 from gci.present.plots.colors import CHANGE_COLORS, PILLAR_PALETTE, pillar_colors, tier_colors  # noqa: E402
 from gci.present.plots.slope import read_ranks  # noqa: E402
 
@@ -75,8 +76,15 @@ def _bars(ax, gid):
 
 
 def _labels(ax, axis="y"):
-    ticks = ax.get_yticklabels() if axis == "y" else ax.get_xticklabels()
-    return [t.get_text() for t in ticks]
+    """The names written on the rows (top first), or the x tick labels."""
+    texts = row_labels(ax) if axis == "y" else ax.get_xticklabels()
+    return [t.get_text() for t in texts]
+
+
+def _mesh(ax):
+    """The heatmap's cells (one QuadMesh)."""
+    (mesh,) = [c for c in ax.collections if c.get_gid() == "indicator-heatmap"]
+    return mesh
 
 
 # --- pillar bars ------------------------------------------------------------------------------
@@ -135,7 +143,7 @@ def test_pillar_bars_default_match_result(default_result):
 
 def test_194_country_labels_stay_readable(default_result):
     ax = pillar_bars(default_result)
-    labels = ax.get_yticklabels()
+    labels = row_labels(ax)
     assert len(labels) == 194
     assert min(t.get_fontsize() for t in labels) >= 6
     fig = ax.figure
@@ -145,6 +153,36 @@ def test_194_country_labels_stay_readable(default_result):
     # consecutive labels do not overlap vertically
     for upper, lower in zip(boxes, boxes[1:]):
         assert upper.y0 >= lower.y1 - 0.5
+
+
+@pytest.mark.parametrize("kind", ["pillars", "heatmap"])
+def test_country_names_are_texts_on_their_rows(default_result, kind):
+    """The names are plain texts (no tick per country), each centred on its own row's bar or
+    cells, just left of the axes, in the order of the scores."""
+    r = default_result
+    if kind == "pillars":
+        ax = pillar_bars(r)
+        bars = _bars(ax, f"pillar-{r.framework.pillars[0].code}")
+        centres = (bars.y0 + bars.y1) / 2
+    else:
+        ax = indicator_heatmap(r)
+        rows = _mesh(ax).get_coordinates()[:, 0, 1]  # y of each row's top and bottom edges
+        centres = (rows[:-1] + rows[1:]) / 2
+    names = row_labels(ax)
+    assert len(ax.get_yticks()) == 0  # no tick objects
+    assert [t.get_text() for t in names] == r.scores["name"].tolist()
+    assert [t.get_position()[1] for t in names] == centres.tolist()
+    fig = ax.figure
+    fig.set_dpi(100)
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    axes = ax.get_window_extent(renderer)
+    boxes = [t.get_window_extent(renderer) for t in names]
+    # on screen: each name's middle is its row's middle (within a pixel), right of it the axes
+    row_y = ax.transData.transform(np.column_stack([np.zeros_like(centres), centres]))[:, 1]
+    np.testing.assert_allclose([(b.y0 + b.y1) / 2 for b in boxes], row_y, atol=1.0)
+    assert all(axes.x0 - 12 <= b.x1 <= axes.x0 for b in boxes)
+    assert min(b.x0 for b in boxes) >= 0
 
 
 def _inside(box, frame, tol=0.5):
@@ -164,7 +202,7 @@ def test_pillar_bars_fixed_layout_keeps_everything_on_the_page(default_result, d
     fig.canvas.draw()
     page = fig.bbox
     renderer = fig.canvas.get_renderer()
-    names = ax.get_yticklabels()
+    names = row_labels(ax)
     longest = max(names, key=lambda t: t.get_window_extent(renderer).width)
     assert longest.get_text() == "Democratic People's Republic of Korea"
     texts = [*names, *ax.texts, ax.get_legend(), ax.xaxis.label, *ax.get_xticklabels(),
@@ -260,7 +298,7 @@ def test_radar_needs_polar_axes(tiny):
 # --- heatmap ----------------------------------------------------------------------------------
 def test_heatmap_array_is_indicator_credit(tiny):
     ax = indicator_heatmap(tiny)
-    (image,) = ax.images
+    image = _mesh(ax)
     np.testing.assert_allclose(image.get_array(), [[0.5, 1.0, 1.0], [0.75, 0.25, 0.5],
                                                    [0.5, 0.5, 0.0]])
     assert _labels(ax) == ["Germany", "France", "Kenya"]
@@ -285,7 +323,7 @@ def test_heatmap_layout_bands_title_colorbar(default_result, top):
     axes = ax.get_window_extent(renderer)
     bands = [p for p in ax.patches if str(p.get_gid()).startswith("pillar-band")]
     assert len(bands) == 5
-    names = [t for t in ax.texts if t.get_gid() != "cell-value"]
+    names = [t for t in ax.texts if t.get_gid() not in ("cell-value", "row-label")]  # pillars
     title = ax._left_title.get_window_extent(renderer)
     for band in bands:
         b = band.get_window_extent(renderer)
@@ -297,7 +335,8 @@ def test_heatmap_layout_bands_title_colorbar(default_result, top):
     (cax,) = [a for a in fig.axes if a is not ax]
     cbar = cax.get_tightbbox(renderer)
     assert cbar.x0 >= axes.x1  # right of the cells
-    for box in (cbar, title, ax.yaxis.get_tightbbox(renderer), ax.xaxis.get_tightbbox(renderer)):
+    for box in (cbar, title, ax.xaxis.get_tightbbox(renderer),
+                *(t.get_window_extent(renderer) for t in row_labels(ax))):  # the country names
         assert _inside(box, fig.bbox)
 
 
@@ -311,7 +350,7 @@ def test_heatmap_default_grouped_by_pillar(default_result):
     assert firsts == sorted(firsts) and all(
         len(set(pillar_seq[i:j])) == 1 for i, j in zip(firsts, [*firsts[1:], len(codes)]))
     top5 = r.scores.index[:5]
-    np.testing.assert_allclose(ax.images[0].get_array(),
+    np.testing.assert_allclose(_mesh(ax).get_array(),
                                r.indicators.pivot(index="iso3", columns="indicator",
                                                   values="credit").loc[top5, codes])
 
@@ -501,7 +540,7 @@ def test_heatmap_cells_have_the_colour_of_their_credit(tiny, tmp_path):
     fig = ax.figure
     png = save_figure(ax, tmp_path / "h.png", dpi=100)
     img = imread(png)
-    (image,) = ax.images
+    image = _mesh(ax)
     vmin, vmax = image.get_clim()
     values = image.get_array()
     assert img.shape[0] == round(fig.get_size_inches()[1] * 100)
