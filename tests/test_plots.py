@@ -35,7 +35,7 @@ from gci.present.plots import (  # noqa: E402
 )
 from gci.present.plots._common import row_labels  # noqa: E402
 from gci.present.plots.colors import CHANGE_COLORS, PILLAR_PALETTE, pillar_colors, tier_colors  # noqa: E402
-from gci.present.plots.slope import read_ranks  # noqa: E402
+from gci.present.plots.slope import read_ranks, slope_lines  # noqa: E402
 
 GCI2024_BANDS = [("Tier 1 - Role-modelling", 95, 100), ("Tier 2 - Advancing", 85, 95),
                  ("Tier 3 - Establishing", 55, 85), ("Tier 4 - Evolving", 20, 55),
@@ -409,12 +409,21 @@ def test_rank_change_lines_and_colours():
     before = pd.Series({"FRA": 1, "DEU": 2, "KEN": 3, "USA": 4})
     after = pd.Series({"FRA": 2, "DEU": 1, "KEN": 3, "BRA": 1})  # USA, BRA in one edition
     ax = rank_change(before, after, labels=("2018", "2020"))
-    lines = {ln.get_gid(): ln for ln in ax.lines}
-    assert set(lines) == {"slope-FRA", "slope-DEU", "slope-KEN"}
-    assert list(lines["slope-FRA"].get_ydata()) == [1, 2]
-    assert lines["slope-FRA"].get_color() == CHANGE_COLORS["down"]
-    assert lines["slope-DEU"].get_color() == CHANGE_COLORS["up"]
-    assert lines["slope-KEN"].get_color() == CHANGE_COLORS["same"]
+    lines = slope_lines(ax)  # read from the segments drawn
+    assert sorted(lines.index) == ["DEU", "FRA", "KEN"]
+    assert lines.loc["FRA", ["before", "after"]].tolist() == [1, 2]
+    assert lines.loc["DEU", ["before", "after"]].tolist() == [2, 1]
+    assert lines.loc["KEN", ["before", "after"]].tolist() == [3, 3]
+    assert lines["change"].to_dict() == {"FRA": "down", "DEU": "up", "KEN": "same"}
+    for code, kind in (("FRA", "down"), ("DEU", "up"), ("KEN", "same")):
+        assert to_rgba(lines.loc[code, "color"]) == to_rgba(CHANGE_COLORS[kind])
+    # each line's two ends carry a dot of its colour (one marker line per kind of change)
+    for kind in ("up", "down", "same"):
+        (ends,) = [ln for ln in ax.lines if ln.get_gid() == f"slope-{kind}-ends"]
+        mine = lines[lines["change"] == kind]
+        assert sorted(zip(ends.get_xdata(), ends.get_ydata())) == sorted(
+            [(0.0, b) for b in mine["before"]] + [(1.0, a) for a in mine["after"]])
+        assert to_rgba(ends.get_color()) == to_rgba(CHANGE_COLORS[kind])
     assert _labels(ax, "x") == ["2018", "2020"]
     assert ax.yaxis_inverted()
 
@@ -430,17 +439,18 @@ def test_published_ranks_and_result(default_result):
     r2018 = published_ranks(2018)
     assert len(r2018) == 194 and r2018["GBR"] == 1  # GCI 2018: United Kingdom first
     ax = default_result.plot.rank_change(r2018, top=10)
-    (fra,) = [ln for ln in ax.lines if ln.get_gid() == "slope-FRA"]
+    fra = slope_lines(ax).loc["FRA"]
     # positions among the countries ranked in both: 1 + countries ranked strictly ahead
     now = default_result.ranks["global_rank"].astype(float)
     common = r2018.index.intersection(now.index)
     expect = [1 + int((r2018[common] < r2018["FRA"]).sum()),
               1 + int((now[common] < now["FRA"]).sum())]
-    assert list(fra.get_ydata()) == expect
+    assert [fra["before"], fra["after"]] == expect
     assert ax.get_title(loc="left") == f"Position among the {len(common)} countries ranked in both"
     raw = default_result.plot.rank_change(r2018, top=10, positions=False)
-    (fra,) = [ln for ln in raw.lines if ln.get_gid() == "slope-FRA"]
-    assert list(fra.get_ydata()) == [r2018["FRA"], default_result.ranks.loc["FRA", "global_rank"]]
+    fra = slope_lines(raw).loc["FRA"]
+    assert [fra["before"], fra["after"]] == [r2018["FRA"],
+                                             default_result.ranks.loc["FRA", "global_rank"]]
     with pytest.raises(GCIError, match="no published GCI results for edition 1999"):
         published_ranks(1999)
 
@@ -551,3 +561,22 @@ def test_heatmap_cells_have_the_colour_of_their_credit(tiny, tmp_path):
         got = img[img.shape[0] - 1 - int(y), int(x), :3]
         expected = np.array(cmap((v - vmin) / (vmax - vmin))[:3])
         np.testing.assert_allclose(got, expected, atol=1 / 255 + 1e-6)
+
+
+def test_widest_texts_finds_the_widest_as_measured(default_result):
+    """The slope chart measures only the labels estimated widest: the estimate (sum of glyph
+    advances) must pick the label that is widest when drawn, on both columns."""
+    from gci.present.plots._common import widest_texts
+
+    ax = rank_change(published_ranks("2020"), default_result)
+    renderer = ax.figure.canvas.get_renderer()
+    for ha in ("right", "left"):
+        column = [t for t in ax.texts if t.get_horizontalalignment() == ha]
+        assert len(column) > 100
+        widths = {id(t): t.get_window_extent(renderer).width for t in column}
+        widest = max(column, key=lambda t: widths[id(t)])
+        picked = widest_texts(column, k=8)
+        assert len(picked) == 8 and widest in picked
+        # its first pick is (within 2 %) as wide as the widest drawn
+        assert widths[id(picked[0])] == pytest.approx(widths[id(widest)], rel=0.02)
+    assert len(slope_lines(ax)) == 194
