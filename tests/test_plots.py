@@ -522,7 +522,8 @@ def test_slope_previous_table_numbers_go_through_the_strict_reader(tmp_path, cel
 
 
 def test_cli_png_has_the_pixels_of_the_library_plot(tiny, tmp_path):
-    """`gci plot` draws at its --dpi and saves with fast PNG compression: pixels unchanged."""
+    """`gci plot` draws at its --dpi and saves with fast PNG compression: pixels unchanged
+    (both with the text settings of save_figure, TEXT_RC)."""
     from click.testing import CliRunner
     from matplotlib import rc_context
     from matplotlib.image import imread
@@ -534,9 +535,12 @@ def test_cli_png_has_the_pixels_of_the_library_plot(tiny, tmp_path):
                                     "--framework", str(TINY / "indicators.yaml"),
                                     "--weights", str(TINY / "weights.yaml")])
     assert res.exit_code == 0, res.output
+    from gci.present.plots._common import TEXT_RC
+
     with rc_context({"figure.dpi": 100}):
         ax = pillar_bars(tiny)
-    ax.figure.savefig(tmp_path / "lib.png", dpi=100)  # matplotlib's default PNG compression
+    with rc_context(TEXT_RC):
+        ax.figure.savefig(tmp_path / "lib.png", dpi=100)  # matplotlib's default PNG compression
     cli, lib = imread(tmp_path / "cli.png"), imread(tmp_path / "lib.png")
     assert cli.shape == lib.shape and (cli == lib).all()
 
@@ -553,7 +557,7 @@ def test_heatmap_cells_have_the_colour_of_their_credit(tiny, tmp_path):
     image = _mesh(ax)
     vmin, vmax = image.get_clim()
     values = image.get_array()
-    assert img.shape[0] == round(fig.get_size_inches()[1] * 100)
+    assert img.shape[0] == int(fig.bbox.height * 100 / fig.dpi)  # Agg truncates to whole pixels
     cmap = colormaps["YlGnBu"]
     fig.set_dpi(100)
     for (i, j), v in np.ndenumerate(values.filled(np.nan)):
@@ -580,3 +584,20 @@ def test_widest_texts_finds_the_widest_as_measured(default_result):
         # its first pick is (within 2 %) as wide as the widest drawn
         assert widths[id(picked[0])] == pytest.approx(widths[id(widest)], rel=0.02)
     assert len(slope_lines(ax)) == 194
+
+
+def test_save_figure_draws_text_unhinted_as_measured(tiny, tmp_path):
+    """save_figure draws under TEXT_RC (unhinted glyphs, measured so by the layout) and leaves
+    the caller's settings as they were."""
+    from matplotlib import rcParams
+
+    from gci.present.plots._common import TEXT_RC
+
+    before = rcParams["text.hinting"]
+    seen = []
+    ax = pillar_bars(tiny)
+    ax.figure.canvas.mpl_connect("draw_event", lambda _e: seen.append(rcParams["text.hinting"]))
+    save_figure(ax, tmp_path / "a.png")
+    assert seen == [TEXT_RC["text.hinting"]] == ["no_hinting"]
+    assert rcParams["text.hinting"] == before
+

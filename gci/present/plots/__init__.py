@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from ...errors import GCIError
 from ...fileio import atomic_write
-from ._common import has_fixed_layout
+from ._common import TEXT_RC, has_fixed_layout
 from .colors import pillar_colors, tier_colors
 from .distribution import score_distribution, tier_counts
 from .heatmap import indicator_heatmap
@@ -85,6 +85,9 @@ class PlotAccessor:
 def save_figure(figure: Figure | Axes, path: str | os.PathLike, *, dpi: int = 150) -> Path:
     """Save a figure (or an Axes' figure) as PNG, SVG or PDF by the file suffix, atomically.
 
+    Text is drawn unhinted (:data:`gci.present.plots._common.TEXT_RC`), as the layout measured
+    it; PNG with zlib's fastest level.
+
     Raises
     ------
     GCIError
@@ -98,7 +101,9 @@ def save_figure(figure: Figure | Axes, path: str | os.PathLike, *, dpi: int = 15
     fig = getattr(figure, "figure", figure)
     # PNG: the fastest zlib level (the same pixels; a 194-country chart is ~15 % larger)
     extra = {"pil_kwargs": {"compress_level": 1}} if fmt == "png" else {}
-    with atomic_write(path, "wb") as fh:
+    import matplotlib
+
+    with atomic_write(path, "wb") as fh, matplotlib.rc_context(TEXT_RC):
         fig.savefig(fh, format=fmt, dpi=dpi, bbox_inches=_bbox(fig), metadata=_metadata(fmt),
                     **extra)
     return path
@@ -117,7 +122,10 @@ def figure_to_svg(figure: Figure | Axes) -> str:
     """The figure as an SVG element (text drawn as paths; no XML prolog), for embedding in HTML."""
     fig = getattr(figure, "figure", figure)
     buf = io.StringIO()
-    fig.savefig(buf, format="svg", bbox_inches=_bbox(fig), metadata=_metadata("svg"))
+    import matplotlib
+
+    with matplotlib.rc_context(TEXT_RC):
+        fig.savefig(buf, format="svg", bbox_inches=_bbox(fig), metadata=_metadata("svg"))
     text = buf.getvalue()
     return text[text.index("<svg"):]
 

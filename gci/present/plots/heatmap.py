@@ -9,6 +9,7 @@ import pandas as pd
 
 from ...sanitise import for_plot
 from ._common import (
+    TEXT_RC,
     draw_row_labels,
     fit_fixed_layout,
     label_fontsize,
@@ -135,6 +136,13 @@ _CBAR_WIDTH, _CBAR_GAP, _CBAR_MAX_HEIGHT = 0.16, 0.15, 6.0
 
 def _place_colorbar(ax: Axes, cbar) -> None:
     """Fit the margins (heatmap labels, pillar bands, colorbar) and put the colorbar right."""
+    import matplotlib
+
+    with matplotlib.rc_context(TEXT_RC):  # measured as save_figure draws
+        _fit_with_colorbar(ax, cbar)
+
+
+def _fit_with_colorbar(ax: Axes, cbar) -> None:
     fig = ax.figure
     cax = cbar.ax
     renderer = fig.canvas.get_renderer()
