@@ -601,3 +601,35 @@ def test_save_figure_draws_text_unhinted_as_measured(tiny, tmp_path):
     assert seen == [TEXT_RC["text.hinting"]] == ["no_hinting"]
     assert rcParams["text.hinting"] == before
 
+
+@pytest.mark.parametrize("kind", ["pillars", "slope"])
+def test_save_figure_png_is_savefig_pixel_for_pixel(default_result, tmp_path, kind):
+    """save_figure encodes PNG itself (Up filter, zlib level 1): the file decodes to exactly what
+    matplotlib's savefig writes at that dpi, states the dpi, and is not much larger."""
+    from matplotlib import rc_context
+    from PIL import Image
+
+    from gci.present.plots._common import TEXT_RC
+
+    def draw():
+        if kind == "pillars":
+            return pillar_bars(default_result)
+        return rank_change(published_ranks("2020"), default_result)
+
+    with rc_context({"figure.dpi": 120}):
+        ours = save_figure(draw(), tmp_path / "ours.png", dpi=120)
+        ax = draw()
+        with rc_context(TEXT_RC):
+            ax.figure.savefig(tmp_path / "mpl.png", dpi=120)
+    a, b = Image.open(ours), Image.open(tmp_path / "mpl.png")
+    assert a.mode == b.mode == "RGBA" and a.size == b.size
+    assert np.array_equal(np.asarray(a), np.asarray(b))
+    assert a.info["dpi"] == b.info["dpi"] == pytest.approx((120, 120), abs=0.02)  # pHYs
+    assert ours.stat().st_size <= 1.5 * (tmp_path / "mpl.png").stat().st_size
+    # at another dpi than the figure's, and the figure keeps its own dpi afterwards
+    ax = pillar_bars(default_result, top=5)
+    dpi = ax.figure.dpi
+    img = Image.open(save_figure(ax, tmp_path / "small.png", dpi=72))
+    w, h = ax.figure.get_size_inches()
+    assert img.size == (int(w * 72), int(h * 72)) and ax.figure.dpi == dpi
+
