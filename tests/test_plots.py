@@ -33,8 +33,9 @@ from gci.present.plots import (  # noqa: E402
     score_distribution,
     tier_counts,
 )
+from gci.present.plots._common import row_labels  # noqa: E402
 from gci.present.plots.colors import CHANGE_COLORS, PILLAR_PALETTE, pillar_colors, tier_colors  # noqa: E402
-from gci.present.plots.slope import read_ranks  # noqa: E402
+from gci.present.plots.slope import read_ranks, slope_lines  # noqa: E402
 
 GCI2024_BANDS = [("Tier 1 - Role-modelling", 95, 100), ("Tier 2 - Advancing", 85, 95),
                  ("Tier 3 - Establishing", 55, 85), ("Tier 4 - Evolving", 20, 55),
@@ -75,8 +76,15 @@ def _bars(ax, gid):
 
 
 def _labels(ax, axis="y"):
-    ticks = ax.get_yticklabels() if axis == "y" else ax.get_xticklabels()
-    return [t.get_text() for t in ticks]
+    """The names written on the rows (top first), or the x tick labels."""
+    texts = row_labels(ax) if axis == "y" else ax.get_xticklabels()
+    return [t.get_text() for t in texts]
+
+
+def _mesh(ax):
+    """The heatmap's cells (one QuadMesh)."""
+    (mesh,) = [c for c in ax.collections if c.get_gid() == "indicator-heatmap"]
+    return mesh
 
 
 # --- pillar bars ------------------------------------------------------------------------------
@@ -135,7 +143,7 @@ def test_pillar_bars_default_match_result(default_result):
 
 def test_194_country_labels_stay_readable(default_result):
     ax = pillar_bars(default_result)
-    labels = ax.get_yticklabels()
+    labels = row_labels(ax)
     assert len(labels) == 194
     assert min(t.get_fontsize() for t in labels) >= 6
     fig = ax.figure
@@ -145,6 +153,36 @@ def test_194_country_labels_stay_readable(default_result):
     # consecutive labels do not overlap vertically
     for upper, lower in zip(boxes, boxes[1:]):
         assert upper.y0 >= lower.y1 - 0.5
+
+
+@pytest.mark.parametrize("kind", ["pillars", "heatmap"])
+def test_country_names_are_texts_on_their_rows(default_result, kind):
+    """The names are plain texts (no tick per country), each centred on its own row's bar or
+    cells, just left of the axes, in the order of the scores."""
+    r = default_result
+    if kind == "pillars":
+        ax = pillar_bars(r)
+        bars = _bars(ax, f"pillar-{r.framework.pillars[0].code}")
+        centres = (bars.y0 + bars.y1) / 2
+    else:
+        ax = indicator_heatmap(r)
+        rows = _mesh(ax).get_coordinates()[:, 0, 1]  # y of each row's top and bottom edges
+        centres = (rows[:-1] + rows[1:]) / 2
+    names = row_labels(ax)
+    assert len(ax.get_yticks()) == 0  # no tick objects
+    assert [t.get_text() for t in names] == r.scores["name"].tolist()
+    assert [t.get_position()[1] for t in names] == centres.tolist()
+    fig = ax.figure
+    fig.set_dpi(100)
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    axes = ax.get_window_extent(renderer)
+    boxes = [t.get_window_extent(renderer) for t in names]
+    # on screen: each name's middle is its row's middle (within a pixel), right of it the axes
+    row_y = ax.transData.transform(np.column_stack([np.zeros_like(centres), centres]))[:, 1]
+    np.testing.assert_allclose([(b.y0 + b.y1) / 2 for b in boxes], row_y, atol=1.0)
+    assert all(axes.x0 - 12 <= b.x1 <= axes.x0 for b in boxes)
+    assert min(b.x0 for b in boxes) >= 0
 
 
 def _inside(box, frame, tol=0.5):
@@ -164,7 +202,7 @@ def test_pillar_bars_fixed_layout_keeps_everything_on_the_page(default_result, d
     fig.canvas.draw()
     page = fig.bbox
     renderer = fig.canvas.get_renderer()
-    names = ax.get_yticklabels()
+    names = row_labels(ax)
     longest = max(names, key=lambda t: t.get_window_extent(renderer).width)
     assert longest.get_text() == "Democratic People's Republic of Korea"
     texts = [*names, *ax.texts, ax.get_legend(), ax.xaxis.label, *ax.get_xticklabels(),
@@ -260,7 +298,7 @@ def test_radar_needs_polar_axes(tiny):
 # --- heatmap ----------------------------------------------------------------------------------
 def test_heatmap_array_is_indicator_credit(tiny):
     ax = indicator_heatmap(tiny)
-    (image,) = ax.images
+    image = _mesh(ax)
     np.testing.assert_allclose(image.get_array(), [[0.5, 1.0, 1.0], [0.75, 0.25, 0.5],
                                                    [0.5, 0.5, 0.0]])
     assert _labels(ax) == ["Germany", "France", "Kenya"]
@@ -285,7 +323,7 @@ def test_heatmap_layout_bands_title_colorbar(default_result, top):
     axes = ax.get_window_extent(renderer)
     bands = [p for p in ax.patches if str(p.get_gid()).startswith("pillar-band")]
     assert len(bands) == 5
-    names = [t for t in ax.texts if t.get_gid() != "cell-value"]
+    names = [t for t in ax.texts if t.get_gid() not in ("cell-value", "row-label")]  # pillars
     title = ax._left_title.get_window_extent(renderer)
     for band in bands:
         b = band.get_window_extent(renderer)
@@ -297,7 +335,8 @@ def test_heatmap_layout_bands_title_colorbar(default_result, top):
     (cax,) = [a for a in fig.axes if a is not ax]
     cbar = cax.get_tightbbox(renderer)
     assert cbar.x0 >= axes.x1  # right of the cells
-    for box in (cbar, title, ax.yaxis.get_tightbbox(renderer), ax.xaxis.get_tightbbox(renderer)):
+    for box in (cbar, title, ax.xaxis.get_tightbbox(renderer),
+                *(t.get_window_extent(renderer) for t in row_labels(ax))):  # the country names
         assert _inside(box, fig.bbox)
 
 
@@ -311,7 +350,7 @@ def test_heatmap_default_grouped_by_pillar(default_result):
     assert firsts == sorted(firsts) and all(
         len(set(pillar_seq[i:j])) == 1 for i, j in zip(firsts, [*firsts[1:], len(codes)]))
     top5 = r.scores.index[:5]
-    np.testing.assert_allclose(ax.images[0].get_array(),
+    np.testing.assert_allclose(_mesh(ax).get_array(),
                                r.indicators.pivot(index="iso3", columns="indicator",
                                                   values="credit").loc[top5, codes])
 
@@ -370,12 +409,21 @@ def test_rank_change_lines_and_colours():
     before = pd.Series({"FRA": 1, "DEU": 2, "KEN": 3, "USA": 4})
     after = pd.Series({"FRA": 2, "DEU": 1, "KEN": 3, "BRA": 1})  # USA, BRA in one edition
     ax = rank_change(before, after, labels=("2018", "2020"))
-    lines = {ln.get_gid(): ln for ln in ax.lines}
-    assert set(lines) == {"slope-FRA", "slope-DEU", "slope-KEN"}
-    assert list(lines["slope-FRA"].get_ydata()) == [1, 2]
-    assert lines["slope-FRA"].get_color() == CHANGE_COLORS["down"]
-    assert lines["slope-DEU"].get_color() == CHANGE_COLORS["up"]
-    assert lines["slope-KEN"].get_color() == CHANGE_COLORS["same"]
+    lines = slope_lines(ax)  # read from the segments drawn
+    assert sorted(lines.index) == ["DEU", "FRA", "KEN"]
+    assert lines.loc["FRA", ["before", "after"]].tolist() == [1, 2]
+    assert lines.loc["DEU", ["before", "after"]].tolist() == [2, 1]
+    assert lines.loc["KEN", ["before", "after"]].tolist() == [3, 3]
+    assert lines["change"].to_dict() == {"FRA": "down", "DEU": "up", "KEN": "same"}
+    for code, kind in (("FRA", "down"), ("DEU", "up"), ("KEN", "same")):
+        assert to_rgba(lines.loc[code, "color"]) == to_rgba(CHANGE_COLORS[kind])
+    # each line's two ends carry a dot of its colour (one marker line per kind of change)
+    for kind in ("up", "down", "same"):
+        (ends,) = [ln for ln in ax.lines if ln.get_gid() == f"slope-{kind}-ends"]
+        mine = lines[lines["change"] == kind]
+        assert sorted(zip(ends.get_xdata(), ends.get_ydata())) == sorted(
+            [(0.0, b) for b in mine["before"]] + [(1.0, a) for a in mine["after"]])
+        assert to_rgba(ends.get_color()) == to_rgba(CHANGE_COLORS[kind])
     assert _labels(ax, "x") == ["2018", "2020"]
     assert ax.yaxis_inverted()
 
@@ -391,17 +439,18 @@ def test_published_ranks_and_result(default_result):
     r2018 = published_ranks(2018)
     assert len(r2018) == 194 and r2018["GBR"] == 1  # GCI 2018: United Kingdom first
     ax = default_result.plot.rank_change(r2018, top=10)
-    (fra,) = [ln for ln in ax.lines if ln.get_gid() == "slope-FRA"]
+    fra = slope_lines(ax).loc["FRA"]
     # positions among the countries ranked in both: 1 + countries ranked strictly ahead
     now = default_result.ranks["global_rank"].astype(float)
     common = r2018.index.intersection(now.index)
     expect = [1 + int((r2018[common] < r2018["FRA"]).sum()),
               1 + int((now[common] < now["FRA"]).sum())]
-    assert list(fra.get_ydata()) == expect
+    assert [fra["before"], fra["after"]] == expect
     assert ax.get_title(loc="left") == f"Position among the {len(common)} countries ranked in both"
     raw = default_result.plot.rank_change(r2018, top=10, positions=False)
-    (fra,) = [ln for ln in raw.lines if ln.get_gid() == "slope-FRA"]
-    assert list(fra.get_ydata()) == [r2018["FRA"], default_result.ranks.loc["FRA", "global_rank"]]
+    fra = slope_lines(raw).loc["FRA"]
+    assert [fra["before"], fra["after"]] == [r2018["FRA"],
+                                             default_result.ranks.loc["FRA", "global_rank"]]
     with pytest.raises(GCIError, match="no published GCI results for edition 1999"):
         published_ranks(1999)
 
@@ -473,7 +522,8 @@ def test_slope_previous_table_numbers_go_through_the_strict_reader(tmp_path, cel
 
 
 def test_cli_png_has_the_pixels_of_the_library_plot(tiny, tmp_path):
-    """`gci plot` draws at its --dpi and saves with fast PNG compression: pixels unchanged."""
+    """`gci plot` draws at its --dpi and saves with fast PNG compression: pixels unchanged
+    (both with the text settings of save_figure, TEXT_RC)."""
     from click.testing import CliRunner
     from matplotlib import rc_context
     from matplotlib.image import imread
@@ -485,9 +535,12 @@ def test_cli_png_has_the_pixels_of_the_library_plot(tiny, tmp_path):
                                     "--framework", str(TINY / "indicators.yaml"),
                                     "--weights", str(TINY / "weights.yaml")])
     assert res.exit_code == 0, res.output
+    from gci.present.plots._common import TEXT_RC
+
     with rc_context({"figure.dpi": 100}):
         ax = pillar_bars(tiny)
-    ax.figure.savefig(tmp_path / "lib.png", dpi=100)  # matplotlib's default PNG compression
+    with rc_context(TEXT_RC):
+        ax.figure.savefig(tmp_path / "lib.png", dpi=100)  # matplotlib's default PNG compression
     cli, lib = imread(tmp_path / "cli.png"), imread(tmp_path / "lib.png")
     assert cli.shape == lib.shape and (cli == lib).all()
 
@@ -501,10 +554,10 @@ def test_heatmap_cells_have_the_colour_of_their_credit(tiny, tmp_path):
     fig = ax.figure
     png = save_figure(ax, tmp_path / "h.png", dpi=100)
     img = imread(png)
-    (image,) = ax.images
+    image = _mesh(ax)
     vmin, vmax = image.get_clim()
     values = image.get_array()
-    assert img.shape[0] == round(fig.get_size_inches()[1] * 100)
+    assert img.shape[0] == int(fig.bbox.height * 100 / fig.dpi)  # Agg truncates to whole pixels
     cmap = colormaps["YlGnBu"]
     fig.set_dpi(100)
     for (i, j), v in np.ndenumerate(values.filled(np.nan)):
@@ -512,3 +565,71 @@ def test_heatmap_cells_have_the_colour_of_their_credit(tiny, tmp_path):
         got = img[img.shape[0] - 1 - int(y), int(x), :3]
         expected = np.array(cmap((v - vmin) / (vmax - vmin))[:3])
         np.testing.assert_allclose(got, expected, atol=1 / 255 + 1e-6)
+
+
+def test_widest_texts_finds_the_widest_as_measured(default_result):
+    """The slope chart measures only the labels estimated widest: the estimate (sum of glyph
+    advances) must pick the label that is widest when drawn, on both columns."""
+    from gci.present.plots._common import widest_texts
+
+    ax = rank_change(published_ranks("2020"), default_result)
+    renderer = ax.figure.canvas.get_renderer()
+    for ha in ("right", "left"):
+        column = [t for t in ax.texts if t.get_horizontalalignment() == ha]
+        assert len(column) > 100
+        widths = {id(t): t.get_window_extent(renderer).width for t in column}
+        widest = max(column, key=lambda t: widths[id(t)])
+        picked = widest_texts(column, k=8)
+        assert len(picked) == 8 and widest in picked
+        # its first pick is (within 2 %) as wide as the widest drawn
+        assert widths[id(picked[0])] == pytest.approx(widths[id(widest)], rel=0.02)
+    assert len(slope_lines(ax)) == 194
+
+
+def test_save_figure_draws_text_unhinted_as_measured(tiny, tmp_path):
+    """save_figure draws under TEXT_RC (unhinted glyphs, measured so by the layout) and leaves
+    the caller's settings as they were."""
+    from matplotlib import rcParams
+
+    from gci.present.plots._common import TEXT_RC
+
+    before = rcParams["text.hinting"]
+    seen = []
+    ax = pillar_bars(tiny)
+    ax.figure.canvas.mpl_connect("draw_event", lambda _e: seen.append(rcParams["text.hinting"]))
+    save_figure(ax, tmp_path / "a.png")
+    assert seen == [TEXT_RC["text.hinting"]] == ["no_hinting"]
+    assert rcParams["text.hinting"] == before
+
+
+@pytest.mark.parametrize("kind", ["pillars", "slope"])
+def test_save_figure_png_is_savefig_pixel_for_pixel(default_result, tmp_path, kind):
+    """save_figure encodes PNG itself (Up filter, zlib level 1): the file decodes to exactly what
+    matplotlib's savefig writes at that dpi, states the dpi, and is not much larger."""
+    from matplotlib import rc_context
+    from PIL import Image
+
+    from gci.present.plots._common import TEXT_RC
+
+    def draw():
+        if kind == "pillars":
+            return pillar_bars(default_result)
+        return rank_change(published_ranks("2020"), default_result)
+
+    with rc_context({"figure.dpi": 120}):
+        ours = save_figure(draw(), tmp_path / "ours.png", dpi=120)
+        ax = draw()
+        with rc_context(TEXT_RC):
+            ax.figure.savefig(tmp_path / "mpl.png", dpi=120)
+    a, b = Image.open(ours), Image.open(tmp_path / "mpl.png")
+    assert a.mode == b.mode == "RGBA" and a.size == b.size
+    assert np.array_equal(np.asarray(a), np.asarray(b))
+    assert a.info["dpi"] == b.info["dpi"] == pytest.approx((120, 120), abs=0.02)  # pHYs
+    assert ours.stat().st_size <= 1.5 * (tmp_path / "mpl.png").stat().st_size
+    # at another dpi than the figure's, and the figure keeps its own dpi afterwards
+    ax = pillar_bars(default_result, top=5)
+    dpi = ax.figure.dpi
+    img = Image.open(save_figure(ax, tmp_path / "small.png", dpi=72))
+    w, h = ax.figure.get_size_inches()
+    assert img.size == (int(w * 72), int(h * 72)) and ax.figure.dpi == dpi
+

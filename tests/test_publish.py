@@ -18,6 +18,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 
 from gci.cli.app import main  # noqa: E402
 from gci.errors import GCIError  # noqa: E402
+from gci.present.plots._common import row_labels  # noqa: E402
 from gci.present.plots.colors import PILLAR_PALETTE, tier_colors  # noqa: E402
 from gci.present.plots.heatmap import colour_floor, indicator_heatmap  # noqa: E402
 from gci.present.plots.pillars import pillar_bars  # noqa: E402
@@ -192,7 +193,7 @@ def test_pillar_bars_totals_legend_and_region(default_result):
     ax = pillar_bars(r, region="europe", top=12)
     ax.figure.canvas.draw()
     totals = [t for t in ax.texts if t.get_gid() == "bar-total"]
-    iso = [r.country_code(n) for n in (t.get_text() for t in ax.get_yticklabels())]
+    iso = [r.country_code(n) for n in (t.get_text() for t in row_labels(ax))]
     assert len(totals) == 12
     # each total sits at the end of its bar and reads the overall score
     for k, (t, code) in enumerate(zip(totals, iso)):
@@ -214,14 +215,15 @@ def test_pillar_bars_totals_legend_and_region(default_result):
 def test_heatmap_colour_scale_spreads_the_top_group(default_result):
     r = default_result
     ax = indicator_heatmap(r, top=15)
-    image = next(im for im in ax.images if im.get_gid() == "indicator-heatmap")
+    image = next(c for c in ax.collections if c.get_gid() == "indicator-heatmap")
     shown = image.get_array().compressed()
     vmin = image.norm.vmin
     assert 0 < vmin <= shown.min() < vmin + 0.1 and image.norm.vmax == 1.0
     values = [t for t in ax.texts if t.get_gid() == "cell-value"]
     assert len(values) == shown.size
     full = indicator_heatmap(r)  # the whole world has zeros: the scale starts at 0
-    assert next(im for im in full.images).norm.vmin == 0.0
+    assert next(c for c in full.collections
+                if c.get_gid() == "indicator-heatmap").norm.vmin == 0.0
     assert not [t for t in full.texts if t.get_gid() == "cell-value"]
     assert "Arab States" in indicator_heatmap(r, region="arab states").get_title(loc="left")
     plt.close("all")

@@ -81,9 +81,10 @@ def _shown(text_obj) -> str:
 
 def test_pillar_bars_show_literal_names(hostile, tmp_path):
     from gci.present.plots import pillar_bars, save_figure
+    from gci.present.plots._common import row_labels
 
     ax = pillar_bars(hostile)
-    shown = [_shown(t) for t in ax.get_yticklabels()]
+    shown = [_shown(t) for t in row_labels(ax)]  # the names as drawn
     assert sorted(shown) == sorted(["$y$", "U", "S\ufffd"])
     legend = [_shown(t) for t in ax.get_legend().get_texts()]
     assert legend == ["$x$ law", "bellA"]

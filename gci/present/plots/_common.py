@@ -82,6 +82,49 @@ def label_fontsize(n: int) -> float:
     return 6.0
 
 
+#: gid of the country names drawn by :func:`draw_row_labels`.
+ROW_LABEL_GID = "row-label"
+
+
+def draw_row_labels(ax: Axes, labels: list[str], *, fontsize: float, pad: float = 3.5,
+                    color: str = "black") -> list:
+    """Write ``labels[i]`` left of ``ax``, centred on row ``y = i`` (data units), as plain texts.
+
+    The one-per-country names of the long charts: what ``ax.set_yticks(y, labels=...)`` would
+    show, without one tick object per country (a tick is two lines, two texts and a grid line;
+    creating and drawing 194 of them was a fifth of a chart's time). Each name is right-aligned
+    ``pad`` points left of the axes (any dpi, any figure size) and moves with its row's y; the
+    y axis itself gets no ticks. Read them back with :func:`row_labels`.
+
+    Returns
+    -------
+    list of Text
+        In the order of ``labels`` (gid :data:`ROW_LABEL_GID`).
+    """
+    import matplotlib.transforms as mtransforms
+
+    trans = mtransforms.offset_copy(
+        mtransforms.blended_transform_factory(ax.transAxes, ax.transData), fig=ax.figure,
+        x=-pad, units="points")
+    ax.set_yticks([])
+    return [ax.text(0.0, i, label, transform=trans, ha="right", va="center",
+                    fontsize=fontsize, color=color, clip_on=False, gid=ROW_LABEL_GID)
+            for i, label in enumerate(labels)]
+
+
+def row_labels(ax: Axes) -> list:
+    """The country names drawn on ``ax``'s rows, top row first (the Text objects).
+
+    The texts of :func:`draw_row_labels` ordered by their row (y); for an Axes whose names are
+    y tick labels (a plot drawn elsewhere), those labels.
+    """
+    texts = [t for t in ax.texts if t.get_gid() == ROW_LABEL_GID]
+    if not texts:
+        return [t for t in ax.get_yticklabels() if t.get_text()]
+    rows = sorted(texts, key=lambda t: t.get_position()[1])
+    return rows[::-1] if not ax.yaxis_inverted() else rows
+
+
 def row_height(n: int) -> float:
     """Height in inches of one country row (enough for its label at :func:`label_fontsize`)."""
     return 0.26 if n <= 30 else 0.17
@@ -114,6 +157,14 @@ def _artist_count(fig) -> tuple:
     return count, words
 
 
+#: Settings under which gci measures (:func:`fit_fixed_layout`) and saves
+#: (:func:`gci.present.plots.save_figure`) its figures: glyphs unhinted. Matplotlib 3.11 lays out
+#: and renders text glyph by glyph; with the font's own (bytecode) hinting each glyph costs
+#: several times more, and a 194-country chart draws 3,000-6,000 glyphs. Unhinted glyphs look
+#: the same at 150 dpi (as browsers draw them), slightly narrower.
+TEXT_RC = {"text.hinting": "no_hinting"}
+
+
 def fit_fixed_layout(ax: Axes, artists: list, *, pad: float = 0.12, extra: tuple = (0, 0, 0, 0),
                      min_axes_width: float = 4.0, grow: float = 1.1,
                      axes_width: float | None = None) -> None:
@@ -132,6 +183,14 @@ def fit_fixed_layout(ax: Axes, artists: list, *, pad: float = 0.12, extra: tuple
     with the data scale: give ``axes_width`` (inches) and the axes keep that width, the figure
     growing or shrinking around them, so the measured overhangs stay true.
     """
+    import matplotlib
+
+    with matplotlib.rc_context(TEXT_RC):  # measured as drawn by save_figure
+        _fit_fixed_layout(ax, artists, pad, extra, min_axes_width, grow, axes_width)
+
+
+def _fit_fixed_layout(ax: Axes, artists: list, pad: float, extra: tuple, min_axes_width: float,
+                      grow: float, axes_width: float | None) -> None:
     from matplotlib.axis import Axis
     from matplotlib.text import Text
 
@@ -205,6 +264,46 @@ def _widened(box, ha: str, grow: float):
     if ha == "right":
         return Bbox.from_extents(box.x0 - extra, box.y0, box.x1, box.y1)
     return Bbox.from_extents(box.x0 - extra / 2, box.y0, box.x1 + extra / 2, box.y1)
+
+
+def widest_texts(texts: list, k: int = 8) -> list:
+    """The ``k`` texts of ``texts`` likely to be drawn widest, for :func:`fit_fixed_layout`.
+
+    Each text's width is estimated as the sum of its characters' advances in its font (one
+    glyph lookup per distinct character and font, no layout), which is within a few per cent of
+    the drawn width (kerning, hinting). Measuring only these few instead of every label matters
+    when the figure is resized after the measure: matplotlib's cache of text sizes belongs to one
+    renderer, so every measured text would be measured again when the resized figure is drawn.
+    Texts of the same alignment and anchor overhang by their width, so their widest decides the
+    margin; the few next-widest guard the estimate's error.
+    """
+    texts = [t for t in texts if t.get_text()]
+    if len(texts) <= k:
+        return texts
+    from matplotlib.font_manager import findfont, get_font
+
+    tables: dict = {}
+
+    def width(t) -> float:
+        prop = t.get_fontproperties()
+        path = findfont(prop)
+        key = (path, prop.get_size_in_points())
+        table = tables.get(key)
+        if table is None:
+            font = get_font(path)
+            font.set_size(prop.get_size_in_points(), 72)
+            table = tables[key] = ({}, font)
+        advances, font = table
+        total = 0.0
+        for ch in t.get_text():
+            adv = advances.get(ch)
+            if adv is None:
+                adv = advances[ch] = font.load_char(ord(ch)).linearHoriAdvance / 65536
+            total += adv
+        return total
+
+    ranked = sorted(texts, key=width, reverse=True)
+    return ranked[:k]
 
 
 def has_fixed_layout(fig) -> bool:

@@ -8,7 +8,15 @@ import numpy as np
 import pandas as pd
 
 from ...sanitise import for_plot
-from ._common import fit_fixed_layout, label_fontsize, new_axes, row_height, select_countries
+from ._common import (
+    TEXT_RC,
+    draw_row_labels,
+    fit_fixed_layout,
+    label_fontsize,
+    new_axes,
+    row_height,
+    select_countries,
+)
 from .colors import pillar_colors
 
 if TYPE_CHECKING:
@@ -30,7 +38,10 @@ def indicator_heatmap(result: ScoreResult, *, region: str | None = None, top: in
 
     Columns follow the framework (so indicators of one pillar sit together); a thin line separates
     pillars and a band in the pillar's colour labels each group. Cells show credit 0–1 (share of
-    the indicator's maximum); unavailable cells are blank. The colour scale starts at the lowest
+    the indicator's maximum); unavailable cells are blank. The cells are one
+    :class:`~matplotlib.collections.QuadMesh` (gid ``indicator-heatmap``; ``get_array()`` is the
+    countries × indicators table); the country names are texts left of the rows
+    (:func:`gci.present.plots._common.row_labels`). The colour scale starts at the lowest
     credit shown (:func:`colour_floor`), so differences inside a high-scoring group show; with
     at most ``annotate_max`` cells each cell also carries its value.
 
@@ -61,11 +72,17 @@ def indicator_heatmap(result: ScoreResult, *, region: str | None = None, top: in
     values = table.to_numpy(float)
     data = np.ma.masked_invalid(values)
     vmin = colour_floor(values)
-    image = ax.imshow(data, aspect="auto", cmap=cmap, vmin=vmin, vmax=1.0,
-                      interpolation="nearest")
-    image.set_gid("indicator-heatmap")
+    # one quadrilateral per cell (a QuadMesh, drawn by Agg in one call): an image would be
+    # resampled and colour-mapped at the full size of the page, several times the work
+    rows, cols = values.shape
+    mesh = ax.pcolormesh(np.arange(cols + 1) - 0.5, np.arange(rows + 1) - 0.5, data,
+                         cmap=cmap, vmin=vmin, vmax=1.0, shading="flat")
+    mesh.set_gid("indicator-heatmap")
+    ax.set_xlim(-0.5, cols - 0.5)
+    ax.set_ylim(rows - 0.5, -0.5)  # best country at the top, as an image would be
     names = [for_plot(n) for n in result.scores.loc[order, "name"]]
-    ax.set_yticks(np.arange(n), labels=names, fontsize=label_fontsize(n))
+    # texts where the tick labels would be: no tick object per country
+    draw_row_labels(ax, names, fontsize=label_fontsize(n), pad=3.5)
     ax.set_xticks(np.arange(table.shape[1]),
                   labels=[for_plot(fw.nodes[c].name) for c in table.columns], rotation=60,
                   ha="right", rotation_mode="anchor", fontsize=8)
@@ -87,9 +104,9 @@ def indicator_heatmap(result: ScoreResult, *, region: str | None = None, top: in
     for tick, code in zip(ax.get_xticklabels(), pillar_of):
         tick.set_color(colors[code])
     if own:  # placed by _place_colorbar once the margins are known
-        cbar = ax.figure.colorbar(image, cax=ax.figure.add_axes((0.0, 0.0, 0.02, 0.5)))
+        cbar = ax.figure.colorbar(mesh, cax=ax.figure.add_axes((0.0, 0.0, 0.02, 0.5)))
     else:
-        cbar = ax.figure.colorbar(image, ax=ax, shrink=min(1.0, 6.0 / max(n * row_height(n), 1)),
+        cbar = ax.figure.colorbar(mesh, ax=ax, shrink=min(1.0, 6.0 / max(n * row_height(n), 1)),
                                   pad=0.02)
     cbar.set_label("Indicator credit (share of maximum)"
                    + (f"; scale starts at {vmin:.1f}" if vmin > 0 else ""))
@@ -97,7 +114,7 @@ def indicator_heatmap(result: ScoreResult, *, region: str | None = None, top: in
         import matplotlib.colors as mcolors
 
         norm = mcolors.Normalize(vmin=vmin, vmax=1.0)
-        cm = image.get_cmap()
+        cm = mesh.get_cmap()
         for (i, j), v in np.ndenumerate(values):
             if np.isfinite(v):
                 r, g, b, _ = cm(norm(v))
@@ -119,6 +136,13 @@ _CBAR_WIDTH, _CBAR_GAP, _CBAR_MAX_HEIGHT = 0.16, 0.15, 6.0
 
 def _place_colorbar(ax: Axes, cbar) -> None:
     """Fit the margins (heatmap labels, pillar bands, colorbar) and put the colorbar right."""
+    import matplotlib
+
+    with matplotlib.rc_context(TEXT_RC):  # measured as save_figure draws
+        _fit_with_colorbar(ax, cbar)
+
+
+def _fit_with_colorbar(ax: Axes, cbar) -> None:
     fig = ax.figure
     cax = cbar.ax
     renderer = fig.canvas.get_renderer()

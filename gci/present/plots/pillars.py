@@ -8,6 +8,7 @@ import numpy as np
 
 from ...sanitise import for_plot
 from ._common import (
+    draw_row_labels,
     draw_tier_bands,
     fit_fixed_layout,
     label_fontsize,
@@ -37,7 +38,8 @@ def pillar_bars(result: ScoreResult, *, region: str | None = None, top: int | No
     bounds drawn (dashed) over them; each bar ends with its overall score; the legend sits
     outside the axes, so it never covers data. One pillar's segments are one
     :class:`~matplotlib.collections.PolyCollection` (gid ``pillar-CODE``, one rectangle per
-    country in the order drawn, top first), also the pillar's legend entry.
+    country in the order drawn, top first), also the pillar's legend entry. The country names
+    are texts left of the axes (:func:`gci.present.plots._common.row_labels` reads them).
 
     Parameters
     ----------
@@ -89,7 +91,9 @@ def pillar_bars(result: ScoreResult, *, region: str | None = None, top: int | No
             ax.text(total, yi, f" {total:.{decimals}f}", ha="left", va="center",
                     fontsize=fontsize - 0.5, color="#222222", gid="bar-total", zorder=4,
                     clip_on=False)
-    ax.set_yticks(y, labels=names, fontsize=fontsize)
+    # the names as plain texts, where tick labels would be (7 points left of the axes):
+    # no tick object per country
+    draw_row_labels(ax, names, fontsize=fontsize, pad=7.0)
     ax.set_ylim(n - 0.5, -0.5)  # best country at the top
     # room for the totals inside the axes (so nothing outside can collide with them); the
     # scale itself ends at result.scale
@@ -97,7 +101,6 @@ def pillar_bars(result: ScoreResult, *, region: str | None = None, top: int | No
     ax.set_xticks(np.linspace(0, result.scale, 6))
     ax.spines[["right", "top"]].set_visible(False)
     ax.set_xlabel(f"Points (overall score out of {result.scale:g})")
-    ax.tick_params(axis="y", left=False)  # no tick marks (hidden, so not drawn at all)
     # outside the axes (right), so it never covers a bar or a total
     ax.legend(handles=bars, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8,
               frameon=False, title="Pillar", title_fontsize=8)
@@ -106,7 +109,8 @@ def pillar_bars(result: ScoreResult, *, region: str | None = None, top: int | No
         title += f" — {result.groups.get(order[0], region)}"
     ax.set_title(for_plot(title), loc="left", pad=14)
     if own:
-        fit_fixed_layout(ax, [ax.yaxis, ax.xaxis, ax.get_legend(), ax.title, *_titles(ax),
+        # the names and tier labels are texts; the totals lie inside the axes
+        fit_fixed_layout(ax, [ax.xaxis, ax.get_legend(), ax.title, *_titles(ax),
                               *(t for t in ax.texts if t.get_gid() != "bar-total")],
                          min_axes_width=4.5)
     return ax

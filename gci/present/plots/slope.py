@@ -13,7 +13,7 @@ from ...inputs.countries import country_name, resolve_country, resolve_rows
 from ...inputs.published import published_ranks  # noqa: F401 - re-exported for gci.present.plots
 from ...inputs.values import BadValue, parse_number
 from ...sanitise import for_plot
-from ._common import fit_fixed_layout, label_fontsize, new_axes, row_height
+from ._common import fit_fixed_layout, label_fontsize, new_axes, row_height, widest_texts
 from .colors import CHANGE_COLORS
 
 if TYPE_CHECKING:
@@ -104,7 +104,8 @@ def rank_change(before: Any, after: Any, *, labels: tuple[str, str] = ("before",
     given: ITU's dense ranks count distinct scores ahead, so editions with more ties (GCI 2018)
     have shorter rank ladders and a country could seem to fall while nobody passed it.
     Place 1 is at the top. Lines are green when the country moved up, orange-red when it moved
-    down, grey when unchanged. Countries ranked in only one edition are left out.
+    down, grey when unchanged (read them back with :func:`slope_lines`). Countries ranked in
+    only one edition are left out.
 
     Parameters
     ----------
@@ -149,18 +150,17 @@ def rank_change(before: Any, after: Any, *, labels: tuple[str, str] = ("before",
         # labels of tied countries ("axes sizes collapsed to zero")
         ax = new_axes(7.0, 1.8 + row_height(n) * n, layout=None)
     fs = label_fontsize(n)
-    for iso3, (r0, r1) in both.iterrows():
-        change = "up" if r1 < r0 else "down" if r1 > r0 else "same"
-        ax.plot([0, 1], [r0, r1], color=CHANGE_COLORS[change], lw=1.2, marker="o", ms=3,
-                gid=f"slope-{iso3}", label=iso3)
+    _draw_slopes(ax, both)
+    drawn: dict[str, list] = {}
     for x, col, ha in ((0, "before", "right"), (1, "after", "left")):
         pad = -0.03 if ha == "right" else 0.03
         # countries tied on a rank share one label, so labels never overprint
         tied = both.groupby(col, sort=True).groups
-        for r, codes in tied.items():
-            name = for_plot(", ".join(country_name(c) for c in codes))
+        drawn[col] = [
             ax.text(x + pad, r, f"{name} ({r:g})" if ha == "left" else f"({r:g}) {name}",
                     ha=ha, va="center", fontsize=fs)
+            for r, name in ((r, for_plot(", ".join(country_name(c) for c in codes)))
+                            for r, codes in tied.items())]
     lo, hi = float(np.nanmin(both.to_numpy())), float(np.nanmax(both.to_numpy()))
     ax.set_ylim(hi + 0.5, lo - 0.5)
     ax.set_xlim(-0.6, 1.6)
@@ -172,6 +172,57 @@ def rank_change(before: Any, after: Any, *, labels: tuple[str, str] = ("before",
     ax.set_title(f"Position among the {n_common} countries ranked in both" if positions
                  else "Global rank change", loc="left", pad=18)
     if own:
-        fit_fixed_layout(ax, [ax.xaxis, getattr(ax, "_left_title", None), *ax.texts],
+        # the figure is resized after the measure, so the labels are measured again when it is
+        # drawn: measure only each column's widest few and its first and last (top and bottom)
+        edges = [t for col in drawn.values() for t in (col[0], col[-1], *widest_texts(col))]
+        fit_fixed_layout(ax, [ax.xaxis, getattr(ax, "_left_title", None), *edges],
                          axes_width=4.5)
     return ax
+
+
+def _draw_slopes(ax: Axes, both: pd.DataFrame) -> None:
+    """One line per country from its place before (x=0) to after (x=1), coloured by change.
+
+    The lines of one kind of change (up, down, same) are one
+    :class:`~matplotlib.collections.LineCollection` (gid ``slope-up`` and so on, label the kind)
+    whose ``codes`` attribute lists the countries of its segments in order; their end points are
+    one marker line of the same colour (gid ``slope-up-ends``). Three collections draw in one
+    call each what 194 separate lines drew one by one.
+    """
+    from matplotlib.collections import LineCollection
+
+    r0, r1 = both["before"].to_numpy(float), both["after"].to_numpy(float)
+    kinds = np.where(r1 < r0, "up", np.where(r1 > r0, "down", "same"))
+    for kind in ("same", "down", "up"):  # moves drawn over the unchanged
+        keep = kinds == kind
+        if not keep.any():
+            continue
+        a, b = r0[keep], r1[keep]
+        segments = np.stack([np.column_stack([np.zeros_like(a), a]),
+                             np.column_stack([np.ones_like(b), b])], axis=1)
+        lines = LineCollection(segments, colors=CHANGE_COLORS[kind], linewidths=1.2,
+                               gid=f"slope-{kind}", label=kind, zorder=2)
+        lines.codes = list(both.index[keep])
+        ax.add_collection(lines, autolim=False)
+        ax.plot(np.r_[np.zeros_like(a), np.ones_like(b)], np.r_[a, b], ls="none", marker="o",
+                ms=3, color=CHANGE_COLORS[kind], gid=f"slope-{kind}-ends", zorder=2)
+
+
+def slope_lines(ax: Axes) -> pd.DataFrame:
+    """What :func:`rank_change` drew on ``ax``: one row per country, read from its lines.
+
+    Index ISO3; columns ``before`` and ``after`` (the y of the line's two ends, its places),
+    ``change`` (up, down, same) and ``color`` (hex).
+    """
+    from matplotlib.colors import to_hex
+
+    rows = []
+    for coll in ax.collections:
+        gid = str(coll.get_gid())
+        if not gid.startswith("slope-") or not hasattr(coll, "codes"):
+            continue
+        color = to_hex(coll.get_edgecolor()[0])
+        for code, seg in zip(coll.codes, coll.get_segments()):
+            rows.append((code, seg[0, 1], seg[1, 1], gid.removeprefix("slope-"), color))
+    return pd.DataFrame(rows, columns=["iso3", "before", "after", "change", "color"]).set_index(
+        "iso3")
