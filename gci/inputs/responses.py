@@ -1059,8 +1059,10 @@ def build_matrix(responses: Responses, fw: Framework, missing: str = "zero") -> 
     countries, credit, answered, raw, evid, where, first_file = gather(
         responses, fw, problems, decimal)
     nc, nq = len(countries), len(qcodes)
-    # int8 from the start; in the layout of ``answered`` (column-major from a wide table)
-    state = np.where(answered, np.int8(ANSWERED), np.int8(MISSING))
+    if answered.dtype == np.int8:  # a wide table's states, gathered as they are kept
+        state = answered
+    else:  # int8, in the layout of ``answered``
+        state = np.where(answered, np.int8(ANSWERED), np.int8(MISSING))
     if isinstance(raw, RawColumns):  # a wide table: columns built when asked for
         raw_df, raw_column = raw, raw.column
     else:
@@ -1068,14 +1070,16 @@ def build_matrix(responses: Responses, fw: Framework, missing: str = "zero") -> 
 
         def raw_column(k: int) -> pd.Series:
             return raw_df.iloc[:, k]
-    # conditions, in dependency order
-    applies = np.ones((nq, nc), dtype=bool).T if answered.flags.f_contiguous and nc > 1 \
-        else np.ones((nc, nq), dtype=bool)
+    # conditions, in dependency order; only the conditional questions' columns are held
+    # (every other question applies to every country)
+    applies: dict[int, np.ndarray] = {}
     for q in condition_order(fw):
         cond = fw.nodes[q].applies_if
         j, k = qindex[q], qindex[cond.question]
         target = raw_column(k)
-        ok_target = applies[:, k] & answered[:, k]
+        ok_target = state[:, k] == ANSWERED  # states are changed only after this loop
+        if k in applies:
+            ok_target &= applies[k]
         if fw.nodes[cond.question].type == "numeric":
             codes, uniq = pd.factorize(target.astype(object), use_na_sentinel=False)
             vals = np.array([answer_number(v, decimal) for v in uniq], dtype=float)[codes]
@@ -1089,28 +1093,36 @@ def build_matrix(responses: Responses, fw: Framework, missing: str = "zero") -> 
                 vals = np.where(credit[:, k] == 1.0, "yes", "no")
             eq = vals == cond.value
             hit = eq if cond.op == "==" else ~eq
-        applies[:, j] = ok_target & hit
-    na = ~applies
-    answered_na = na & answered
-    if answered_na.any():
-        at = where(*np.nonzero(answered_na))
-        for (i, j), (file, line) in zip(zip(*np.nonzero(answered_na)), at):
+        applies[j] = ok_target & hit
+    # answers given to questions that do not apply: by country, then question (row-major)
+    hits = [(np.nonzero(~app & (state[:, j] == ANSWERED))[0], j) for j, app in applies.items()]
+    if any(len(ii) for ii, _ in hits):
+        ii = np.concatenate([i for i, _ in hits])
+        jj = np.concatenate([np.full(len(i), j, dtype=np.int64) for i, j in hits])
+        order = np.lexsort((jj, ii))
+        ii, jj = ii[order], jj[order]
+        at = where(ii, jj)
+        for i, j, (file, line) in zip(ii, jj, at):
             q = qcodes[j]
             cond = fw.nodes[q].applies_if
             problems.append(Problem("answer_not_applicable", f"{q} applies only if {cond}; the "
                                     "answer is ignored", file, _int(line), countries[i],
                                     q, "warning"))
-    state[na] = NOT_APPLICABLE
-    credit[na] = np.nan
+    for j, app in applies.items():
+        na = ~app
+        state[na, j] = NOT_APPLICABLE
+        credit[na, j] = np.nan
     for node in fw.questions:  # numeric questions normalised across countries (engine.normalise)
         if node.type == "numeric" and node.normalise:
             from ..engine.normalise import normalised_credit
 
             credit[:, qindex[node.code]] = normalised_credit(node, credit[:, qindex[node.code]])
     # missing answers and evidence: one warning per country, naming its (first) file
-    miss = state == MISSING
-    for i in np.nonzero(miss.any(axis=1))[0]:
-        qs = [qcodes[j] for j in np.nonzero(miss[i])[0]]
+    some_missing = np.zeros(nc, dtype=bool)
+    for j in range(nq):  # column by column: no countries x questions temporary
+        some_missing |= state[:, j] == MISSING
+    for i in np.nonzero(some_missing)[0]:
+        qs = [qcodes[j] for j in np.nonzero(state[i] == MISSING)[0]]
         rule = {"zero": "counted as 0", "exclude": "left out of their parent (exclude)"}.get(
             missing, f"imputed ({missing})")
         problems.append(Problem("missing_answers", f"{len(qs)} missing answer(s), {rule}: "
@@ -1307,7 +1319,8 @@ def _gather_wide(responses: Responses, fw: Framework, problems: list[Problem],
                  decimal: str) -> tuple:
     """Stage 1 of :func:`build_matrix` for a wide table held column-wise.
 
-    The same results as :func:`_gather_long` on its long table, without building it.
+    The same results as :func:`_gather_long` on its long table, without building it, except
+    that the third item is the states (int8, ``ANSWERED``/``MISSING``), not a boolean array.
     Per question column: each distinct answer is typed once and the credit taken by row code;
     rows are located only for bad answers and unknown questions. Each country has one row (a
     table with a country twice is read as a long table).
@@ -1328,10 +1341,10 @@ def _gather_wide(responses: Responses, fw: Framework, problems: list[Problem],
     row_of[pd.Index(countries).get_indexer(iso[valid])] = rows_valid
     has_row = row_of >= 0
     take = np.where(has_row, row_of, 0)
-    # column-major (each question's column contiguous, written whole): the node-major
-    # aggregation reads the transposes as contiguous rows
+    # column-major (each question's column contiguous, written whole): the aggregation reads
+    # blocks of countries column by column. The states are gathered as they are kept (int8).
     credit = np.empty((nq, nc)).T
-    answered = np.empty((nq, nc), dtype=bool).T
+    state = np.empty((nq, nc), dtype=np.int8).T
     raw = RawColumns(countries, list(qcodes))  # built when first asked for
     filled = np.zeros(nq, dtype=bool)
     in_order = bool(len(iso) == nc and has_row.all()  # one row per unit, sorted by unit
@@ -1358,14 +1371,16 @@ def _gather_wide(responses: Responses, fw: Framework, problems: list[Problem],
             c_u, ok_u, why_u = typed_answers(node, pd.Series(uniq[given], dtype=object),
                                              decimal)
             u_credit[given], u_ok[given], u_why[given] = c_u, ok_u, why_u
-        k = codes if in_order else codes[take]
-        ok = np.take(u_ok, k, out=answered[:, j])
-        if not in_order:
-            ok &= has_row
+        # one intp copy of the codes: np.take with int8 indices is several times slower
+        k = codes.astype(np.intp) if in_order else codes[take].astype(np.intp)
+        u_state = np.where(u_ok, np.int8(ANSWERED), np.int8(MISSING))
+        np.take(u_state, k, out=state[:, j])
         np.take(np.where(u_ok, u_credit, np.nan), k, out=credit[:, j])
-        raw.parts[j] = (k, np.where(u_ok, uniq, None), None if in_order else ok.copy())
-        if not in_order:
-            credit[~ok, j] = np.nan
+        if not in_order:  # members without a row here: missing
+            state[~has_row, j] = MISSING
+            credit[~has_row, j] = np.nan
+        raw.parts[j] = (codes if in_order else codes[take], np.where(u_ok, uniq, None),
+                        None if in_order else state[:, j] == ANSWERED)
         filled[j] = True
         bad_u = ~blank & ~u_ok
         if bad_u.any():
@@ -1391,13 +1406,13 @@ def _gather_wide(responses: Responses, fw: Framework, problems: list[Problem],
 
     for j in np.nonzero(~filled)[0]:  # questions without a column: all missing
         credit[:, j] = np.nan
-        answered[:, j] = False
+        state[:, j] = MISSING
 
     def where(ii: np.ndarray, jj: np.ndarray) -> list[tuple]:
         return [(name, int(lines[row_of[i]])) for i in ii]
 
     first_file = dict.fromkeys(countries, name)  # the members of a wide table are its rows
-    return countries, credit, answered, raw, None, where, first_file
+    return countries, credit, state, raw, None, where, first_file
 
 
 def _answer_hint(why: Any) -> str:
