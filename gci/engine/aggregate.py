@@ -263,12 +263,6 @@ def aggregate(structure: Structure, credit: np.ndarray, available: np.ndarray,
     return value, avail, share
 
 
-#: Countries aggregated at a time by the single-table path (:func:`_aggregate_node_major`):
-#: one block of every node's row (nodes x BLOCK floats) stays in the processor's cache while
-#: it is aggregated, instead of each step streaming whole-table rows through memory.
-BLOCK = 2048
-
-
 def aggregate_states(structure: Structure, credit: np.ndarray, state: np.ndarray,
                      weights: np.ndarray, aggregation: str | Mapping[str, str] = "arithmetic",
                      drop: np.ndarray | None = None, *, missing: str = "zero",
@@ -306,121 +300,108 @@ def aggregate_states(structure: Structure, credit: np.ndarray, state: np.ndarray
     return aggregate(structure, cred, available, weights, aggregation, drop=drop)
 
 
-def _question_block(credit: np.ndarray, available: np.ndarray | None,
-                    state: np.ndarray | None, exclude: bool, s: int, e: int
-                    ) -> tuple[np.ndarray, np.ndarray]:
-    """Question credit (0 where unavailable) and availability of countries ``s:e``."""
-    if state is None:
-        a = np.asarray(available[s:e], dtype=bool)
-        return np.where(a, credit[s:e], 0.0), a
-    st = state[s:e]
-    answered = st == 0  # ANSWERED
-    a = answered if exclude else st != 2  # NOT_APPLICABLE drops out
-    v = np.where(answered, credit[s:e], 0.0)
-    if not np.isfinite(v).all():  # rare (a normalised numeric question): as question_inputs
-        np.nan_to_num(v, copy=False)
-    return v, a
-
-
 def _aggregate_node_major(structure: Structure, credit: np.ndarray,
                           available: np.ndarray | None, weights: np.ndarray,
                           aggregation: str | Mapping[str, str], drop: np.ndarray | None, *,
                           state: np.ndarray | None = None, exclude: bool = False,
                           ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """:func:`aggregate` of one table (no batch axes), in blocks of :data:`BLOCK` countries.
+    """:func:`aggregate` of one table (no batch axes), node by node.
 
-    The results are held node-major (one contiguous row of countries per node) and each is
-    written once, block by block: a block's rows stay in cache while its questions are
-    gathered, its parents aggregated level by level and its shares computed top-down, so no
-    countries x questions temporary is made and no whole-table pass is repeated. The
-    arithmetic mean is summed child by child in the framework's order (as one ``+=`` per child
-    over a parents x block array: the same additions, in the same order, for any block size;
-    ``np.sum`` over a block adds in an order that depends on the block's shape, so the paths
-    agree to a few units in the last place, not bit for bit); other methods get their block
-    (countries x parents x children), built as the batched path builds it. With ``state``
-    (:func:`aggregate_states`) the question credit and availability are made from the
-    matrix's credit and states block by block. The results are returned as countries x nodes
-    views (Fortran order) of the node-major arrays.
+    The arrays are held node-major (one contiguous row of countries per node), so each parent
+    reads its children's rows in one pass instead of gathering a countries x parents x children
+    block per level; every row of the results is written once (no whole-table fill or pass
+    before or after), through scratch rows reused from node to node. The arithmetic mean is
+    summed child by child, in the framework's order (``np.sum`` over a block adds in an order
+    that depends on the block's shape, so the two paths agree to a few units in the last place,
+    not bit for bit); other methods get their block, built as the batched path builds it. With
+    ``state`` (:func:`aggregate_states`) each question's row is made from the matrix's credit
+    and states column (no countries x questions array in between). The results are returned
+    as countries x nodes views (Fortran order) of the node-major arrays.
     """
     nc = credit.shape[0]
     n_nodes = structure.n_nodes
-    qidx = structure.question_idx
     value = np.empty((n_nodes, nc))
     avail = np.empty((n_nodes, nc), dtype=bool)
     share = np.empty((n_nodes, nc))
-    drop_b = None if drop is None else np.asarray(drop, dtype=bool)
-    levels = []  # per parent level: what every block needs, worked out once
-    pos = 0
+    off = np.empty(nc, dtype=bool)  # scratch rows: no fresh temporary per node (page faults)
+    tmp = np.empty(nc)
+    # a node that is neither a question nor a parent (an aggregate without children) is
+    # never available; every other row is written below
+    written = np.zeros(n_nodes, dtype=bool)
+    written[structure.question_idx] = True
+    for g in structure.groups:
+        written[g[1]] = True
+    for r in [0, *np.nonzero(~written)[0]]:  # the root (computed last) is the blocks' padding
+        value[r], avail[r] = 0.0, False
+    for j, q in enumerate(structure.question_idx):  # an unavailable question counts 0
+        row = value[q]
+        np.copyto(row, credit[:, j])
+        if state is None:
+            np.copyto(avail[q], available[:, j])
+            np.logical_not(avail[q], out=off)
+        else:  # as question_inputs: the credit of answered questions, 0 elsewhere
+            st = state[:, j]
+            np.not_equal(st, 0, out=off)  # not ANSWERED
+            if exclude:
+                np.logical_not(off, out=avail[q])
+            else:
+                np.not_equal(st, 2, out=avail[q])  # NOT_APPLICABLE drops out
+        np.copyto(row, 0.0, where=off)
+        if state is not None and not np.isfinite(row).all():  # rare: a normalised numeric
+            np.nan_to_num(row, copy=False)  # question (as question_inputs)
+    drop_nm = None if drop is None else np.asarray(drop, dtype=bool).T
+    n_parents = sum(len(g[1]) for g in structure.groups)
+    dens = np.empty((n_parents, nc))  # total available weight of each parent (1 where none)
+    den_of: dict[int, np.ndarray] = {}
+    num = np.empty(nc)
     for d, parents, child, mask in structure.groups:
         method = _method_for(aggregation, d)
-        n_par, width = child.shape
-        # arithmetic: children padded with the parent's first child at weight 0 (a finite
-        # value x 0 adds +0.0: the sum is unchanged); other methods: the batched path's block
-        pad = np.where(mask, child, child[:, :1]) if method == "arithmetic" else child
-        w_pad = np.where(mask, weights[child], 0.0)
-        kids = child[mask]
-        rows = np.repeat(np.arange(n_par), mask.sum(axis=1))  # each kid's parent's row
-        levels.append((method, parents, pad, mask, w_pad, kids, rows, pos,
-                       bool((~mask).any())))
-        pos += n_par
-    # a node that is neither a question nor a parent (an aggregate without children) is
-    # never available; every other row is written below, block by block
-    written = np.zeros(n_nodes, dtype=bool)
-    written[qidx] = True
-    for lv in levels:
-        written[lv[1]] = True
-    empty = np.nonzero(~written)[0]
-    value[empty], avail[empty] = 0.0, False
-    dens = np.empty((pos, min(BLOCK, max(nc, 1))))  # each parent's total available weight
-    for s in range(0, nc, BLOCK):
-        e = min(s + BLOCK, nc)
-        n = e - s
-        den_all = dens[:, :n]
-        v_q, a_q = _question_block(credit, available, state, exclude, s, e)
-        value[qidx, s:e] = v_q.T
-        avail[qidx, s:e] = a_q.T
-        for method, parents, pad, mask, w_pad, _kids, _rows, p0, padded in levels:
-            den = den_all[p0:p0 + len(parents)]
-            if method == "arithmetic":
-                # value is 0 wherever a node is unavailable (kept so below), so the sum of
-                # value * weight over the children is the sum over the available ones
-                v = value[pad, s:e]                         # parents x children x block
-                v *= w_pad[:, :, None]
-                a = avail[pad, s:e] * w_pad[:, :, None]
-                num = np.zeros((len(parents), n))
+        if method == "arithmetic":
+            # value is 0 wherever a node is unavailable (kept so below), so the sum of
+            # value * weight over the children is the sum over the available ones
+            for r, p in enumerate(parents):
+                den = den_of[int(p)] = dens[len(den_of)]
+                num.fill(0.0)
                 den.fill(0.0)
-                for r in range(pad.shape[1]):  # child by child, in the framework's order
-                    num += v[:, r]
-                    den += a[:, r]
-                ok = den > 0
-                den[~ok] = 1.0
-                val = num / den  # 0 where no child is available
-            else:  # a block countries x parents x children, as the batched path builds it
-                v = np.ascontiguousarray(value[pad, s:e].transpose(2, 0, 1))
-                if padded:
-                    v[:, ~mask] = 0.0  # padding: no uninitialised value reaches the method
-                a = np.ascontiguousarray(avail[pad, s:e].transpose(2, 0, 1)) & mask
-                b_num, b_den = AGGREGATORS[method](v, a, w_pad[None])
-                ok_t = b_den > 0
-                safe = np.where(ok_t, b_den, 1.0)
-                with np.errstate(invalid="ignore", divide="ignore"):
-                    val = np.where(ok_t, b_num / safe, 0.0).T
-                ok = ok_t.T
-                den[:] = safe.T
-            if drop_b is not None:  # a dropped aggregate counts as unavailable (value 0)
-                ok = ok & ~drop_b[s:e, parents].T
-                val = np.where(ok, val, 0.0)
-            value[parents, s:e] = val
-            avail[parents, s:e] = ok
-        # shares top-down: a child's share is its parent's times its weight / the parent's total
-        share[0, s:e] = avail[0, s:e]
-        for _m, parents, _pad, _mask, w_pad, kids, rows, p0, _padded in reversed(levels):
-            t = w_pad[_mask][:, None] / den_all[p0 + rows]
-            sh = share[parents[rows], s:e] * t
-            sh[~avail[kids, s:e]] = 0.0
-            share[kids, s:e] = sh
-        blk = value[:, s:e]
-        np.copyto(blk, np.nan, where=~avail[:, s:e])
+                for c in child[r][mask[r]]:
+                    w = weights[c]
+                    num += np.multiply(value[c], w, out=tmp)
+                    den += np.multiply(avail[c], w, out=tmp)
+                ok = np.greater(den, 0, out=avail[p])
+                np.logical_not(ok, out=off)
+                np.copyto(den, 1.0, where=off)
+                np.divide(num, den, out=value[p])  # 0 where no child is available
+        else:  # a block countries x parents x children, as the batched path builds it
+            v = np.ascontiguousarray(value[child].transpose(2, 0, 1))
+            a = np.ascontiguousarray(avail[child].transpose(2, 0, 1)) & mask
+            w = np.where(mask, weights[child], 0.0)[None]
+            b_num, b_den = AGGREGATORS[method](v, a, w)
+            ok = b_den > 0
+            safe = np.where(ok, b_den, 1.0)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                value[parents] = np.where(ok, b_num / safe, 0.0).T
+            avail[parents] = ok.T
+            for r, p in enumerate(parents):
+                den = den_of[int(p)] = dens[len(den_of)]
+                den[:] = safe[:, r]
+        if drop_nm is not None:
+            avail[parents] &= ~drop_nm[parents]
+            for p in parents:  # a dropped aggregate counts as unavailable (value 0)
+                np.logical_not(avail[p], out=off)
+                np.copyto(value[p], 0.0, where=off)
+    # shares top-down: a child's share is its parent's times its weight / the parent's total;
+    # a node's value is NaN where unavailable once its parent has been aggregated
+    share[0] = avail[0]
+    np.logical_not(avail[0], out=off)
+    np.copyto(value[0], np.nan, where=off)
+    for _d, parents, child, mask in reversed(structure.groups):
+        for r, p in enumerate(parents):
+            for c in child[r][mask[r]]:
+                np.divide(weights[c], den_of[int(p)], out=tmp)
+                np.multiply(share[p], tmp, out=share[c])
+                np.logical_not(avail[c], out=off)
+                np.copyto(share[c], 0.0, where=off)
+                np.copyto(value[c], np.nan, where=off)
     return value.T, avail.T, share.T
 
 
