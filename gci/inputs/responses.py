@@ -1330,15 +1330,26 @@ def _gather_wide(responses: Responses, fw: Framework, problems: list[Problem],
     qindex = {q: i for i, q in enumerate(qcodes)}
     name, iso, lines = w.name, w.iso, w.lines
     valid = pd.notna(iso)
-    codes_seen = [iso[valid]]
-    if responses.members is not None:
-        codes_seen.append(responses.members["iso3"].dropna().to_numpy(dtype=object))
-    countries = sorted(pd.unique(np.concatenate(codes_seen)).tolist())
-    nc, nq = len(countries), len(qcodes)
-    # the table row of each country (-1: a member without a row here)
-    row_of = np.full(nc, -1, dtype=np.int64)
+    seen = iso[valid]  # each country once (a table with a country twice is read long)
+    members = (None if responses.members is None else
+               responses.members["iso3"].dropna().to_numpy(dtype=object))
     rows_valid = np.nonzero(valid)[0]
-    row_of[pd.Index(countries).get_indexer(iso[valid])] = rows_valid
+    if members is None or np.array_equal(members, seen):  # the members are the rows
+        listed = seen.tolist()
+        countries = sorted(listed)
+        nc = len(countries)
+        if listed == countries:  # rows sorted by country (as gci writes them)
+            row_of = rows_valid.astype(np.int64)
+        else:
+            row_of = np.empty(nc, dtype=np.int64)
+            row_of[pd.Index(countries).get_indexer(seen)] = rows_valid
+    else:
+        countries = sorted(pd.unique(np.concatenate([seen, members])).tolist())
+        nc = len(countries)
+        # the table row of each country (-1: a member without a row here)
+        row_of = np.full(nc, -1, dtype=np.int64)
+        row_of[pd.Index(countries).get_indexer(seen)] = rows_valid
+    nq = len(qcodes)
     has_row = row_of >= 0
     take = np.where(has_row, row_of, 0)
     # column-major (each question's column contiguous, written whole): the aggregation reads
@@ -1350,6 +1361,7 @@ def _gather_wide(responses: Responses, fw: Framework, problems: list[Problem],
     in_order = bool(len(iso) == nc and has_row.all()  # one row per unit, sorted by unit
                     and (take == np.arange(nc)).all())
     bad_groups: list[tuple[int, int, list[Problem]]] = []
+    typed: dict = {}  # the distinct answers of a column, typed once per kind of question
     for pos, (q, codes, uniq, blank) in enumerate(zip(w.questions, w.codes, w.uniques,
                                                       w.blank)):
         if q not in qindex:
@@ -1368,8 +1380,7 @@ def _gather_wide(responses: Responses, fw: Framework, problems: list[Problem],
         u_why = np.full(len(uniq), None, dtype=object)
         given = np.nonzero(~blank)[0]
         if len(given):
-            c_u, ok_u, why_u = typed_answers(node, pd.Series(uniq[given], dtype=object),
-                                             decimal)
+            c_u, ok_u, why_u = _typed_once(typed, node, uniq[given], decimal)
             u_credit[given], u_ok[given], u_why[given] = c_u, ok_u, why_u
         # one intp copy of the codes: np.take with int8 indices is several times slower
         k = codes.astype(np.intp) if in_order else codes[take].astype(np.intp)
@@ -1411,8 +1422,35 @@ def _gather_wide(responses: Responses, fw: Framework, problems: list[Problem],
     def where(ii: np.ndarray, jj: np.ndarray) -> list[tuple]:
         return [(name, int(lines[row_of[i]])) for i in ii]
 
-    first_file = dict.fromkeys(countries, name)  # the members of a wide table are its rows
-    return countries, credit, state, raw, None, where, first_file
+    return countries, credit, state, raw, None, where, _SameFile(name)
+
+
+class _SameFile:
+    """Each country's first file, when all come from one wide table (``.get`` as a dict's)."""
+
+    def __init__(self, name: str):
+        self.name = name
+
+    def get(self, _country: str, default: Any = None) -> str:
+        return self.name
+
+
+def _typed_once(typed: dict, node: Any, given: np.ndarray, decimal: str) -> tuple:
+    """:func:`typed_answers` of a column's distinct answers, once per kind of question.
+
+    Columns of questions of the same kind (:func:`_typing_key`: every yes/no question is one
+    kind) with the same distinct answers are typed alike; ``typed`` keeps what each gave.
+    """
+    try:
+        key = (_typing_key(node), tuple((type(v), v) for v in given))
+        hit = typed.get(key)
+    except TypeError:  # an unhashable answer or setting: typed without the memo
+        key, hit = None, None
+    if hit is None:
+        hit = typed_answers(node, pd.Series(given, dtype=object), decimal)
+        if key is not None:
+            typed[key] = hit
+    return hit
 
 
 def _answer_hint(why: Any) -> str:
