@@ -559,3 +559,24 @@ def test_not_applicable_answers_named_country_by_country() -> None:
         assert got == [("AAA", "Q2", 3), ("AAA", "Q4", 3), ("BBB", "Q2", 2), ("BBB", "Q3", 2),
                        ("BBB", "Q4", 2), ("CCC", "Q2", 4)]
         np.testing.assert_array_equal(m.state, [[0, 2, 2, 2], [0, 2, 2, 2], [0, 2, 0, 0]])
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_padded_and_blank_checks_equal_strip(seed: int) -> None:
+    """_any_padded (one regex scan) = any text empty or changed by strip; _blank_values =
+    the pandas isna-or-whitespace check; on random texts with ASCII and Unicode spaces."""
+    from gci.inputs.responses import _any_padded, _blank_values
+
+    rng = np.random.default_rng(seed)
+    pieces = ["A", "b", " ", "\t", "\u00a0", "\u2003", "\x1f", "é", "\n", ""]
+    for _ in range(200):
+        texts = ["".join(rng.choice(pieces, int(rng.integers(0, 4))))
+                 for _ in range(int(rng.integers(1, 6)))]
+        want = any(not t.strip() or t.strip() != t for t in texts)
+        assert _any_padded(np.array(texts, dtype=object)) == want, texts
+    u = np.array([*pieces, None, np.nan, pd.NA, 1.0, True, " no", 0], dtype=object)
+    us = pd.Series(u, dtype=object)
+    want = (us.isna() | (us.astype(str).str.strip() == "")).to_numpy()
+    np.testing.assert_array_equal(_blank_values(u), want)
+    many = np.array([str(i) for i in range(100)] + [" ", None], dtype=object)  # pandas pass
+    assert _blank_values(many).tolist() == [False] * 100 + [True, True]

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -804,6 +805,8 @@ def _resolve_column(countries: pd.Series, name: str, lines: np.ndarray, problems
     first_row = np.zeros(len(uniques), dtype=np.int64)
     first_row[codes[::-1]] = np.arange(len(codes))[::-1]  # first occurrence of each value
     if not check_countries:
+        if not _any_padded(uniques):  # codes written plainly: each is its own resolution
+            return uniques[codes]
         blank = [i for i, u in enumerate(uniques) if not u.strip()]
         for i in blank:
             problems.append(Problem("unknown_country", "no country given", name,
@@ -813,6 +816,32 @@ def _resolve_column(countries: pd.Series, name: str, lines: np.ndarray, problems
     resolved = [_resolve(u, name, int(lines[first_row[i]]), problems, check_countries)
                 for i, u in enumerate(uniques)]
     return np.asarray(resolved, dtype=object)[codes]
+
+
+def _any_padded(texts: np.ndarray) -> bool:
+    """Whether any of ``texts`` (str) is empty or starts or ends with whitespace.
+
+    One regular-expression scan of the texts joined (whitespace as ``str.strip`` strips it),
+    instead of a ``strip`` per text; a text holding the separator is answered ``True``.
+    """
+    if not len(texts):
+        return False
+    joined = "\0".join(texts)
+    if joined.count("\0") != len(texts) - 1:
+        return True
+    return _PADDED.search(joined) is not None
+
+
+_PADDED = re.compile(r"(?:^|\0)(?:\s|\0|$)|\s(?:\0|$)")
+
+
+def _blank_values(u: np.ndarray) -> np.ndarray:
+    """Which distinct cell values are empty: missing (None, NaN, NA) or only whitespace."""
+    if len(u) > 64:  # many distinct values (numbers): one pandas pass
+        us = pd.Series(u, dtype=object)
+        return (us.isna() | (us.astype(str).str.strip() == "")).to_numpy()
+    return np.array([(not isinstance(v, str) and bool(pd.isna(v))) or not str(v).strip()
+                     for v in u], dtype=bool)
 
 
 def _wide_to_responses(df: pd.DataFrame, name: str, problems: list[Problem],
@@ -852,8 +881,7 @@ def _wide_to_responses(df: pd.DataFrame, name: str, problems: list[Problem],
                 col = col.astype(object)  # numbers and booleans typed as written
             k, u = pd.factorize(col, use_na_sentinel=False)
             u = np.asarray(u, dtype=object)
-        us = pd.Series(u, dtype=object)
-        b = (us.isna() | (us.astype(str).str.strip() == "")).to_numpy()
+        b = _blank_values(u)
         codes.append(k.astype(np.min_scalar_type(max(len(u) - 1, 0))))
         uniques.append(np.asarray([None if bb else normalise_answer(v)
                                    for v, bb in zip(u, b)], dtype=object))
