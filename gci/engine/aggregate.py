@@ -300,20 +300,27 @@ def aggregate_states(structure: Structure, credit: np.ndarray, state: np.ndarray
     return aggregate(structure, cred, available, weights, aggregation, drop=drop)
 
 
+#: Countries aggregated at a time by :func:`_aggregate_node_major`: a block's rows (256 KiB
+#: each) stay in the processor's cache while a parent sums its children, where whole rows of
+#: 1,000,000 countries (8 MB each) would stream through memory at every step.
+BLOCK = 32768
+
+
 def _aggregate_node_major(structure: Structure, credit: np.ndarray,
                           available: np.ndarray | None, weights: np.ndarray,
                           aggregation: str | Mapping[str, str], drop: np.ndarray | None, *,
                           state: np.ndarray | None = None, exclude: bool = False,
                           ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """:func:`aggregate` of one table (no batch axes), node by node.
+    """:func:`aggregate` of one table (no batch axes), node by node, in blocks of countries.
 
     The arrays are held node-major (one contiguous row of countries per node), so each parent
     reads its children's rows in one pass instead of gathering a countries x parents x children
     block per level; every row of the results is written once (no whole-table fill or pass
-    before or after), through scratch rows reused from node to node. The arithmetic mean is
-    summed child by child, in the framework's order (``np.sum`` over a block adds in an order
-    that depends on the block's shape, so the two paths agree to a few units in the last place,
-    not bit for bit); other methods get their block, built as the batched path builds it. With
+    before or after), :data:`BLOCK` countries at a time, through scratch rows reused from node
+    to node. The arithmetic mean is summed child by child, in the framework's order (the same
+    additions for any block size; ``np.sum`` over a block adds in an order that depends on the
+    block's shape, so this path and the batched one agree to a few units in the last place, not
+    bit for bit); other methods get their block, built as the batched path builds it. With
     ``state`` (:func:`aggregate_states`) each question's row is made from the matrix's credit
     and states column (no countries x questions array in between). The results are returned
     as countries x nodes views (Fortran order) of the node-major arrays.
@@ -323,16 +330,40 @@ def _aggregate_node_major(structure: Structure, credit: np.ndarray,
     value = np.empty((n_nodes, nc))
     avail = np.empty((n_nodes, nc), dtype=bool)
     share = np.empty((n_nodes, nc))
-    off = np.empty(nc, dtype=bool)  # scratch rows: no fresh temporary per node (page faults)
-    tmp = np.empty(nc)
     # a node that is neither a question nor a parent (an aggregate without children) is
-    # never available; every other row is written below
+    # never available; every other row is written block by block
     written = np.zeros(n_nodes, dtype=bool)
     written[structure.question_idx] = True
     for g in structure.groups:
         written[g[1]] = True
-    for r in [0, *np.nonzero(~written)[0]]:  # the root (computed last) is the blocks' padding
+    for r in np.nonzero(~written)[0]:
         value[r], avail[r] = 0.0, False
+    methods = [_method_for(aggregation, g[0]) for g in structure.groups]
+    n_parents = sum(len(g[1]) for g in structure.groups)
+    size = min(BLOCK, max(nc, 1))
+    # scratch, reused block after block: each parent's total available weight (1 where none)
+    scratch = (np.empty((n_parents, size)), np.empty(size, dtype=bool), np.empty(size),
+               np.empty(size))
+    drop_b = None if drop is None else np.asarray(drop, dtype=bool)
+    for s in range(0, nc, BLOCK):
+        e = min(s + BLOCK, nc)
+        _node_major_block(structure, methods, weights, credit[s:e],
+                          None if available is None else available[s:e],
+                          None if state is None else state[s:e], exclude,
+                          None if drop_b is None else drop_b[s:e],
+                          value[:, s:e], avail[:, s:e], share[:, s:e],
+                          tuple(x[..., :e - s] for x in scratch))
+    return value.T, avail.T, share.T
+
+
+def _node_major_block(structure: Structure, methods: list[str], weights: np.ndarray,
+                      credit: np.ndarray, available: np.ndarray | None,
+                      state: np.ndarray | None, exclude: bool, drop: np.ndarray | None,
+                      value: np.ndarray, avail: np.ndarray, share: np.ndarray,
+                      scratch: tuple) -> None:
+    """:func:`_aggregate_node_major` of one block of countries (views of the results)."""
+    dens, off, tmp, num = scratch
+    value[0], avail[0] = 0.0, False  # the root (computed last) is the blocks' padding
     for j, q in enumerate(structure.question_idx):  # an unavailable question counts 0
         row = value[q]
         np.copyto(row, credit[:, j])
@@ -349,13 +380,9 @@ def _aggregate_node_major(structure: Structure, credit: np.ndarray,
         np.copyto(row, 0.0, where=off)
         if state is not None and not np.isfinite(row).all():  # rare: a normalised numeric
             np.nan_to_num(row, copy=False)  # question (as question_inputs)
-    drop_nm = None if drop is None else np.asarray(drop, dtype=bool).T
-    n_parents = sum(len(g[1]) for g in structure.groups)
-    dens = np.empty((n_parents, nc))  # total available weight of each parent (1 where none)
+    drop_nm = None if drop is None else drop.T
     den_of: dict[int, np.ndarray] = {}
-    num = np.empty(nc)
-    for d, parents, child, mask in structure.groups:
-        method = _method_for(aggregation, d)
+    for (_d, parents, child, mask), method in zip(structure.groups, methods):
         if method == "arithmetic":
             # value is 0 wherever a node is unavailable (kept so below), so the sum of
             # value * weight over the children is the sum over the available ones
@@ -402,7 +429,6 @@ def _aggregate_node_major(structure: Structure, credit: np.ndarray,
                 np.logical_not(avail[c], out=off)
                 np.copyto(share[c], 0.0, where=off)
                 np.copyto(value[c], np.nan, where=off)
-    return value.T, avail.T, share.T
 
 
 def zeroed_by_aggregation(structure: Structure, value: np.ndarray, avail: np.ndarray,
