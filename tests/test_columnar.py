@@ -453,3 +453,156 @@ def test_categorical_read_keeps_text_as_written(tmp_path) -> None:
     assert list(cat["Q4"].astype(object)) == ["1", "1.0", "1"]
     resp = gci.load_responses(path, check_countries=False)
     assert resp.to_wide().loc["FRA", "Q1"] == "007" and resp.to_wide().loc["DEU", "Q4"] == "1.0"
+
+
+def _reference_aggregate(st, credit, avail, w, agg, drop):
+    """The batched (block) path on a batch of one: the reference of the single-table path."""
+    from gci.engine.aggregate import aggregate
+
+    out = aggregate(st, credit[None], avail[None], w, agg,
+                    drop=None if drop is None else drop[None])
+    return tuple(x[0] for x in out)
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")  # sums of the largest floats overflow
+@pytest.mark.parametrize("seed", range(6))
+def test_aggregate_states_is_question_inputs_then_aggregate(seed: int) -> None:
+    """aggregate_states (question rows made from the matrix's credit and states) gives, bit
+    for bit, aggregate(question_inputs(...)): zero and exclude, missing and not-applicable
+    answers, answered credit that is NaN or infinite (a normalised numeric question: counted
+    as nan_to_num does), zero weights, dropped aggregates, several methods; and both agree
+    with the batched path to 1e-12."""
+    from gci.engine.aggregate import Structure, aggregate, aggregate_states
+    from gci.engine.scoring import question_inputs
+    from gci.inputs.responses import AnswerMatrix
+
+    rng = np.random.default_rng(200 + seed)
+    fw = _random_tree(rng)
+    st = Structure.of(fw)
+    nc, nq = int(rng.integers(1, 400)), len(fw.question_codes)
+    state = rng.choice(np.array([0, 1, 2], dtype=np.int8), (nc, nq), p=[0.7, 0.2, 0.1])
+    credit = np.where(state == 0, rng.choice([0.0, 0.5, 1.0, 0.25], (nc, nq)), np.nan)
+    odd = (state == 0) & (rng.random((nc, nq)) < 0.02)
+    huge = seed >= 3  # infinite credit too: counts as +-the largest float (nan_to_num)
+    credit[odd] = rng.choice([np.nan, np.inf, -np.inf] if huge else [np.nan], int(odd.sum()))
+    if seed % 2:  # the layout a wide table gives
+        credit, state = np.asfortranarray(credit), np.asfortranarray(state)
+    m = AnswerMatrix([f"U{i}" for i in range(nc)], list(fw.question_codes), credit, state,
+                     None, None, [])
+    w = rng.random(st.n_nodes) * 2
+    w[rng.random(st.n_nodes) < 0.15] = 0.0
+    drop = rng.random((nc, st.n_nodes)) < 0.05
+    for missing in ("zero", "exclude"):
+        c_in, a_in = question_inputs(m, missing)
+        for agg in ("arithmetic", "geometric_shifted", {"pillar": "harmonic"}):
+            for dr in (None, drop):
+                got = aggregate_states(st, credit, state, w, agg, drop=dr, missing=missing)
+                want = aggregate(st, c_in, a_in, w, agg, drop=dr)
+                for x, y in zip(got, want):
+                    assert x.shape == y.shape
+                    np.testing.assert_array_equal(x, y)  # bit for bit (NaN where NaN)
+                if huge:  # sums of +-1.8e308 overflow in an order-dependent way
+                    continue
+                ref = _reference_aggregate(st, c_in, a_in, w, agg, dr)
+                np.testing.assert_array_equal(got[1], ref[1])
+                for x, y in ((got[0], ref[0]), (got[2], ref[2])):
+                    np.testing.assert_allclose(x, y, rtol=0, atol=1e-12, equal_nan=True)
+    with pytest.raises(ValueError, match="zero' or 'exclude"):
+        aggregate_states(st, credit, state, w, missing="group_mean")
+
+
+def test_aggregate_states_by_hand() -> None:
+    """P1 = I1 (Q1, Q2, Q3), P2 = I2 (Q4); equal weights. Unit 0: Q1 yes, Q2 missing, Q3 half,
+    Q4 not applicable; unit 1: nothing answered, Q4 not applicable."""
+    from gci.engine.aggregate import Structure, aggregate_states
+
+    recs = [NodeRecord("P1", None, {"name": "a"}), NodeRecord("P2", None, {"name": "b"}),
+            NodeRecord("I1", "P1", {"name": "i"}), NodeRecord("I2", "P2", {"name": "j"})]
+    recs += [NodeRecord(f"Q{q}", "I1" if q < 4 else "I2", {"name": "q", "type": "binary"})
+             for q in range(1, 5)]
+    st = Structure.of(framework_from_records(recs, {}, {"framework": "hand"}))
+    col = {c: i for i, c in enumerate(st.codes)}
+    credit = np.array([[1.0, np.nan, 0.5, np.nan], [np.nan] * 4])
+    state = np.array([[0, 1, 0, 2], [1, 1, 1, 2]], dtype=np.int8)
+    w = np.ones(st.n_nodes)
+    # zero: I1 = (1 + 0 + 0.5) / 3 = 0.5; P2 has nothing applicable: P1 alone makes the overall
+    value, avail, share = aggregate_states(st, credit, state, w, missing="zero")
+    assert value[0, col["I1"]] == 0.5 and value[0, 0] == 0.5
+    assert not avail[0, col["P2"]] and np.isnan(value[0, col["P2"]])
+    assert share[0, col["Q2"]] == pytest.approx(1 / 3) and share[0, col["Q4"]] == 0.0
+    assert value[1, 0] == 0.0 and avail[1, 0]  # missing answers count 0
+    # exclude: Q2 left out, I1 = (1 + 0.5) / 2; unit 1 has nothing: no score
+    value, avail, share = aggregate_states(st, credit, state, w, missing="exclude")
+    assert value[0, col["I1"]] == 0.75 and share[0, col["Q1"]] == 0.5
+    assert share[0, col["Q2"]] == 0.0 and np.isnan(value[0, col["Q2"]])
+    assert not avail[1].any() and np.isnan(value[1]).all()
+
+
+def test_not_applicable_answers_named_country_by_country() -> None:
+    """Answers to questions that do not apply: one warning each, by country, then question
+    (as np.nonzero of the whole matrix gave them), whatever the order of the conditions."""
+    recs = [NodeRecord("P", None, {"name": "p"}), NodeRecord("PI", "P", {"name": "i"}),
+            NodeRecord("Q1", "PI", {"name": "a", "type": "binary"}),
+            NodeRecord("Q2", "PI", {"name": "b", "type": "binary", "applies_if": "Q4 == yes"}),
+            NodeRecord("Q3", "PI", {"name": "c", "type": "binary", "applies_if": "Q1 == yes"}),
+            NodeRecord("Q4", "PI", {"name": "d", "type": "binary", "applies_if": "Q1 == yes"})]
+    fw = framework_from_records(recs, {}, {"framework": "t"})
+    df = pd.DataFrame({"iso3": ["BBB", "AAA", "CCC"], "Q1": ["no", "no", "yes"],
+                       "Q2": ["yes", "no", "yes"], "Q3": ["yes", "", "no"],
+                       "Q4": ["yes", "yes", "no"]})
+    for resp in (Responses.from_wide(df, check_countries=False),
+                 Responses(reference_long(df), ["<table>"], [])):
+        m = build_matrix(resp, fw)
+        got = [(p.country, p.item, p.line) for p in m.problems
+               if p.kind == "answer_not_applicable"]
+        # AAA (row 3): Q2 (Q4 does not apply), Q4; BBB (row 2): Q2, Q3, Q4; CCC: Q2 (Q4 no)
+        assert got == [("AAA", "Q2", 3), ("AAA", "Q4", 3), ("BBB", "Q2", 2), ("BBB", "Q3", 2),
+                       ("BBB", "Q4", 2), ("CCC", "Q2", 4)]
+        np.testing.assert_array_equal(m.state, [[0, 2, 2, 2], [0, 2, 2, 2], [0, 2, 0, 0]])
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_padded_and_blank_checks_equal_strip(seed: int) -> None:
+    """_any_padded (one regex scan) = any text empty or changed by strip; _blank_values =
+    the pandas isna-or-whitespace check; on random texts with ASCII and Unicode spaces."""
+    from gci.inputs.responses import _any_padded, _blank_values
+
+    rng = np.random.default_rng(seed)
+    pieces = ["A", "b", " ", "\t", "\u00a0", "\u2003", "\x1f", "é", "\n", ""]
+    for _ in range(200):
+        texts = ["".join(rng.choice(pieces, int(rng.integers(0, 4))))
+                 for _ in range(int(rng.integers(1, 6)))]
+        want = any(not t.strip() or t.strip() != t for t in texts)
+        assert _any_padded(np.array(texts, dtype=object)) == want, texts
+    u = np.array([*pieces, None, np.nan, pd.NA, 1.0, True, " no", 0], dtype=object)
+    us = pd.Series(u, dtype=object)
+    want = (us.isna() | (us.astype(str).str.strip() == "")).to_numpy()
+    np.testing.assert_array_equal(_blank_values(u), want)
+    many = np.array([str(i) for i in range(100)] + [" ", None], dtype=object)  # pandas pass
+    assert _blank_values(many).tolist() == [False] * 100 + [True, True]
+
+
+@pytest.mark.parametrize("block", [1, 7, 300])
+def test_node_major_blocks_of_countries_same_bits(block: int, monkeypatch) -> None:
+    """The single-table path works in blocks of BLOCK countries: any block size gives the
+    same values, availability and shares, bit for bit (the same additions in the same order),
+    for every method mix and with dropped aggregates."""
+    import gci.engine.aggregate as agg_mod
+    from gci.engine.aggregate import Structure, aggregate
+
+    rng = np.random.default_rng(block)
+    fw = _random_tree(rng)
+    st = Structure.of(fw)
+    nc, nq = 257, len(fw.question_codes)
+    credit = rng.random((nc, nq))
+    credit[rng.random((nc, nq)) < 0.3] = 0.0
+    avail = rng.random((nc, nq)) < 0.8
+    w = rng.random(st.n_nodes) * 3
+    drop = rng.random((nc, st.n_nodes)) < 0.1
+    for method in ("arithmetic", {"pillar": "geometric", "indicator": "power_2"}):
+        whole = aggregate(st, credit, avail, w, method, drop=drop)  # one block (BLOCK > nc)
+        monkeypatch.setattr(agg_mod, "BLOCK", block)
+        got = aggregate(st, credit, avail, w, method, drop=drop)
+        monkeypatch.undo()
+        for x, y in zip(got, whole):
+            np.testing.assert_array_equal(x, y)

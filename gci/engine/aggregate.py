@@ -263,37 +263,126 @@ def aggregate(structure: Structure, credit: np.ndarray, available: np.ndarray,
     return value, avail, share
 
 
-def _aggregate_node_major(structure: Structure, credit: np.ndarray, available: np.ndarray,
-                          weights: np.ndarray, aggregation: str | Mapping[str, str],
-                          drop: np.ndarray | None
+def aggregate_states(structure: Structure, credit: np.ndarray, state: np.ndarray,
+                     weights: np.ndarray, aggregation: str | Mapping[str, str] = "arithmetic",
+                     drop: np.ndarray | None = None, *, missing: str = "zero",
+                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`aggregate` of an answer matrix's credit and states under ``zero``/``exclude``.
+
+    The same values, bit for bit, as ``aggregate(structure, *question_inputs(matrix,
+    missing), weights, ...)`` (:func:`gci.engine.scoring.question_inputs`: the credit of
+    answered questions, 0 elsewhere; available: every applicable question under ``zero``, the
+    answered ones under ``exclude``), without the two countries x questions arrays in between:
+    one table (no batch axes) is read block by block.
+
+    Parameters
+    ----------
+    credit : ndarray (countries, questions)
+        The matrix's credit (NaN where not answered).
+    state : ndarray of int8, same shape
+        ``ANSWERED`` (0), ``MISSING`` (1), ``NOT_APPLICABLE`` (2)
+        (:data:`gci.inputs.responses.ANSWERED`, ...).
+    missing : {"zero", "exclude"}
+    """
+    from ..inputs.responses import ANSWERED, NOT_APPLICABLE
+
+    if missing not in ("zero", "exclude"):
+        raise ValueError(f"aggregate_states takes missing 'zero' or 'exclude', not {missing!r}")
+    weights = np.asarray(weights, dtype=float)
+    if credit.ndim == 2 and weights.ndim == 1 and (drop is None or np.ndim(drop) == 2):
+        return _aggregate_node_major(structure, credit, None, weights, aggregation, drop,
+                                     state=state, exclude=missing == "exclude")
+    answered = state == ANSWERED
+    available = answered if missing == "exclude" else state != NOT_APPLICABLE
+    cred = np.where(answered, credit, 0.0)
+    if not np.isfinite(cred).all():
+        cred = np.nan_to_num(cred, copy=False)
+    return aggregate(structure, cred, available, weights, aggregation, drop=drop)
+
+
+#: Countries aggregated at a time by :func:`_aggregate_node_major`: a block's rows (256 KiB
+#: each) stay in the processor's cache while a parent sums its children, where whole rows of
+#: 1,000,000 countries (8 MB each) would stream through memory at every step.
+BLOCK = 32768
+
+
+def _aggregate_node_major(structure: Structure, credit: np.ndarray,
+                          available: np.ndarray | None, weights: np.ndarray,
+                          aggregation: str | Mapping[str, str], drop: np.ndarray | None, *,
+                          state: np.ndarray | None = None, exclude: bool = False,
                           ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """:func:`aggregate` of one table (no batch axes), node by node.
+    """:func:`aggregate` of one table (no batch axes), node by node, in blocks of countries.
 
     The arrays are held node-major (one contiguous row of countries per node), so each parent
     reads its children's rows in one pass instead of gathering a countries x parents x children
-    block per level. The arithmetic mean is summed child by child, in the framework's order
-    (``np.sum`` over a block adds in an order that depends on the block's shape, so the two
-    paths agree to a few units in the last place, not bit for bit); other methods get their
-    block, built as the batched path builds it. The results are returned as countries x nodes
-    views (Fortran order) of the node-major arrays.
+    block per level; every row of the results is written once (no whole-table fill or pass
+    before or after), :data:`BLOCK` countries at a time, through scratch rows reused from node
+    to node. The arithmetic mean is summed child by child, in the framework's order (the same
+    additions for any block size; ``np.sum`` over a block adds in an order that depends on the
+    block's shape, so this path and the batched one agree to a few units in the last place, not
+    bit for bit); other methods get their block, built as the batched path builds it. With
+    ``state`` (:func:`aggregate_states`) each question's row is made from the matrix's credit
+    and states column (no countries x questions array in between). The results are returned
+    as countries x nodes views (Fortran order) of the node-major arrays.
     """
     nc = credit.shape[0]
     n_nodes = structure.n_nodes
-    value = np.zeros((n_nodes, nc))
-    avail = np.zeros((n_nodes, nc), dtype=bool)
-    qidx = structure.question_idx
-    value[qidx] = credit.T  # rows of a column-major matrix: contiguous copies
-    avail[qidx] = available.T
-    for q in qidx:  # an unavailable question counts 0 in the sums below
-        np.copyto(value[q], 0.0, where=~avail[q])
-    drop_nm = None if drop is None else np.asarray(drop, dtype=bool).T
+    value = np.empty((n_nodes, nc))
+    avail = np.empty((n_nodes, nc), dtype=bool)
+    share = np.empty((n_nodes, nc))
+    # a node that is neither a question nor a parent (an aggregate without children) is
+    # never available; every other row is written block by block
+    written = np.zeros(n_nodes, dtype=bool)
+    written[structure.question_idx] = True
+    for g in structure.groups:
+        written[g[1]] = True
+    for r in np.nonzero(~written)[0]:
+        value[r], avail[r] = 0.0, False
+    methods = [_method_for(aggregation, g[0]) for g in structure.groups]
     n_parents = sum(len(g[1]) for g in structure.groups)
-    dens = np.empty((n_parents, nc))  # total available weight of each parent (1 where none)
+    size = min(BLOCK, max(nc, 1))
+    # scratch, reused block after block: each parent's total available weight (1 where none)
+    scratch = (np.empty((n_parents, size)), np.empty(size, dtype=bool), np.empty(size),
+               np.empty(size))
+    drop_b = None if drop is None else np.asarray(drop, dtype=bool)
+    for s in range(0, nc, BLOCK):
+        e = min(s + BLOCK, nc)
+        _node_major_block(structure, methods, weights, credit[s:e],
+                          None if available is None else available[s:e],
+                          None if state is None else state[s:e], exclude,
+                          None if drop_b is None else drop_b[s:e],
+                          value[:, s:e], avail[:, s:e], share[:, s:e],
+                          tuple(x[..., :e - s] for x in scratch))
+    return value.T, avail.T, share.T
+
+
+def _node_major_block(structure: Structure, methods: list[str], weights: np.ndarray,
+                      credit: np.ndarray, available: np.ndarray | None,
+                      state: np.ndarray | None, exclude: bool, drop: np.ndarray | None,
+                      value: np.ndarray, avail: np.ndarray, share: np.ndarray,
+                      scratch: tuple) -> None:
+    """:func:`_aggregate_node_major` of one block of countries (views of the results)."""
+    dens, off, tmp, num = scratch
+    value[0], avail[0] = 0.0, False  # the root (computed last) is the blocks' padding
+    for j, q in enumerate(structure.question_idx):  # an unavailable question counts 0
+        row = value[q]
+        np.copyto(row, credit[:, j])
+        if state is None:
+            np.copyto(avail[q], available[:, j])
+            np.logical_not(avail[q], out=off)
+        else:  # as question_inputs: the credit of answered questions, 0 elsewhere
+            st = state[:, j]
+            np.not_equal(st, 0, out=off)  # not ANSWERED
+            if exclude:
+                np.logical_not(off, out=avail[q])
+            else:
+                np.not_equal(st, 2, out=avail[q])  # NOT_APPLICABLE drops out
+        np.copyto(row, 0.0, where=off)
+        if state is not None and not np.isfinite(row).all():  # rare: a normalised numeric
+            np.nan_to_num(row, copy=False)  # question (as question_inputs)
+    drop_nm = None if drop is None else drop.T
     den_of: dict[int, np.ndarray] = {}
-    tmp = np.empty(nc)  # scratch rows: no fresh temporary per child (page faults)
-    num = np.empty(nc)
-    for d, parents, child, mask in structure.groups:
-        method = _method_for(aggregation, d)
+    for (_d, parents, child, mask), method in zip(structure.groups, methods):
         if method == "arithmetic":
             # value is 0 wherever a node is unavailable (kept so below), so the sum of
             # value * weight over the children is the sum over the available ones
@@ -306,7 +395,8 @@ def _aggregate_node_major(structure: Structure, credit: np.ndarray, available: n
                     num += np.multiply(value[c], w, out=tmp)
                     den += np.multiply(avail[c], w, out=tmp)
                 ok = np.greater(den, 0, out=avail[p])
-                np.copyto(den, 1.0, where=~ok)
+                np.logical_not(ok, out=off)
+                np.copyto(den, 1.0, where=off)
                 np.divide(num, den, out=value[p])  # 0 where no child is available
         else:  # a block countries x parents x children, as the batched path builds it
             v = np.ascontiguousarray(value[child].transpose(2, 0, 1))
@@ -324,18 +414,21 @@ def _aggregate_node_major(structure: Structure, credit: np.ndarray, available: n
         if drop_nm is not None:
             avail[parents] &= ~drop_nm[parents]
             for p in parents:  # a dropped aggregate counts as unavailable (value 0)
-                np.copyto(value[p], 0.0, where=~avail[p])
-    # shares top-down: a child's share is its parent's times its weight / the parent's total
-    share = np.zeros((n_nodes, nc))
+                np.logical_not(avail[p], out=off)
+                np.copyto(value[p], 0.0, where=off)
+    # shares top-down: a child's share is its parent's times its weight / the parent's total;
+    # a node's value is NaN where unavailable once its parent has been aggregated
     share[0] = avail[0]
+    np.logical_not(avail[0], out=off)
+    np.copyto(value[0], np.nan, where=off)
     for _d, parents, child, mask in reversed(structure.groups):
         for r, p in enumerate(parents):
             for c in child[r][mask[r]]:
                 np.divide(weights[c], den_of[int(p)], out=tmp)
                 np.multiply(share[p], tmp, out=share[c])
-                np.copyto(share[c], 0.0, where=~avail[c])
-    np.copyto(value, np.nan, where=~avail)
-    return value.T, avail.T, share.T
+                np.logical_not(avail[c], out=off)
+                np.copyto(share[c], 0.0, where=off)
+                np.copyto(value[c], np.nan, where=off)
 
 
 def zeroed_by_aggregation(structure: Structure, value: np.ndarray, avail: np.ndarray,

@@ -39,7 +39,7 @@ from ..inputs.responses import (
 )
 from ..inputs.tiers import TierScheme, get_tier_scheme
 from ..inputs.weights import Weights, WeightScheme, resolve_scheme
-from .aggregate import AGGREGATORS, Structure, aggregate
+from .aggregate import AGGREGATORS, Structure, aggregate, aggregate_states
 from .impute import IMPUTE_POLICIES, below_coverage, coverage_problems, policy_inputs
 from .ranking import DEFAULT_TIES, TIE_METHODS
 from .result import ScoreResult
@@ -312,11 +312,14 @@ def compute(fw: Framework, ws: WeightScheme, matrix: AnswerMatrix, *, missing: s
     credit and availability when already computed (:func:`question_inputs`).
     """
     structure = structure or Structure.of(fw)
-    credit, available = (inputs if inputs is not None
-                         else question_inputs(matrix, missing, groups=groups))
     if weights is None:
         weights = node_weights(ws, structure)
     drop = below_coverage(structure, matrix.state, coverage)
+    if inputs is None and missing in ("zero", "exclude"):  # no question_inputs arrays made
+        return aggregate_states(structure, matrix.credit, matrix.state, weights, aggregation,
+                                drop=drop, missing=missing)
+    credit, available = (inputs if inputs is not None
+                         else question_inputs(matrix, missing, groups=groups))
     return aggregate(structure, credit, available, weights, aggregation, drop=drop)
 
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -804,6 +805,8 @@ def _resolve_column(countries: pd.Series, name: str, lines: np.ndarray, problems
     first_row = np.zeros(len(uniques), dtype=np.int64)
     first_row[codes[::-1]] = np.arange(len(codes))[::-1]  # first occurrence of each value
     if not check_countries:
+        if not _any_padded(uniques):  # codes written plainly: each is its own resolution
+            return uniques[codes]
         blank = [i for i, u in enumerate(uniques) if not u.strip()]
         for i in blank:
             problems.append(Problem("unknown_country", "no country given", name,
@@ -813,6 +816,32 @@ def _resolve_column(countries: pd.Series, name: str, lines: np.ndarray, problems
     resolved = [_resolve(u, name, int(lines[first_row[i]]), problems, check_countries)
                 for i, u in enumerate(uniques)]
     return np.asarray(resolved, dtype=object)[codes]
+
+
+def _any_padded(texts: np.ndarray) -> bool:
+    """Whether any of ``texts`` (str) is empty or starts or ends with whitespace.
+
+    One regular-expression scan of the texts joined (whitespace as ``str.strip`` strips it),
+    instead of a ``strip`` per text; a text holding the separator is answered ``True``.
+    """
+    if not len(texts):
+        return False
+    joined = "\0".join(texts)
+    if joined.count("\0") != len(texts) - 1:
+        return True
+    return _PADDED.search(joined) is not None
+
+
+_PADDED = re.compile(r"(?:^|\0)(?:\s|\0|$)|\s(?:\0|$)")
+
+
+def _blank_values(u: np.ndarray) -> np.ndarray:
+    """Which distinct cell values are empty: missing (None, NaN, NA) or only whitespace."""
+    if len(u) > 64:  # many distinct values (numbers): one pandas pass
+        us = pd.Series(u, dtype=object)
+        return (us.isna() | (us.astype(str).str.strip() == "")).to_numpy()
+    return np.array([(not isinstance(v, str) and bool(pd.isna(v))) or not str(v).strip()
+                     for v in u], dtype=bool)
 
 
 def _wide_to_responses(df: pd.DataFrame, name: str, problems: list[Problem],
@@ -852,8 +881,7 @@ def _wide_to_responses(df: pd.DataFrame, name: str, problems: list[Problem],
                 col = col.astype(object)  # numbers and booleans typed as written
             k, u = pd.factorize(col, use_na_sentinel=False)
             u = np.asarray(u, dtype=object)
-        us = pd.Series(u, dtype=object)
-        b = (us.isna() | (us.astype(str).str.strip() == "")).to_numpy()
+        b = _blank_values(u)
         codes.append(k.astype(np.min_scalar_type(max(len(u) - 1, 0))))
         uniques.append(np.asarray([None if bb else normalise_answer(v)
                                    for v, bb in zip(u, b)], dtype=object))
@@ -1059,8 +1087,10 @@ def build_matrix(responses: Responses, fw: Framework, missing: str = "zero") -> 
     countries, credit, answered, raw, evid, where, first_file = gather(
         responses, fw, problems, decimal)
     nc, nq = len(countries), len(qcodes)
-    # int8 from the start; in the layout of ``answered`` (column-major from a wide table)
-    state = np.where(answered, np.int8(ANSWERED), np.int8(MISSING))
+    if answered.dtype == np.int8:  # a wide table's states, gathered as they are kept
+        state = answered
+    else:  # int8, in the layout of ``answered``
+        state = np.where(answered, np.int8(ANSWERED), np.int8(MISSING))
     if isinstance(raw, RawColumns):  # a wide table: columns built when asked for
         raw_df, raw_column = raw, raw.column
     else:
@@ -1068,14 +1098,16 @@ def build_matrix(responses: Responses, fw: Framework, missing: str = "zero") -> 
 
         def raw_column(k: int) -> pd.Series:
             return raw_df.iloc[:, k]
-    # conditions, in dependency order
-    applies = np.ones((nq, nc), dtype=bool).T if answered.flags.f_contiguous and nc > 1 \
-        else np.ones((nc, nq), dtype=bool)
+    # conditions, in dependency order; only the conditional questions' columns are held
+    # (every other question applies to every country)
+    applies: dict[int, np.ndarray] = {}
     for q in condition_order(fw):
         cond = fw.nodes[q].applies_if
         j, k = qindex[q], qindex[cond.question]
         target = raw_column(k)
-        ok_target = applies[:, k] & answered[:, k]
+        ok_target = state[:, k] == ANSWERED  # states are changed only after this loop
+        if k in applies:
+            ok_target &= applies[k]
         if fw.nodes[cond.question].type == "numeric":
             codes, uniq = pd.factorize(target.astype(object), use_na_sentinel=False)
             vals = np.array([answer_number(v, decimal) for v in uniq], dtype=float)[codes]
@@ -1089,28 +1121,36 @@ def build_matrix(responses: Responses, fw: Framework, missing: str = "zero") -> 
                 vals = np.where(credit[:, k] == 1.0, "yes", "no")
             eq = vals == cond.value
             hit = eq if cond.op == "==" else ~eq
-        applies[:, j] = ok_target & hit
-    na = ~applies
-    answered_na = na & answered
-    if answered_na.any():
-        at = where(*np.nonzero(answered_na))
-        for (i, j), (file, line) in zip(zip(*np.nonzero(answered_na)), at):
+        applies[j] = ok_target & hit
+    # answers given to questions that do not apply: by country, then question (row-major)
+    hits = [(np.nonzero(~app & (state[:, j] == ANSWERED))[0], j) for j, app in applies.items()]
+    if any(len(ii) for ii, _ in hits):
+        ii = np.concatenate([i for i, _ in hits])
+        jj = np.concatenate([np.full(len(i), j, dtype=np.int64) for i, j in hits])
+        order = np.lexsort((jj, ii))
+        ii, jj = ii[order], jj[order]
+        at = where(ii, jj)
+        for i, j, (file, line) in zip(ii, jj, at):
             q = qcodes[j]
             cond = fw.nodes[q].applies_if
             problems.append(Problem("answer_not_applicable", f"{q} applies only if {cond}; the "
                                     "answer is ignored", file, _int(line), countries[i],
                                     q, "warning"))
-    state[na] = NOT_APPLICABLE
-    credit[na] = np.nan
+    for j, app in applies.items():
+        na = ~app
+        state[na, j] = NOT_APPLICABLE
+        credit[na, j] = np.nan
     for node in fw.questions:  # numeric questions normalised across countries (engine.normalise)
         if node.type == "numeric" and node.normalise:
             from ..engine.normalise import normalised_credit
 
             credit[:, qindex[node.code]] = normalised_credit(node, credit[:, qindex[node.code]])
     # missing answers and evidence: one warning per country, naming its (first) file
-    miss = state == MISSING
-    for i in np.nonzero(miss.any(axis=1))[0]:
-        qs = [qcodes[j] for j in np.nonzero(miss[i])[0]]
+    some_missing = np.zeros(nc, dtype=bool)
+    for j in range(nq):  # column by column: no countries x questions temporary
+        some_missing |= state[:, j] == MISSING
+    for i in np.nonzero(some_missing)[0]:
+        qs = [qcodes[j] for j in np.nonzero(state[i] == MISSING)[0]]
         rule = {"zero": "counted as 0", "exclude": "left out of their parent (exclude)"}.get(
             missing, f"imputed ({missing})")
         problems.append(Problem("missing_answers", f"{len(qs)} missing answer(s), {rule}: "
@@ -1307,7 +1347,8 @@ def _gather_wide(responses: Responses, fw: Framework, problems: list[Problem],
                  decimal: str) -> tuple:
     """Stage 1 of :func:`build_matrix` for a wide table held column-wise.
 
-    The same results as :func:`_gather_long` on its long table, without building it.
+    The same results as :func:`_gather_long` on its long table, without building it, except
+    that the third item is the states (int8, ``ANSWERED``/``MISSING``), not a boolean array.
     Per question column: each distinct answer is typed once and the credit taken by row code;
     rows are located only for bad answers and unknown questions. Each country has one row (a
     table with a country twice is read as a long table).
@@ -1317,26 +1358,38 @@ def _gather_wide(responses: Responses, fw: Framework, problems: list[Problem],
     qindex = {q: i for i, q in enumerate(qcodes)}
     name, iso, lines = w.name, w.iso, w.lines
     valid = pd.notna(iso)
-    codes_seen = [iso[valid]]
-    if responses.members is not None:
-        codes_seen.append(responses.members["iso3"].dropna().to_numpy(dtype=object))
-    countries = sorted(pd.unique(np.concatenate(codes_seen)).tolist())
-    nc, nq = len(countries), len(qcodes)
-    # the table row of each country (-1: a member without a row here)
-    row_of = np.full(nc, -1, dtype=np.int64)
+    seen = iso[valid]  # each country once (a table with a country twice is read long)
+    members = (None if responses.members is None else
+               responses.members["iso3"].dropna().to_numpy(dtype=object))
     rows_valid = np.nonzero(valid)[0]
-    row_of[pd.Index(countries).get_indexer(iso[valid])] = rows_valid
+    if members is None or np.array_equal(members, seen):  # the members are the rows
+        listed = seen.tolist()
+        countries = sorted(listed)
+        nc = len(countries)
+        if listed == countries:  # rows sorted by country (as gci writes them)
+            row_of = rows_valid.astype(np.int64)
+        else:
+            row_of = np.empty(nc, dtype=np.int64)
+            row_of[pd.Index(countries).get_indexer(seen)] = rows_valid
+    else:
+        countries = sorted(pd.unique(np.concatenate([seen, members])).tolist())
+        nc = len(countries)
+        # the table row of each country (-1: a member without a row here)
+        row_of = np.full(nc, -1, dtype=np.int64)
+        row_of[pd.Index(countries).get_indexer(seen)] = rows_valid
+    nq = len(qcodes)
     has_row = row_of >= 0
     take = np.where(has_row, row_of, 0)
-    # column-major (each question's column contiguous, written whole): the node-major
-    # aggregation reads the transposes as contiguous rows
+    # column-major (each question's column contiguous, written whole): the aggregation reads
+    # blocks of countries column by column. The states are gathered as they are kept (int8).
     credit = np.empty((nq, nc)).T
-    answered = np.empty((nq, nc), dtype=bool).T
+    state = np.empty((nq, nc), dtype=np.int8).T
     raw = RawColumns(countries, list(qcodes))  # built when first asked for
     filled = np.zeros(nq, dtype=bool)
     in_order = bool(len(iso) == nc and has_row.all()  # one row per unit, sorted by unit
                     and (take == np.arange(nc)).all())
     bad_groups: list[tuple[int, int, list[Problem]]] = []
+    typed: dict = {}  # the distinct answers of a column, typed once per kind of question
     for pos, (q, codes, uniq, blank) in enumerate(zip(w.questions, w.codes, w.uniques,
                                                       w.blank)):
         if q not in qindex:
@@ -1355,17 +1408,18 @@ def _gather_wide(responses: Responses, fw: Framework, problems: list[Problem],
         u_why = np.full(len(uniq), None, dtype=object)
         given = np.nonzero(~blank)[0]
         if len(given):
-            c_u, ok_u, why_u = typed_answers(node, pd.Series(uniq[given], dtype=object),
-                                             decimal)
+            c_u, ok_u, why_u = _typed_once(typed, node, uniq[given], decimal)
             u_credit[given], u_ok[given], u_why[given] = c_u, ok_u, why_u
-        k = codes if in_order else codes[take]
-        ok = np.take(u_ok, k, out=answered[:, j])
-        if not in_order:
-            ok &= has_row
+        # one intp copy of the codes: np.take with int8 indices is several times slower
+        k = codes.astype(np.intp) if in_order else codes[take].astype(np.intp)
+        u_state = np.where(u_ok, np.int8(ANSWERED), np.int8(MISSING))
+        np.take(u_state, k, out=state[:, j])
         np.take(np.where(u_ok, u_credit, np.nan), k, out=credit[:, j])
-        raw.parts[j] = (k, np.where(u_ok, uniq, None), None if in_order else ok.copy())
-        if not in_order:
-            credit[~ok, j] = np.nan
+        if not in_order:  # members without a row here: missing
+            state[~has_row, j] = MISSING
+            credit[~has_row, j] = np.nan
+        raw.parts[j] = (codes if in_order else codes[take], np.where(u_ok, uniq, None),
+                        None if in_order else state[:, j] == ANSWERED)
         filled[j] = True
         bad_u = ~blank & ~u_ok
         if bad_u.any():
@@ -1391,13 +1445,40 @@ def _gather_wide(responses: Responses, fw: Framework, problems: list[Problem],
 
     for j in np.nonzero(~filled)[0]:  # questions without a column: all missing
         credit[:, j] = np.nan
-        answered[:, j] = False
+        state[:, j] = MISSING
 
     def where(ii: np.ndarray, jj: np.ndarray) -> list[tuple]:
         return [(name, int(lines[row_of[i]])) for i in ii]
 
-    first_file = dict.fromkeys(countries, name)  # the members of a wide table are its rows
-    return countries, credit, answered, raw, None, where, first_file
+    return countries, credit, state, raw, None, where, _SameFile(name)
+
+
+class _SameFile:
+    """Each country's first file, when all come from one wide table (``.get`` as a dict's)."""
+
+    def __init__(self, name: str):
+        self.name = name
+
+    def get(self, _country: str, default: Any = None) -> str:
+        return self.name
+
+
+def _typed_once(typed: dict, node: Any, given: np.ndarray, decimal: str) -> tuple:
+    """:func:`typed_answers` of a column's distinct answers, once per kind of question.
+
+    Columns of questions of the same kind (:func:`_typing_key`: every yes/no question is one
+    kind) with the same distinct answers are typed alike; ``typed`` keeps what each gave.
+    """
+    try:
+        key = (_typing_key(node), tuple((type(v), v) for v in given))
+        hit = typed.get(key)
+    except TypeError:  # an unhashable answer or setting: typed without the memo
+        key, hit = None, None
+    if hit is None:
+        hit = typed_answers(node, pd.Series(given, dtype=object), decimal)
+        if key is not None:
+            typed[key] = hit
+    return hit
 
 
 def _answer_hint(why: Any) -> str:
