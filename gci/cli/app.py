@@ -61,54 +61,6 @@ def main() -> None:
     """
 
 
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
 def _register_commands() -> None:
     """Add the commands defined in other modules (each lists its commands in ``COMMANDS``)."""
     from . import analysis as cli_analysis

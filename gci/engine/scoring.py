@@ -50,20 +50,6 @@ PathLike = str | os.PathLike
 UNGROUPED_EACH = 100
 
 
-
-
-
-
-
-
-
-
-
-
-
-
-
-
 def score(responses: Responses | PathLike | None = None,
           framework: Framework | PathLike | None = None,
           weights: Weights | WeightScheme | PathLike | None = None, *,

@@ -61,9 +61,6 @@ DOC_KEYS = frozenset({"country", "iso3", "name", "edition", "synthetic", "source
                       "note", "respondent", "date"})
 
 
-
-
-
 # answer states in the matrix
 ANSWERED, MISSING, NOT_APPLICABLE = 0, 1, 2
 
@@ -506,39 +503,6 @@ TEMPLATE_INFO_COLUMNS = ("pillar", "indicator", "question_text", "allowed_answer
 LONG_COLUMNS = ("iso3", "country", "question", "answer", "evidence", "source", "note", "name")
 #: Extra columns of a wide table that are not questions.
 WIDE_INFO_COLUMNS = ("name", "country_name", "itu_region", "region", "edition", "note")
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
 
 
 def _read_doc(f: Path, is_json: bool, problems: list[Problem], check_countries: bool,

@@ -60,47 +60,6 @@ if TYPE_CHECKING:
     from ..engine.result import ScoreResult
 
 
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
 def write_results(result: ScoreResult, folder: str | Path = "results", fmt: str = "csv", *,
                   protect: Iterable[str | Path] | None = None,
                   command: str | None = None, break_lock: bool = False,

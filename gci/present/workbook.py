@@ -48,20 +48,6 @@ SHEETS = ("overall", "pillars", "indicators", "ranks_by_region", "weights", "val
           "manifest")
 
 
-
-
-
-
-
-
-
-
-
-
-
-
-
-
 def report_tables(result: ScoreResult, *, command: str | None = None) -> dict[str, pd.DataFrame]:
     """The workbook's tables by sheet name (see the module docstring)."""
     scores = result.scores
@@ -91,8 +77,6 @@ def report_tables(result: ScoreResult, *, command: str | None = None) -> dict[st
         "validation": result.validation,
         "manifest": manifest_rows(result.manifest(command=command)),
     }
-
-
 
 
 def write_report_workbook(result: ScoreResult, path: str | os.PathLike, *,
