@@ -257,6 +257,22 @@ def _random_tree(rng: np.random.Generator) -> gci.Framework:
     return framework_from_records(recs, {}, {"framework": "tree"})
 
 
+def _random_inputs(rng: np.random.Generator, nc: int) -> tuple:
+    """A random tree and ``nc`` countries' credit (3 in 10 zero), availability, node weights
+    and dropped aggregates (1 in 10)."""
+    from gci.engine.aggregate import Structure
+
+    fw = _random_tree(rng)
+    st = Structure.of(fw)
+    nq = len(fw.question_codes)
+    credit = rng.random((nc, nq))
+    credit[rng.random((nc, nq)) < 0.3] = 0.0
+    avail = rng.random((nc, nq)) < 0.8
+    w = rng.random(st.n_nodes) * 3
+    drop = rng.random((nc, st.n_nodes)) < 0.1
+    return fw, st, credit, avail, w, drop
+
+
 @pytest.mark.parametrize("seed", range(8))
 def test_node_major_aggregation_equals_block_path(seed: int) -> None:
     """One table is aggregated node by node; a batch of one goes through the block path.
@@ -264,18 +280,10 @@ def test_node_major_aggregation_equals_block_path(seed: int) -> None:
     Same values, availability and shares to 1e-12 for every method mix, with and without
     dropped aggregates (coverage), on random trees whose parents have 1 to ~20 children.
     """
-    from gci.engine.aggregate import Structure, aggregate
+    from gci.engine.aggregate import aggregate
 
-    rng = np.random.default_rng(seed)
-    fw = _random_tree(rng)
-    st = Structure.of(fw)
-    nc, nq = 300, len(fw.question_codes)
-    credit = rng.random((nc, nq))
-    credit[rng.random((nc, nq)) < 0.3] = 0.0
-    avail = rng.random((nc, nq)) < 0.8
+    fw, st, credit, avail, w, drop = _random_inputs(np.random.default_rng(seed), 300)
     avail[:5] = False  # countries with nothing available
-    w = rng.random(st.n_nodes) * 3
-    drop = rng.random((nc, st.n_nodes)) < 0.1
     for agg in ("arithmetic", "geometric_shifted", {"pillar": "geometric"}, "power_2"):
         for dr in (None, drop):
             fast = aggregate(st, credit, avail, w, agg, drop=dr)
@@ -588,17 +596,9 @@ def test_node_major_blocks_of_countries_same_bits(block: int, monkeypatch) -> No
     same values, availability and shares, bit for bit (the same additions in the same order),
     for every method mix and with dropped aggregates."""
     import gci.engine.aggregate as agg_mod
-    from gci.engine.aggregate import Structure, aggregate
+    from gci.engine.aggregate import aggregate
 
-    rng = np.random.default_rng(block)
-    fw = _random_tree(rng)
-    st = Structure.of(fw)
-    nc, nq = 257, len(fw.question_codes)
-    credit = rng.random((nc, nq))
-    credit[rng.random((nc, nq)) < 0.3] = 0.0
-    avail = rng.random((nc, nq)) < 0.8
-    w = rng.random(st.n_nodes) * 3
-    drop = rng.random((nc, st.n_nodes)) < 0.1
+    fw, st, credit, avail, w, drop = _random_inputs(np.random.default_rng(block), 257)
     for method in ("arithmetic", {"pillar": "geometric", "indicator": "power_2"}):
         whole = aggregate(st, credit, avail, w, method, drop=drop)  # one block (BLOCK > nc)
         monkeypatch.setattr(agg_mod, "BLOCK", block)

@@ -16,6 +16,7 @@ from unittest import mock
 import numpy as np
 import pandas as pd
 import pytest
+from frameworks import THREE_TYPES
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -118,20 +119,9 @@ def test_header_not_counted_as_a_row_and_line_named_by_read_table(tmp_path) -> N
     assert isinstance(df["Q1"].dtype, pd.CategoricalDtype)
 
 
-FRAMEWORK = """\
-framework: t
-scales:
-  impl: {levels: {none: 0, partial: 0.5, in_place: 1}}
-pillars:
-  - code: P1
-    name: P1
-    children:
-      - code: I1
-        name: I1
-        children:
-          - {code: Q1, name: q1, type: binary}
-          - {code: Q2, name: q2, type: scale, scale: impl}
-          - {code: Q3, name: q3, type: numeric, goalposts: [0, 10]}
+# THREE_TYPES (P1: binary Q1, scale Q2, numeric Q3) and a second pillar: a numeric question on
+# a range and a binary one that applies only when Q1 is yes
+FRAMEWORK = THREE_TYPES + """\
   - code: P2
     name: P2
     children:
