@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from ...errors import GCIError
 from ...fileio import atomic_write
-from ._common import TEXT_RC, has_fixed_layout
+from ._common import TEXT_RC, glyph_text, has_fixed_layout, string_text
 from .colors import pillar_colors, tier_colors
 from .distribution import score_distribution, tier_counts
 from .heatmap import indicator_heatmap
@@ -130,7 +130,9 @@ def _agg_canvas(fig: Figure) -> bool:
 def _write_png(fig: Figure, fh, dpi: float) -> None:
     """Draw ``fig`` at ``dpi`` (whole page) and write its pixels to ``fh`` as an RGBA PNG.
 
-    What ``fig.savefig(fh, format="png", dpi=dpi)`` writes, pixel for pixel, encoded here:
+    What ``fig.savefig(fh, format="png", dpi=dpi)`` writes, encoded here, with each text drawn
+    as one string (:func:`gci.present.plots._common.string_text`, the same pixels to within a
+    pixel's shift of a label):
     each row with PNG's "Up" filter (one numpy subtraction) and zlib's fastest level. Pillow
     tries the five filters on every row, most of its time on a 194-country chart (5-7 million
     pixels); the file is about as small.
@@ -153,7 +155,12 @@ def _write_png(fig: Figure, fh, dpi: float) -> None:
                             ("savefig.edgecolor", fig.set_edgecolor)):
             if matplotlib.rcParams[key] != "auto":
                 setter(matplotlib.rcParams[key])
-        fig.canvas.draw()
+        renderer = fig.canvas.get_renderer()  # the one draw() uses at this size and dpi
+        string_text(renderer)  # each label as one string, not glyph by glyph from Python
+        try:
+            fig.canvas.draw()
+        finally:
+            glyph_text(renderer)
         rgba = np.asarray(fig.canvas.buffer_rgba())
     finally:
         fig.dpi = old_dpi
