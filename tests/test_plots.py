@@ -686,3 +686,18 @@ def test_texts_drawn_as_strings_match_matplotlibs_glyph_by_glyph_drawing():
             assert abs(ia[0] - ib[0]) <= 1 and abs(ia[-1] - ib[-1]) <= 1
     assert (glyphs[outside] == strings[outside]).all()
     assert (glyphs[~outside] != strings[~outside]).any()  # the two paths differ (sub-pixel)
+
+
+@pytest.mark.parametrize("height", [1, 3, 7, 9])
+def test_png_image_data_unfilters_to_the_rows(height):
+    """The blocks of _up_filtered_zlib join up: inflating and undoing the Up filter (a running
+    sum down each column, modulo 256) gives back every row, whatever the block boundaries."""
+    import zlib
+
+    from gci.present.plots import _up_filtered_zlib
+
+    rows = np.random.default_rng(height).integers(0, 256, (height, 12), dtype=np.uint8)
+    data = np.frombuffer(zlib.decompress(_up_filtered_zlib(rows, block=3)), dtype=np.uint8)
+    data = data.reshape(height, 13)
+    assert (data[:, 0] == 2).all()
+    assert (np.cumsum(data[:, 1:], axis=0, dtype=np.uint8) == rows).all()
