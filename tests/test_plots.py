@@ -641,8 +641,8 @@ def test_save_figure_png_is_savefig_pixel_for_pixel(default_result, tmp_path, ki
 def test_texts_drawn_as_strings_match_matplotlibs_glyph_by_glyph_drawing():
     """string_text (what save_figure's PNG uses) draws each plain label with the same ink, at
     most one pixel away from where matplotlib's own drawing puts it; rotated text and mathtext
-    keep matplotlib's own path (identical pixels), as does everything that is not text; and
-    glyph_text undoes it."""
+    keep matplotlib's own path (identical pixels), as does everything that is not text; a
+    bitmap kept from the measure draws as one made when drawn; and glyph_text undoes it."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
@@ -666,12 +666,18 @@ def test_texts_drawn_as_strings_match_matplotlibs_glyph_by_glyph_drawing():
 
     with matplotlib.rc_context(TEXT_RC):
         renderer = fig.canvas.get_renderer()
-        glyphs = draw()
         assert string_text(renderer)
-        strings = draw()
+        strings = draw()  # first draw: each text's bitmap rendered as it is measured, kept
+        kept = {key[0] for key in renderer.draw_text.bitmaps}
         glyph_text(renderer)
+        assert string_text(renderer)
+        redrawn = draw()  # sizes known already: each text laid out when drawn
+        assert not renderer.draw_text.bitmaps
+        glyph_text(renderer)
+        glyphs = draw()
         again = draw()
         boxes = [t.get_window_extent(renderer) for t in plain]
+    assert {t.get_text() for t in plain} <= kept and (redrawn == strings).all()
     assert (again == glyphs).all()
     height = glyphs.shape[0]
     outside = np.ones_like(glyphs, dtype=bool)
