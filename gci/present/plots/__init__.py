@@ -86,7 +86,8 @@ def save_figure(figure: Figure | Axes, path: str | os.PathLike, *, dpi: int = 15
     """Save a figure (or an Axes' figure) as PNG, SVG or PDF by the file suffix, atomically.
 
     Text is drawn unhinted (:data:`gci.present.plots._common.TEXT_RC`), as the layout measured
-    it; PNG with zlib's fastest level.
+    it; PNG (on the Agg canvas) with each plain text drawn as one string
+    (:func:`gci.present.plots._common.string_text`) and zlib's fastest level.
 
     Raises
     ------
