@@ -523,7 +523,7 @@ def test_slope_previous_table_numbers_go_through_the_strict_reader(tmp_path, cel
 
 def test_cli_png_has_the_pixels_of_the_library_plot(tiny, tmp_path):
     """`gci plot` draws at its --dpi and saves with fast PNG compression: pixels unchanged
-    (both with the text settings of save_figure, TEXT_RC)."""
+    (both with the text settings of save_figure, TEXT_RC, and texts drawn as strings)."""
     from click.testing import CliRunner
     from matplotlib import rc_context
     from matplotlib.image import imread
@@ -535,10 +535,11 @@ def test_cli_png_has_the_pixels_of_the_library_plot(tiny, tmp_path):
                                     "--framework", str(TINY / "indicators.yaml"),
                                     "--weights", str(TINY / "weights.yaml")])
     assert res.exit_code == 0, res.output
-    from gci.present.plots._common import TEXT_RC
+    from gci.present.plots._common import TEXT_RC, string_text
 
     with rc_context({"figure.dpi": 100}):
         ax = pillar_bars(tiny)
+    assert string_text(ax.figure.canvas.get_renderer())  # the renderer savefig uses at 100 dpi
     with rc_context(TEXT_RC):
         ax.figure.savefig(tmp_path / "lib.png", dpi=100)  # matplotlib's default PNG compression
     cli, lib = imread(tmp_path / "cli.png"), imread(tmp_path / "lib.png")
@@ -605,11 +606,12 @@ def test_save_figure_draws_text_unhinted_as_measured(tiny, tmp_path):
 @pytest.mark.parametrize("kind", ["pillars", "slope"])
 def test_save_figure_png_is_savefig_pixel_for_pixel(default_result, tmp_path, kind):
     """save_figure encodes PNG itself (Up filter, zlib level 1): the file decodes to exactly what
-    matplotlib's savefig writes at that dpi, states the dpi, and is not much larger."""
+    matplotlib's savefig writes at that dpi (texts drawn as strings, as save_figure draws them;
+    see the test of string_text), states the dpi, and is not much larger."""
     from matplotlib import rc_context
     from PIL import Image
 
-    from gci.present.plots._common import TEXT_RC
+    from gci.present.plots._common import TEXT_RC, string_text
 
     def draw():
         if kind == "pillars":
@@ -619,6 +621,7 @@ def test_save_figure_png_is_savefig_pixel_for_pixel(default_result, tmp_path, ki
     with rc_context({"figure.dpi": 120}):
         ours = save_figure(draw(), tmp_path / "ours.png", dpi=120)
         ax = draw()
+        assert string_text(ax.figure.canvas.get_renderer())  # the one savefig draws with
         with rc_context(TEXT_RC):
             ax.figure.savefig(tmp_path / "mpl.png", dpi=120)
     a, b = Image.open(ours), Image.open(tmp_path / "mpl.png")
@@ -633,3 +636,74 @@ def test_save_figure_png_is_savefig_pixel_for_pixel(default_result, tmp_path, ki
     w, h = ax.figure.get_size_inches()
     assert img.size == (int(w * 72), int(h * 72)) and ax.figure.dpi == dpi
 
+
+
+def test_texts_drawn_as_strings_match_matplotlibs_glyph_by_glyph_drawing():
+    """string_text (what save_figure's PNG uses) draws each plain label with the same ink, at
+    most one pixel away from where matplotlib's own drawing puts it; rotated text and mathtext
+    keep matplotlib's own path (identical pixels), as does everything that is not text; a
+    bitmap kept from the measure draws as one made when drawn; and glyph_text undoes it."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    from gci.present.plots._common import TEXT_RC, glyph_text, string_text
+
+    fig = Figure(figsize=(5, 2.5), dpi=100)
+    FigureCanvasAgg(fig)
+    ax = fig.add_axes((0.05, 0.05, 0.9, 0.9))
+    ax.plot([0, 1], [0, 1], color="tab:green")
+    ax.set_axis_off()  # no tick labels: the only plain texts are these
+    plain = [fig.text(0.97, 0.85, "(12) Japan", ha="right", va="center", fontsize=6),
+             fig.text(0.03, 0.6, "Türkiye, Côte d'Ivoire (5)", ha="left", va="center",
+                      fontsize=9),
+             fig.text(0.5, 0.35, "Position among the 194 countries", ha="center", fontsize=12)]
+    fig.text(0.2, 0.1, "rotated", rotation=90, fontsize=9)
+    fig.text(0.8, 0.1, r"$x^2$", fontsize=9)
+
+    def draw() -> np.ndarray:
+        fig.canvas.draw()
+        return 255 - np.asarray(fig.canvas.buffer_rgba())[..., :3].min(axis=-1).astype(int)
+
+    with matplotlib.rc_context(TEXT_RC):
+        renderer = fig.canvas.get_renderer()
+        assert string_text(renderer)
+        strings = draw()  # first draw: each text's bitmap rendered as it is measured, kept
+        kept = {key[0] for key in renderer.draw_text.bitmaps}
+        glyph_text(renderer)
+        assert string_text(renderer)
+        redrawn = draw()  # sizes known already: each text laid out when drawn
+        assert not renderer.draw_text.bitmaps
+        glyph_text(renderer)
+        glyphs = draw()
+        again = draw()
+        boxes = [t.get_window_extent(renderer) for t in plain]
+    assert {t.get_text() for t in plain} <= kept and (redrawn == strings).all()
+    assert (again == glyphs).all()
+    height = glyphs.shape[0]
+    outside = np.ones_like(glyphs, dtype=bool)
+    for box in boxes:  # rows from the top; 2 px of slack
+        rows = slice(int(height - box.y1) - 2, int(height - box.y0) + 3)
+        cols = slice(int(box.x0) - 2, int(box.x1) + 3)
+        outside[rows, cols] = False
+        a, b = glyphs[rows, cols], strings[rows, cols]
+        assert a.sum() > 1000 and abs(b.sum() - a.sum()) <= 0.03 * a.sum()  # the same ink
+        for axis in (0, 1):  # its extent, within one pixel on every side
+            ia, ib = np.flatnonzero(a.max(axis=axis) > 60), np.flatnonzero(b.max(axis=axis) > 60)
+            assert abs(ia[0] - ib[0]) <= 1 and abs(ia[-1] - ib[-1]) <= 1
+    assert (glyphs[outside] == strings[outside]).all()
+    assert (glyphs[~outside] != strings[~outside]).any()  # the two paths differ (sub-pixel)
+
+
+@pytest.mark.parametrize("height", [1, 3, 7, 9])
+def test_png_image_data_unfilters_to_the_rows(height):
+    """The blocks of _up_filtered_zlib join up: inflating and undoing the Up filter (a running
+    sum down each column, modulo 256) gives back every row, whatever the block boundaries."""
+    import zlib
+
+    from gci.present.plots import _up_filtered_zlib
+
+    rows = np.random.default_rng(height).integers(0, 256, (height, 12), dtype=np.uint8)
+    data = np.frombuffer(zlib.decompress(_up_filtered_zlib(rows, block=3)), dtype=np.uint8)
+    data = data.reshape(height, 13)
+    assert (data[:, 0] == 2).all()
+    assert (np.cumsum(data[:, 1:], axis=0, dtype=np.uint8) == rows).all()

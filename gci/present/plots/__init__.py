@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from ...errors import GCIError
 from ...fileio import atomic_write
-from ._common import TEXT_RC, has_fixed_layout
+from ._common import TEXT_RC, glyph_text, has_fixed_layout, string_text
 from .colors import pillar_colors, tier_colors
 from .distribution import score_distribution, tier_counts
 from .heatmap import indicator_heatmap
@@ -86,7 +86,8 @@ def save_figure(figure: Figure | Axes, path: str | os.PathLike, *, dpi: int = 15
     """Save a figure (or an Axes' figure) as PNG, SVG or PDF by the file suffix, atomically.
 
     Text is drawn unhinted (:data:`gci.present.plots._common.TEXT_RC`), as the layout measured
-    it; PNG with zlib's fastest level.
+    it; PNG (on the Agg canvas) with each plain text drawn as one string
+    (:func:`gci.present.plots._common.string_text`) and zlib's fastest level.
 
     Raises
     ------
@@ -130,8 +131,10 @@ def _agg_canvas(fig: Figure) -> bool:
 def _write_png(fig: Figure, fh, dpi: float) -> None:
     """Draw ``fig`` at ``dpi`` (whole page) and write its pixels to ``fh`` as an RGBA PNG.
 
-    What ``fig.savefig(fh, format="png", dpi=dpi)`` writes, pixel for pixel, encoded here:
-    each row with PNG's "Up" filter (one numpy subtraction) and zlib's fastest level. Pillow
+    What ``fig.savefig(fh, format="png", dpi=dpi)`` writes, encoded here, with each text drawn
+    as one string (:func:`gci.present.plots._common.string_text`, the same pixels to within a
+    pixel's shift of a label): each row with PNG's "Up" filter and zlib's fastest level
+    (:func:`_up_filtered_zlib`). Pillow
     tries the five filters on every row, most of its time on a 194-country chart (5-7 million
     pixels); the file is about as small.
     """
@@ -153,7 +156,12 @@ def _write_png(fig: Figure, fh, dpi: float) -> None:
                             ("savefig.edgecolor", fig.set_edgecolor)):
             if matplotlib.rcParams[key] != "auto":
                 setter(matplotlib.rcParams[key])
-        fig.canvas.draw()
+        renderer = fig.canvas.get_renderer()  # the one draw() uses at this size and dpi
+        string_text(renderer)  # each label as one string, not glyph by glyph from Python
+        try:
+            fig.canvas.draw()
+        finally:
+            glyph_text(renderer)
         rgba = np.asarray(fig.canvas.buffer_rgba())
     finally:
         fig.dpi = old_dpi
@@ -161,18 +169,44 @@ def _write_png(fig: Figure, fh, dpi: float) -> None:
         fig.set_edgecolor(edge)
     height, width, _ = rgba.shape
     rows = rgba.reshape(height, width * 4)
-    raw = np.empty((height, width * 4 + 1), dtype=np.uint8)
-    raw[:, 0] = 2  # filter "Up": each byte minus the one above (the row above the first is 0)
-    raw[0, 1:] = rows[0]
-    np.subtract(rows[1:], rows[:-1], out=raw[1:, 1:])  # modulo 256, as PNG defines it
     per_metre = round(dpi / 0.0254)
     fh.write(b"\x89PNG\r\n\x1a\n"
              + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 6, 0, 0, 0))
              + chunk(b"pHYs", struct.pack(">IIB", per_metre, per_metre, 1))
              + chunk(b"tEXt", b"Software\0Matplotlib version" + matplotlib.__version__.encode()
                      + b", https://matplotlib.org/")
-             + chunk(b"IDAT", zlib.compress(raw.tobytes(), 1))
+             + chunk(b"IDAT", _up_filtered_zlib(rows))
              + chunk(b"IEND", b""))
+
+
+def _up_filtered_zlib(rows, block: int = 256) -> bytes:
+    """PNG image data of ``rows`` (uint8, one row of bytes each): filter "Up", zlib level 1.
+
+    Each byte minus the one above (the row above the first is 0), modulo 256 as PNG defines it,
+    each row led by its filter type (2), compressed ``block`` rows at a time through one small
+    buffer: the whole filtered image (38 MB for a 194-country chart) is never held, nor paid
+    for in fresh memory.
+    """
+    import zlib
+
+    import numpy as np
+
+    height, size = rows.shape
+    buf = np.empty((min(block, height), size + 1), dtype=np.uint8)
+    buf[:, 0] = 2
+    packer = zlib.compressobj(1)
+    parts = []
+    for start in range(0, height, block):
+        stop = min(start + block, height)
+        out = buf[:stop - start]
+        if start == 0:
+            out[0, 1:] = rows[0]
+            np.subtract(rows[1:stop], rows[:stop - 1], out=out[1:, 1:])
+        else:
+            np.subtract(rows[start:stop], rows[start - 1:stop - 1], out=out[:, 1:])
+        parts.append(packer.compress(out))
+    parts.append(packer.flush())
+    return b"".join(parts)
 
 
 def _bbox(fig: Figure) -> str | None:

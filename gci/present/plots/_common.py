@@ -165,6 +165,91 @@ def _artist_count(fig) -> tuple:
 TEXT_RC = {"text.hinting": "no_hinting"}
 
 
+def string_text(renderer) -> bool:
+    """Make the Agg ``renderer`` draw each plain text as one string, not glyph by glyph.
+
+    Matplotlib 3.11's Agg renderer lays a text out and then renders, places and blends every
+    glyph from Python (about 50 µs a glyph; a 194-country chart has 3,000-6,000). This sets, on
+    this one renderer only, the whole-string path of matplotlib 3.10 and earlier, still in
+    FreeType's wrapper: lay out and render the string into one bitmap in C, blend it once. The
+    pixels match to within a pixel's shift of each label (the string is placed at a whole
+    pixel, its glyphs at their fractional advances). The layout that measures a text (its size,
+    before it is placed) renders its bitmap too, kept for drawing it: each string is laid out
+    once, not twice. Texts that are rotated, mathtext, or carry font features or a language
+    keep matplotlib's own path. Undo with :func:`glyph_text`.
+
+    Returns
+    -------
+    bool
+        Whether it was set (False when this matplotlib lacks a piece of the string path).
+    """
+    import numpy as np
+    from matplotlib.backends import backend_agg
+
+    hinting = getattr(backend_agg, "get_hinting_flag", None)
+    core = getattr(renderer, "_renderer", None)
+    if (hinting is None or core is None or not hasattr(core, "draw_text_image")
+            or not hasattr(renderer, "_prepare_font")):
+        return False
+    own_draw = type(renderer).draw_text.__get__(renderer)
+    own_measure = type(renderer).get_text_width_height_descent.__get__(renderer)
+    # (text, font, size in points, dpi, hinting) -> (font, antialiased bitmap, offset, descent)
+    bitmaps: dict = {}
+
+    def layout(s: str, prop, antialiased: bool):
+        """The font laid out with ``s`` and its bitmap drawn, or None (not possible here)."""
+        font = renderer._prepare_font(prop)
+        if not hasattr(font, "draw_glyphs_to_bitmap"):
+            return None
+        font.set_text(s, 0, flags=hinting())
+        font.draw_glyphs_to_bitmap(antialiased=antialiased)
+        return font
+
+    def get_text_width_height_descent(s, prop, ismath):
+        if ismath is not False:
+            return own_measure(s, prop, ismath)
+        font = layout(s, prop, True)
+        if font is None:
+            return own_measure(s, prop, ismath)
+        w, h = font.get_width_height()  # 1/64 px, as matplotlib's own measure
+        descent = font.get_descent()
+        bitmaps[(s, id(font), prop.get_size_in_points(), renderer.dpi, hinting())] = (
+            font, np.array(font.get_image()), font.get_bitmap_offset(), descent)
+        return w / 64.0, h / 64.0, descent / 64.0
+
+    def draw_text(gc, x, y, s, prop, angle, ismath=False, mtext=None):
+        plain = not ismath and angle == 0 and (mtext is None or (
+            getattr(mtext, "get_fontfeatures", lambda: None)() is None
+            and getattr(mtext, "get_language", lambda: None)() is None))
+        if not plain:
+            return own_draw(gc, x, y, s, prop, angle, ismath=ismath, mtext=mtext)
+        antialiased = bool(gc.get_antialiased())
+        font = renderer._prepare_font(prop)  # the font of ``prop`` at this renderer's dpi
+        kept = bitmaps.get((s, id(font), prop.get_size_in_points(), renderer.dpi, hinting()))
+        if kept is not None and kept[0] is font and antialiased:
+            _font, image, (xo, yo), descent = kept
+        else:
+            font = layout(s, prop, antialiased)
+            if font is None:
+                return own_draw(gc, x, y, s, prop, angle, ismath=ismath, mtext=mtext)
+            image, (xo, yo), descent = font.get_image(), font.get_bitmap_offset(), \
+                font.get_descent()
+        # where matplotlib 3.10 placed it (1/64 px; y downwards, the bitmap's top)
+        core.draw_text_image(image, round(x + xo / 64.0), round(y + yo / 64.0 + descent / 64.0)
+                             + 1, 0, gc)
+
+    draw_text.bitmaps = bitmaps  # type: ignore[attr-defined]  # (for the tests)
+    renderer.draw_text = draw_text
+    renderer.get_text_width_height_descent = get_text_width_height_descent
+    return True
+
+
+def glyph_text(renderer) -> None:
+    """Give ``renderer`` back matplotlib's own text drawing (undo :func:`string_text`)."""
+    renderer.__dict__.pop("draw_text", None)
+    renderer.__dict__.pop("get_text_width_height_descent", None)
+
+
 def fit_fixed_layout(ax: Axes, artists: list, *, pad: float = 0.12, extra: tuple = (0, 0, 0, 0),
                      min_axes_width: float = 4.0, grow: float = 1.1,
                      axes_width: float | None = None) -> None:
