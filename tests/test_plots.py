@@ -537,6 +537,8 @@ def test_cli_png_has_the_pixels_of_the_library_plot(tiny, tmp_path):
     assert res.exit_code == 0, res.output
     from gci.present.plots._common import TEXT_RC, string_text
 
+    _needs_string_text()
+
     with rc_context({"figure.dpi": 100}):
         ax = pillar_bars(tiny)
     assert string_text(ax.figure.canvas.get_renderer())  # the renderer savefig uses at 100 dpi
@@ -613,6 +615,8 @@ def test_save_figure_png_is_savefig_pixel_for_pixel(default_result, tmp_path, ki
 
     from gci.present.plots._common import TEXT_RC, string_text
 
+    _needs_string_text()
+
     def draw():
         if kind == "pillars":
             return pillar_bars(default_result)
@@ -647,6 +651,8 @@ def test_texts_drawn_as_strings_match_matplotlibs_glyph_by_glyph_drawing():
     from matplotlib.figure import Figure
 
     from gci.present.plots._common import TEXT_RC, glyph_text, string_text
+
+    _needs_string_text()
 
     fig = Figure(figsize=(5, 2.5), dpi=100)
     FigureCanvasAgg(fig)
@@ -707,3 +713,28 @@ def test_png_image_data_unfilters_to_the_rows(height):
     data = data.reshape(height, 13)
     assert (data[:, 0] == 2).all()
     assert (np.cumsum(data[:, 1:], axis=0, dtype=np.uint8) == rows).all()
+
+
+def _needs_string_text() -> None:
+    """Skip (saying why) under a matplotlib whose text drawing string_text leaves alone."""
+    from gci.present.plots._common import STRING_TEXT_MATPLOTLIB, _minor_version
+
+    if _minor_version(matplotlib.__version__) not in STRING_TEXT_MATPLOTLIB:
+        pytest.skip(f"matplotlib {matplotlib.__version__}: save_figure uses matplotlib's own "
+                    "text drawing (string_text is checked for 3.11 only)")
+
+
+@pytest.mark.parametrize("version", ["3.10.8", "3.12.0", "4.0.0rc1", "dev"])
+def test_string_text_only_for_the_matplotlib_it_was_checked_with(version, monkeypatch):
+    """Another matplotlib keeps its own text drawing: string_text declines, changes nothing."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    from gci.present.plots._common import _minor_version, string_text
+
+    assert _minor_version("3.11.2") == (3, 11) and _minor_version("3.11.0rc1") == (3, 11)
+    assert _minor_version("dev") is None
+    renderer = FigureCanvasAgg(Figure(figsize=(1, 1))).get_renderer()
+    monkeypatch.setattr(matplotlib, "__version__", version)
+    assert string_text(renderer) is False
+    assert "draw_text" not in vars(renderer)  # the class's own method, not replaced

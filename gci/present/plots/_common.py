@@ -10,6 +10,7 @@ the
 
 from __future__ import annotations
 
+import re
 import weakref
 from typing import TYPE_CHECKING
 
@@ -165,6 +166,18 @@ def _artist_count(fig) -> tuple:
 TEXT_RC = {"text.hinting": "no_hinting"}
 
 
+#: matplotlib versions (major, minor) whose Agg text drawing :func:`string_text` replaces: the
+#: ones it was compared with pixel by pixel (tests/test_plots.py). Matplotlib 3.10 and earlier
+#: draw whole strings themselves; a later version keeps its own drawing until it is checked.
+STRING_TEXT_MATPLOTLIB = frozenset({(3, 11)})
+
+
+def _minor_version(version: str) -> tuple[int, int] | None:
+    """``(3, 11)`` for ``"3.11.2"`` or ``"3.11.0rc1"``; None when not of that form."""
+    m = re.match(r"(\d+)\.(\d+)", version)
+    return (int(m.group(1)), int(m.group(2))) if m else None
+
+
 def string_text(renderer) -> bool:
     """Make the Agg ``renderer`` draw each plain text as one string, not glyph by glyph.
 
@@ -181,11 +194,15 @@ def string_text(renderer) -> bool:
     Returns
     -------
     bool
-        Whether it was set (False when this matplotlib lacks a piece of the string path).
+        Whether it was set (False with a matplotlib not in :data:`STRING_TEXT_MATPLOTLIB`, or
+        one that lacks a piece of the string path).
     """
+    import matplotlib
     import numpy as np
     from matplotlib.backends import backend_agg
 
+    if _minor_version(matplotlib.__version__) not in STRING_TEXT_MATPLOTLIB:
+        return False  # a matplotlib this path was not compared with: its own drawing
     hinting = getattr(backend_agg, "get_hinting_flag", None)
     core = getattr(renderer, "_renderer", None)
     if (hinting is None or core is None or not hasattr(core, "draw_text_image")
