@@ -29,13 +29,14 @@ from gci.present.plots import (  # noqa: E402
     published_ranks,
     radar,
     rank_change,
+    row_labels,
     save_figure,
     score_distribution,
+    slope_lines,
     tier_counts,
 )
-from gci.present.plots._common import row_labels  # noqa: E402
 from gci.present.plots.colors import CHANGE_COLORS, PILLAR_PALETTE, pillar_colors, tier_colors  # noqa: E402
-from gci.present.plots.slope import read_ranks, slope_lines  # noqa: E402
+from gci.present.plots.slope import read_ranks  # noqa: E402
 
 GCI2024_BANDS = [("Tier 1 - Role-modelling", 95, 100), ("Tier 2 - Advancing", 85, 95),
                  ("Tier 3 - Establishing", 55, 85), ("Tier 4 - Evolving", 20, 55),

@@ -26,13 +26,13 @@ from typing import TYPE_CHECKING, Any
 
 from ...errors import GCIError
 from ...fileio import atomic_write
-from ._common import TEXT_RC, glyph_text, has_fixed_layout, string_text
+from ._common import TEXT_RC, glyph_text, has_fixed_layout, row_labels, string_text
 from .colors import pillar_colors, tier_colors
 from .distribution import score_distribution, tier_counts
 from .heatmap import indicator_heatmap
 from .pillars import pillar_bars
 from .radar import radar
-from .slope import published_ranks, rank_change
+from .slope import published_ranks, rank_change, slope_lines
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -45,7 +45,8 @@ FIGURE_FORMATS = ("png", "svg", "pdf")
 
 __all__ = ["FIGURE_FORMATS", "PlotAccessor", "figure_to_svg", "indicator_heatmap",
            "pillar_bars", "pillar_colors", "published_ranks", "radar", "rank_change",
-           "save_figure", "score_distribution", "tier_colors", "tier_counts"]
+           "row_labels", "save_figure", "score_distribution", "slope_lines", "tier_colors",
+           "tier_counts"]
 
 
 class PlotAccessor:
